@@ -1,0 +1,116 @@
+package generator
+
+import (
+	"html/template"
+	"time"
+)
+
+// Page kinds.
+const (
+	KindHome    = "home"
+	KindSection = "section"
+	KindPage    = "page"
+	Kind404     = "404"
+)
+
+// Page is one page of the site as templates see it: `.` in a layout is the
+// page being rendered.
+type Page struct {
+	Kind        string // home, section, page, 404, or a kind a generated page names
+	Title       string
+	Description string
+	Date        time.Time // zero when unknown
+	Lastmod     time.Time // zero when unknown; Date when not set
+	Weight      int
+	Draft       bool
+	Layout      string // the layout file (without .html) that renders the page
+	Sidebar     bool   // false hides the navigation sidebar (sidebar: false)
+	Params      map[string]any
+	Aliases     []string
+
+	// URL is the page's address relative to the host, with the baseURL's
+	// path in front: "/docs/install/" or "/site/docs/install/". Use it in
+	// href attributes.
+	URL string
+	// Permalink is the absolute address when the site has a baseURL, else
+	// the same as URL.
+	Permalink string
+	// File is the source file relative to the site root: content/docs/install.md.
+	File string
+
+	// Content is the rendered body.
+	Content template.HTML
+	// TOC is the page's headings (levels 2 to 4) as a tree.
+	TOC []*Heading
+	// Section is the section page this page belongs to (nil for the home page).
+	Section *Page
+	// Pages are a section's (or the home page's) own pages and
+	// subsections, ordered by weight, then title.
+	Pages []*Page
+	// Prev and Next are the neighbours within the section, in order.
+	Prev, Next *Page
+
+	Site *Site
+
+	// path is the page's URL path without the baseURL prefix: "/docs/install/".
+	path      string
+	src       []byte // the body, front matter removed
+	bodyLine  int    // file line of the first body line, minus one
+	fmLines   map[string]int
+	isSection bool
+}
+
+// Heading is an entry of a table of contents.
+type Heading struct {
+	Level    int
+	ID       string
+	Text     string
+	Children []*Heading
+}
+
+// IsSection reports whether the page lists other pages (the home page or a
+// section made by an _index.md or a folder).
+func (p *Page) IsSection() bool { return p.isSection }
+
+// IsHome reports whether p is the site's home page.
+func (p *Page) IsHome() bool { return p.Kind == KindHome }
+
+// Ancestors returns the sections above p, from the home page down, for
+// breadcrumbs.
+func (p *Page) Ancestors() []*Page {
+	var out []*Page
+	for s := p.Section; s != nil; s = s.Section {
+		out = append([]*Page{s}, out...)
+	}
+	return out
+}
+
+// InSection reports whether q is p or lies below p, so the navigation can
+// open the section of the page being read.
+func (p *Page) InSection(q *Page) bool {
+	for ; q != nil; q = q.Section {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Site is what every page shares: `.Site` in a layout.
+type Site struct {
+	Title    string
+	BaseURL  string // absolute with a trailing slash, or "" when not configured
+	Language string
+	Params   map[string]any
+	// Home is the home page; Home.Pages is the top of the navigation.
+	Home *Page
+	// Pages are all regular pages (not sections), ordered by URL.
+	Pages     []*Page
+	Analytics SiteAnalytics
+}
+
+// SiteAnalytics tells the theme whether and where to send page views.
+type SiteAnalytics struct {
+	Enabled  bool
+	Endpoint string // path or URL of the event endpoint: /api/event
+}

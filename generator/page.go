@@ -56,8 +56,12 @@ type Page struct {
 	path      string
 	src       []byte // the body, front matter removed
 	bodyLine  int    // file line of the first body line, minus one
-	fmLines   map[string]int
 	isSection bool
+	folder    string // for a folder's own page: its content folder, "docs/"
+	fm        *frontMatter
+	links     []linkRef
+	// Data is what a generated page, such as a report, hands its layout.
+	Data any
 }
 
 // Heading is an entry of a table of contents.
@@ -89,7 +93,7 @@ func (p *Page) Ancestors() []*Page {
 // open the section of the page being read.
 func (p *Page) InSection(q *Page) bool {
 	for ; q != nil; q = q.Section {
-		if q == p {
+		if q.path == p.path {
 			return true
 		}
 	}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"folio/generator"
+
+	"golang.org/x/term"
+)
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	root := fs.String("root", ".", "site folder: folio.toml, content/, layouts/, static/")
+	out := fs.String("out", "", "output folder (default ROOT/public)")
+	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
+	baseURL := fs.String("baseurl", "", "absolute URL of the site, overriding folio.toml's baseURL")
+	noMinify := fs.Bool("no-minify", false, "write HTML, CSS and JS as the templates made them")
+	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("build: unexpected argument %q", fs.Arg(0))
+	}
+	if *out == "" {
+		*out = filepath.Join(*root, "public")
+	}
+	opts := generator.Options{
+		Root: *root, Drafts: *drafts, BaseURL: *baseURL, NoMinify: *noMinify,
+		Warn: func(msg string) {
+			if !*quiet {
+				fmt.Fprintln(stderr, "warning:", msg)
+			}
+		},
+	}
+	// Progress is for people watching a terminal, never for CI logs.
+	if f, ok := stderr.(*os.File); ok && !*quiet && term.IsTerminal(int(f.Fd())) {
+		opts.Progress = progressPrinter(f)
+	}
+	start := time.Now()
+	res, err := generator.BuildDir(ctx, opts, *out)
+	if err != nil {
+		return reportBuildError(stderr, err)
+	}
+	if !*quiet {
+		fmt.Fprintf(stdout, "built %d pages, %d files into %s in %s\n", res.Pages, res.Files, *out, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// reportBuildError prints every input error on a line of its own, the
+// form editors and their tools jump to.
+func reportBuildError(stderr io.Writer, err error) error {
+	if list, ok := err.(generator.ErrorList); ok {
+		for _, e := range list {
+			fmt.Fprintln(stderr, e)
+		}
+		fmt.Fprintf(stderr, "build failed: %d errors; the previous output was left as it was\n", len(list))
+		return errReported
+	}
+	return err
+}
+
+// progressPrinter shows pages done and pages per second on one line,
+// rewritten in place, once a build has taken more than a second.
+func progressPrinter(w io.Writer) func(done, total int) {
+	start := time.Now()
+	return func(done, total int) {
+		elapsed := time.Since(start)
+		if elapsed < time.Second {
+			return
+		}
+		fmt.Fprintf(w, "\r%d/%d pages, %.0f pages/s ", done, total, float64(done)/elapsed.Seconds())
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}

@@ -1,0 +1,740 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"folio/themes"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+)
+
+// Options says what to build and how.
+type Options struct {
+	// Root is the site's folder: folio.toml, content/, layouts/, static/.
+	Root string
+	// FS is the site's folder as a file system; os.DirFS(Root) when nil.
+	FS fs.FS
+	// Config is the site's configuration; read from folio.toml when nil.
+	Config *Config
+	// Theme is the built-in theme; themes.DefaultFS() when nil.
+	Theme fs.FS
+	// Drafts builds pages marked draft: true.
+	Drafts bool
+	// BaseURL overrides the configuration's baseURL.
+	BaseURL string
+	// NoMinify writes output as the templates made it.
+	NoMinify bool
+	// Workers is how many pages render at once; the number of CPUs when 0.
+	Workers int
+	// Warn receives warnings: problems that do not stop the build.
+	Warn func(string)
+	// Progress, when set, is called now and then with pages done so far.
+	Progress func(done, total int)
+}
+
+// Result describes a finished build.
+type Result struct {
+	Pages    int // HTML pages rendered from content
+	Files    int // files written in all
+	Warnings []string
+}
+
+// builder holds the state of one build.
+type builder struct {
+	opts       Options
+	cfg        *Config
+	configData []byte
+	fsys       fs.FS
+	basePath   string // "/" or the baseURL's path, such as "/docs/"
+	baseURL    string // absolute with a trailing slash, or ""
+	theme      *theme
+	md         goldmark.Markdown
+	min        *minify.M
+	site       *Site
+	home       *Page
+	pages      []*Page          // every page to render, ordered by path
+	byPath     map[string]*Page // "/docs/install/" -> page
+	bySource   map[string]*Page // "docs/install.md" -> page
+	folders    map[string]*Page // "docs/" -> the folder's page
+	drafts     map[string]bool  // sources left out because they are drafts
+	files      []staticFile
+	filePaths  map[string]string // "/img/a.png" -> its source, for link checks
+	aliases    map[string]*Page
+	ids        sync.Map // page path -> map[string]bool of its heading ids
+	errs       ErrorList
+	warns      []string
+	written    atomic.Int64
+	pageFiles  map[string]bool
+}
+
+// Site is a loaded site, ready to render pages that are not in its
+// content, such as a report.
+type SiteBuild struct{ b *builder }
+
+// Open loads a site's configuration, pages (front matter only) and theme.
+func Open(ctx context.Context, opts Options) (*SiteBuild, error) {
+	b, err := newBuilder(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.load(); err != nil {
+		return nil, err
+	}
+	return &SiteBuild{b: b}, nil
+}
+
+// Title returns the title of the page at a URL path, with or without the
+// site's base path.
+func (s *SiteBuild) Title(urlPath string) (string, bool) {
+	b := s.b
+	if p, ok := b.byPath[urlPath]; ok {
+		return p.Title, true
+	}
+	if rest, ok := strings.CutPrefix(urlPath, strings.TrimSuffix(b.basePath, "/")); ok {
+		if p, ok := b.byPath[rest]; ok {
+			return p.Title, true
+		}
+	}
+	return "", false
+}
+
+// Extra is a page made outside content/, such as the analytics report.
+type Extra struct {
+	URL         string // path from the site root: /stats/
+	Title       string
+	Description string
+	Layout      string // a layout of the theme: report
+	Data        any    // reaches the layout as .Data
+}
+
+// RenderPage renders an extra page with the site's theme and navigation.
+func (s *SiteBuild) RenderPage(e Extra) ([]byte, error) {
+	b := s.b
+	p := &Page{
+		Kind: e.Layout, Title: e.Title, Description: e.Description, Layout: e.Layout,
+		Sidebar: true, Params: map[string]any{}, File: "(" + e.Layout + ")", Data: e.Data,
+		path: cleanURLPath(e.URL), Section: b.home, Site: b.site,
+	}
+	p.URL, p.Permalink = b.relURL(p.path), b.absURL(p.path)
+	return b.renderTemplate(p)
+}
+
+func newBuilder(opts Options) (*builder, error) {
+	if opts.FS == nil {
+		if opts.Root == "" {
+			opts.Root = "."
+		}
+		opts.FS = os.DirFS(opts.Root)
+	}
+	if opts.Theme == nil {
+		opts.Theme = themes.DefaultFS()
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	b := &builder{opts: opts, fsys: opts.FS, cfg: opts.Config}
+	if data, err := fs.ReadFile(opts.FS, ConfigFile); err == nil {
+		b.configData = data
+	}
+	if b.cfg == nil {
+		cfg, err := LoadConfigFS(opts.FS)
+		if err != nil {
+			return nil, err
+		}
+		b.cfg = cfg
+	}
+	b.baseURL = b.cfg.BaseURL
+	if opts.BaseURL != "" {
+		c := *b.cfg
+		c.BaseURL = opts.BaseURL
+		if err := c.check(nil); err != nil {
+			return nil, fmt.Errorf("-baseurl: %w", err)
+		}
+		b.baseURL = c.BaseURL
+	}
+	b.basePath = "/"
+	if b.baseURL != "" {
+		u, _ := url.Parse(b.baseURL)
+		b.basePath = u.EscapedPath()
+	}
+	b.md = newMarkdown(b.cfg.Markdown.Unsafe)
+	if !opts.NoMinify {
+		b.min = newMinifier()
+	}
+	return b, nil
+}
+
+func newMinifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("application/javascript", js.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFunc("application/xml", xml.Minify)
+	m.AddFunc("application/json", json.Minify)
+	return m
+}
+
+// mediaType is the minifier's name for a file's type, "" when none applies.
+func mediaType(name string) string {
+	switch path.Ext(name) {
+	case ".html", ".htm":
+		return "text/html"
+	case ".css":
+		return "text/css"
+	case ".js", ".mjs":
+		return "application/javascript"
+	case ".svg":
+		return "image/svg+xml"
+	case ".xml":
+		return "application/xml"
+	case ".json", ".webmanifest":
+		return "application/json"
+	}
+	return ""
+}
+
+// load reads the theme and content and builds the page tree.
+func (b *builder) load() error {
+	if err := b.loadTheme(); err != nil {
+		return err
+	}
+	if err := b.loadContent(); err != nil {
+		return err
+	}
+	b.site = &Site{
+		Title: b.cfg.Title, BaseURL: b.baseURL, Language: b.cfg.Language,
+		Params: b.cfg.Params, Home: b.home,
+		Analytics: SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint},
+	}
+	if b.site.Params == nil {
+		b.site.Params = map[string]any{}
+	}
+	if b.site.Analytics.Endpoint == "" {
+		b.site.Analytics.Endpoint = "/api/event"
+	}
+	for _, p := range b.pages {
+		p.Site = b.site
+		p.URL, p.Permalink = b.relURL(p.path), b.absURL(p.path)
+		if !p.isSection {
+			b.site.Pages = append(b.site.Pages, p)
+		}
+		if !b.theme.hasLayout(p.Layout) {
+			line := 1
+			if p.fm != nil && p.fm.lines["layout"] > 0 {
+				line = p.fm.lines["layout"]
+			}
+			b.errs = append(b.errs, errorf(p.File, line, "layout %q not found: no %s.html in layouts/ or the theme", p.Layout, p.Layout))
+		}
+	}
+	b.loadAliases()
+	if len(b.errs) > 0 {
+		return b.errs.sorted()
+	}
+	return nil
+}
+
+func (b *builder) loadAliases() {
+	b.aliases = map[string]*Page{}
+	for _, p := range b.pages {
+		for _, a := range p.Aliases {
+			ap := cleanURLPath(a)
+			line := p.fm.lines["aliases"]
+			if other, ok := b.byPath[ap]; ok {
+				b.errs = append(b.errs, errorf(p.File, line, "alias %s is the URL of %s", ap, other.File))
+				continue
+			}
+			if other, ok := b.aliases[ap]; ok {
+				b.errs = append(b.errs, errorf(p.File, line, "alias %s is also an alias of %s", ap, other.File))
+				continue
+			}
+			b.aliases[ap] = p
+		}
+	}
+}
+
+func (b *builder) relURL(p string) string {
+	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		return p
+	}
+	return b.basePath + strings.TrimPrefix(p, "/")
+}
+
+func (b *builder) absURL(p string) string {
+	if b.baseURL == "" {
+		return b.relURL(p)
+	}
+	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		return p
+	}
+	return b.baseURL + strings.TrimPrefix(p, "/")
+}
+
+func (b *builder) warn(msg string) {
+	b.warns = append(b.warns, msg)
+}
+
+// Build renders the site into out. Input errors come back as an ErrorList
+// holding every problem found; nothing is promised about what out holds
+// then, which is why BuildDir writes into a temporary folder.
+func Build(ctx context.Context, opts Options, out Output) (*Result, error) {
+	b, err := newBuilder(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.load(); err != nil {
+		return nil, err
+	}
+	return b.build(ctx, out)
+}
+
+func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
+	if b.baseURL == "" {
+		b.warn("no baseURL in folio.toml: sitemap.xml, robots.txt and index.xml use root-relative URLs, which search engines and feed readers may not accept")
+	}
+	if err := b.renderPages(ctx, out); err != nil {
+		return nil, err
+	}
+	b.checkLinks()
+	if len(b.errs) > 0 {
+		return nil, b.errs.sorted()
+	}
+	steps := []func(Output) error{b.write404, b.writeAliases, b.writeSitemap, b.writeRobots, b.writeFeed, b.writeAssets, b.copyFiles}
+	for _, step := range steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := step(out); err != nil {
+			return nil, err
+		}
+	}
+	if len(b.errs) > 0 {
+		return nil, b.errs.sorted()
+	}
+	sort.Strings(b.warns)
+	for _, w := range b.warns {
+		if b.opts.Warn != nil {
+			b.opts.Warn(w)
+		}
+	}
+	return &Result{Pages: len(b.pages), Files: int(b.written.Load()), Warnings: b.warns}, nil
+}
+
+// renderPages renders every page on all cores. Each page is written as
+// soon as it is done and then dropped, so memory does not grow with the
+// size of the site's output.
+func (b *builder) renderPages(ctx context.Context, out Output) error {
+	jobs := make(chan *Page)
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		errs  ErrorList
+		fatal error
+		done  atomic.Int64
+	)
+	for range b.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for p := range jobs {
+				err := b.renderPage(p, out, &buf)
+				if err != nil {
+					mu.Lock()
+					if l, ok := asErrorList(err); ok {
+						errs = append(errs, l...)
+					} else if fatal == nil {
+						fatal = err
+					}
+					mu.Unlock()
+				}
+				n := done.Add(1)
+				if b.opts.Progress != nil && n%256 == 0 {
+					b.opts.Progress(int(n), len(b.pages))
+				}
+			}
+		}()
+	}
+	var ctxErr error
+	for _, p := range b.pages {
+		if ctxErr = ctx.Err(); ctxErr != nil {
+			break
+		}
+		jobs <- p
+	}
+	close(jobs)
+	wg.Wait()
+	if b.opts.Progress != nil {
+		b.opts.Progress(len(b.pages), len(b.pages))
+	}
+	if ctxErr != nil {
+		return ctxErr
+	}
+	if fatal != nil {
+		return fatal
+	}
+	b.errs = append(b.errs, errs...)
+	return nil
+}
+
+// renderPage turns one page's markdown into HTML, runs its layout and
+// writes the result.
+func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
+	view := *p
+	if len(p.src) > 0 {
+		doc := parseMarkdown(b.md, p.src)
+		toc, ids := headingIDs(doc, p.src)
+		b.ids.Store(p.path, ids)
+		p.links = b.resolveLinks(p, doc)
+		buf.Reset()
+		if err := b.md.Renderer().Render(buf, p.src, doc); err != nil {
+			return errorf(p.File, 0, "render markdown: %v", err)
+		}
+		view.Content = htmlString(buf.String())
+		view.TOC = toc
+	} else {
+		b.ids.Store(p.path, map[string]bool{})
+	}
+	data, err := b.renderTemplate(&view)
+	if err != nil {
+		return err
+	}
+	return b.write(out, pageFile(p.path), data)
+}
+
+// renderTemplate runs the page's layout and minifies the result.
+func (b *builder) renderTemplate(p *Page) ([]byte, error) {
+	tmpl, err := b.theme.template(p.Layout)
+	if err == errLayoutMissing {
+		return nil, errorf(p.File, 1, "layout %q not found", p.Layout)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "base.html", p); err != nil {
+		msg := err.Error()
+		if m := templateErrRE.FindStringSubmatch(msg); m != nil {
+			if src, ok := b.theme.source[m[1]]; ok {
+				msg = src + ":" + m[2] + ": " + m[3]
+			}
+		}
+		return nil, errorf(p.File, 0, "layout %s: %s", p.Layout, msg)
+	}
+	return b.minify("text/html", buf.Bytes())
+}
+
+func (b *builder) minify(mediaType string, data []byte) ([]byte, error) {
+	if b.min == nil || mediaType == "" {
+		return data, nil
+	}
+	var out bytes.Buffer
+	out.Grow(len(data))
+	if err := b.min.Minify(mediaType, &out, bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("minify %s: %w", mediaType, err)
+	}
+	return out.Bytes(), nil
+}
+
+func (b *builder) write(out Output, name string, data []byte) error {
+	if err := out.WriteFile(name, data); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	b.written.Add(1)
+	return nil
+}
+
+// pageFile is the output file of a URL path: /docs/x/ -> docs/x/index.html.
+func pageFile(urlPath string) string {
+	name := strings.TrimPrefix(urlPath, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	return name
+}
+
+// linkRef is a link of a page to a path of the site, checked once every
+// page is rendered and every heading id is known.
+type linkRef struct {
+	line     int
+	dest     string // as the editor wrote it
+	target   string // site path without base path, "" for the page itself
+	fragment string
+	source   string // the content file it names, "" for a site path
+}
+
+// resolveLinks rewrites the links and images of a page: GitHub-style links
+// to source files become the target page's URL, relative paths become
+// site paths, and the site's base path goes in front. Links that stay
+// inside the site are returned for checking.
+func (b *builder) resolveLinks(p *Page, doc ast.Node) []linkRef {
+	var refs []linkRef
+	lines := newLineIndex(p.src)
+	dir := strings.TrimPrefix(path.Dir(p.File), "content")
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		var dest *[]byte
+		switch l := n.(type) {
+		case *ast.Link:
+			dest = &l.Destination
+		case *ast.Image:
+			dest = &l.Destination
+		default:
+			return ast.WalkContinue, nil
+		}
+		line := p.bodyLine + 1
+		if off := nodeOffset(n); off >= 0 {
+			line = p.bodyLine + lines.line(off)
+		}
+		if newDest, ref, ok := b.resolveLink(dir, string(*dest)); ok {
+			*dest = []byte(newDest)
+			ref.line = line
+			refs = append(refs, ref)
+		}
+		return ast.WalkContinue, nil
+	})
+	return refs
+}
+
+// resolveLink maps one destination. ok is false for links that leave the
+// site (a scheme or a host) and are left alone.
+func (b *builder) resolveLink(dir, dest string) (string, linkRef, bool) {
+	ref := linkRef{dest: dest}
+	if dest == "" || strings.HasPrefix(dest, "//") {
+		return dest, ref, false
+	}
+	u, err := url.Parse(dest)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return dest, ref, false
+	}
+	ref.fragment = u.Fragment
+	target := u.Path
+	if target == "" {
+		// A fragment of the page itself: checked, not rewritten.
+		return dest, ref, true
+	}
+	if !strings.HasPrefix(target, "/") {
+		target = path.Join("/"+dir, target)
+		if strings.HasSuffix(u.Path, "/") && target != "/" {
+			target += "/"
+		}
+	}
+	if isMarkdown(target) {
+		ref.source = strings.TrimPrefix(target, "/")
+		if p, ok := b.bySource[ref.source]; ok {
+			target = p.path
+		}
+	}
+	ref.target = target
+	out := b.relURL(target)
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	return out, ref, true
+}
+
+// checkLinks reports links to paths and headings that do not exist, as
+// errors or, with brokenLinks = "warn", as warnings.
+func (b *builder) checkLinks() {
+	seen := map[string]bool{}
+	for _, p := range b.pages {
+		for _, l := range p.links {
+			msg := b.checkLink(p, l)
+			if msg == "" {
+				continue
+			}
+			e := errorf(p.File, l.line, "%s", msg)
+			if b.cfg.Build.BrokenLinks == "warn" {
+				if !seen[e.Error()] {
+					seen[e.Error()] = true
+					b.warn(e.Error())
+				}
+				continue
+			}
+			b.errs = append(b.errs, e)
+		}
+	}
+}
+
+func (b *builder) checkLink(p *Page, l linkRef) string {
+	target := l.target
+	if target == "" {
+		target = p.path
+	}
+	if l.source != "" {
+		if _, ok := b.bySource[l.source]; !ok {
+			if b.drafts[l.source] {
+				return fmt.Sprintf("broken link %s: the page is a draft", l.dest)
+			}
+			return fmt.Sprintf("broken link %s: no such file in content/", l.dest)
+		}
+	}
+	if dec, err := url.PathUnescape(target); err == nil {
+		target = dec
+	}
+	page := b.pageAt(target)
+	if page == nil {
+		if b.fileExists(target) {
+			if l.fragment != "" && !strings.HasSuffix(target, ".html") {
+				return ""
+			}
+			return ""
+		}
+		return fmt.Sprintf("broken link %s: no page or file at %s", l.dest, target)
+	}
+	if l.fragment == "" {
+		return ""
+	}
+	v, _ := b.ids.Load(page.path)
+	ids, _ := v.(map[string]bool)
+	if ids[l.fragment] || strings.HasPrefix(l.fragment, "fn:") || strings.HasPrefix(l.fragment, "fnref:") {
+		return ""
+	}
+	return fmt.Sprintf("broken link %s: %s has no heading #%s", l.dest, page.File, l.fragment)
+}
+
+// pageAt finds the page a site path names: /docs/x/, /docs/x or
+// /docs/x/index.html.
+func (b *builder) pageAt(target string) *Page {
+	if p, ok := b.byPath[target]; ok {
+		return p
+	}
+	if p, ok := b.byPath[target+"/"]; ok && !strings.HasSuffix(target, "/") {
+		return p
+	}
+	if rest, ok := strings.CutSuffix(target, "index.html"); ok {
+		return b.byPath[rest]
+	}
+	return nil
+}
+
+// generatedFiles are written by every build besides the pages.
+var generatedFiles = map[string]bool{"/index.xml": true, "/sitemap.xml": true, "/robots.txt": true, "/404.html": true}
+
+func (b *builder) fileExists(target string) bool {
+	if _, ok := b.filePaths[target]; ok || generatedFiles[target] {
+		return true
+	}
+	if _, ok := b.aliases[cleanURLPath(target)]; ok {
+		return true
+	}
+	for _, a := range b.theme.assets {
+		if "/"+a.out == target {
+			return true
+		}
+	}
+	for _, f := range b.theme.static {
+		if "/"+f.out == target {
+			return true
+		}
+	}
+	for _, k := range b.cfg.Build.Keep {
+		k = "/" + strings.Trim(k, "/")
+		if target == k || strings.HasPrefix(target, k+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// copyFiles copies static/ and content/ files that are not pages.
+func (b *builder) copyFiles(out Output) error {
+	all := append(append([]staticFile(nil), b.theme.static...), b.files...)
+	// Later sources win: a site's static/ overrides the theme's.
+	last := map[string]staticFile{}
+	for _, f := range all {
+		last[f.out] = f
+	}
+	names := make([]string, 0, len(last))
+	for n := range last {
+		if _, isPage := b.byPath["/"+n]; isPage {
+			continue
+		}
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		f := last[n]
+		if _, ok := b.pageFileSet()[n]; ok {
+			b.errs = append(b.errs, errorf(f.name, 0, "has the same output file %s as a page", n))
+			continue
+		}
+		data, err := fs.ReadFile(f.fsys, f.src)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", f.name, err)
+		}
+		if err := b.write(out, n, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pageFileSet lists the output files of pages, built once.
+func (b *builder) pageFileSet() map[string]bool {
+	if b.pageFiles == nil {
+		b.pageFiles = map[string]bool{}
+		for _, p := range b.pages {
+			b.pageFiles[pageFile(p.path)] = true
+		}
+		for a := range b.aliases {
+			b.pageFiles[pageFile(a)] = true
+		}
+	}
+	return b.pageFiles
+}
+
+func (b *builder) writeAssets(out Output) error {
+	names := make([]string, 0, len(b.theme.assets))
+	for n := range b.theme.assets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := b.theme.assets[n]
+		if err := b.write(out, a.out, a.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *builder) write404(out Output) error {
+	if _, ok := b.byPath["/404.html"]; ok || !b.theme.hasLayout("404") {
+		return nil
+	}
+	p := &Page{
+		Kind: Kind404, Title: "Page not found", Layout: "404", Sidebar: true, Params: map[string]any{},
+		File: "(404)", path: "/404.html", Section: b.home, Site: b.site,
+	}
+	p.URL, p.Permalink = b.relURL(p.path), b.absURL(p.path)
+	data, err := b.renderTemplate(p)
+	if err != nil {
+		return err
+	}
+	return b.write(out, "404.html", data)
+}

@@ -1,0 +1,325 @@
+package generator
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// isMarkdown reports whether name is a content page.
+func isMarkdown(name string) bool {
+	ext := path.Ext(name)
+	return ext == ".md" || ext == ".markdown"
+}
+
+// unpublished reports whether a file or folder name is never published:
+// names starting with "_" hold snippets and data, names starting with "."
+// are editor and system files. _index.md is the exception.
+func unpublished(name string) bool {
+	if name == "_index.md" || name == "_index.markdown" {
+		return false
+	}
+	return strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".")
+}
+
+// loadContent reads every file under content/: pages are parsed, other
+// files are copied as they are.
+func (b *builder) loadContent() error {
+	b.byPath = map[string]*Page{}
+	b.bySource = map[string]*Page{}
+	b.drafts = map[string]bool{}
+	b.folders = map[string]*Page{}
+	b.filePaths = map[string]string{}
+	if isDir(b.fsys, "content") {
+		err := fs.WalkDir(b.fsys, "content", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("read %s: %w", p, err)
+			}
+			if p == "content" {
+				return nil
+			}
+			if unpublished(d.Name()) {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				// Symlinks and devices could reach outside the site.
+				b.errs = append(b.errs, errorf(p, 0, "not a regular file"))
+				return nil
+			}
+			rel := strings.TrimPrefix(p, "content/")
+			if isMarkdown(rel) {
+				b.loadPage(p, rel)
+				return nil
+			}
+			b.addFile(staticFile{fsys: b.fsys, src: p, out: rel, name: p})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if isDir(b.fsys, "static") {
+		if err := addStatic(&b.files, b.fsys, "static", "static"); err != nil {
+			return err
+		}
+	}
+	for _, f := range b.files {
+		b.filePaths["/"+f.out] = f.name
+	}
+	b.buildTree()
+	return nil
+}
+
+func (b *builder) addFile(f staticFile) { b.files = append(b.files, f) }
+
+// addStatic lists the files of dir in fsys to be copied as they are.
+func addStatic(list *[]staticFile, fsys fs.FS, dir, shown string) error {
+	return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		if p != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return errorf(shown+strings.TrimPrefix(p, dir), 0, "not a regular file")
+		}
+		rel := strings.TrimPrefix(p, dir+"/")
+		*list = append(*list, staticFile{fsys: fsys, src: p, out: rel, name: shown + "/" + rel})
+		return nil
+	})
+}
+
+// loadPage parses one markdown file. Errors are collected, so one build
+// reports every broken page.
+func (b *builder) loadPage(file, rel string) {
+	src, err := readLimited(b.fsys, file, maxPageSize)
+	if err != nil {
+		b.errs = append(b.errs, errorf(file, 0, "%v", err))
+		return
+	}
+	if !utf8.Valid(src) {
+		b.errs = append(b.errs, errorf(file, 0, "not valid UTF-8 text"))
+		return
+	}
+	raw, body, bodyLine, err := splitFrontMatter(file, src)
+	if err != nil {
+		b.addErr(err)
+		return
+	}
+	fm, errs := decodeFrontMatter(file, raw, keyLines(src, bodyLine), b.cfg.Location)
+	if len(errs) > 0 {
+		b.errs = append(b.errs, errs...)
+		return
+	}
+	if fm.Draft && !b.opts.Drafts {
+		b.drafts[rel] = true
+		return
+	}
+	dir, base := path.Split(rel)
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	p := &Page{
+		Title: fm.Title, Description: fm.Description, Date: fm.Date, Lastmod: fm.Lastmod,
+		Weight: fm.Weight, Draft: fm.Draft, Layout: fm.Layout, Sidebar: fm.Sidebar,
+		Params: fm.Params, Aliases: fm.Aliases, File: file,
+		src: body, bodyLine: bodyLine, fm: fm,
+	}
+	folderPage := stem == "_index" || stem == "index"
+	switch {
+	case fm.URL != "":
+		p.path = cleanURLPath(fm.URL)
+	case folderPage:
+		p.path = "/" + urlSegments(dir)
+	case fm.Slug != "":
+		p.path = "/" + urlSegments(dir) + fm.Slug + "/"
+	default:
+		p.path = "/" + urlSegments(dir+stem) + "/"
+	}
+	if p.Title == "" {
+		p.Title = titleFromName(strings.TrimSuffix(path.Base("/"+dir+stem), "/"))
+		if folderPage {
+			p.Title = titleFromName(path.Base("/" + dir))
+		}
+	}
+	if p.Lastmod.IsZero() {
+		p.Lastmod = p.Date
+	}
+	if folderPage {
+		p.isSection = stem == "_index"
+		if other, ok := b.folders[dir]; ok {
+			b.errs = append(b.errs, errorf(file, 1, "%s and %s both make the page of folder content/%s", other.File, file, dir))
+			return
+		}
+		b.folders[dir] = p
+		p.folder = dir
+	}
+	if !b.claim(p.path, p, file, fm.lines["url"]) {
+		return
+	}
+	b.bySource[rel] = p
+	b.pages = append(b.pages, p)
+}
+
+// claim registers path as made by p; two sources for one URL is an error.
+func (b *builder) claim(urlPath string, p *Page, file string, line int) bool {
+	if line == 0 {
+		line = 1
+	}
+	if other, ok := b.byPath[urlPath]; ok {
+		b.errs = append(b.errs, errorf(file, line, "URL %s is also the URL of %s", urlPath, other.File))
+		return false
+	}
+	b.byPath[urlPath] = p
+	return true
+}
+
+func (b *builder) addErr(err error) {
+	if l, ok := asErrorList(err); ok {
+		b.errs = append(b.errs, l...)
+		return
+	}
+	b.errs = append(b.errs, errorf("content", 0, "%v", err))
+}
+
+// cleanURLPath normalises a url from front matter: a leading slash, and a
+// trailing slash unless it names a file such as /404.html.
+func cleanURLPath(u string) string {
+	u = path.Clean("/" + u)
+	if u != "/" && path.Ext(u) == "" {
+		u += "/"
+	}
+	return u
+}
+
+// urlSegments turns a content path into URL segments: spaces become
+// hyphens, so "Getting Started/" reads /Getting-Started/.
+func urlSegments(p string) string {
+	return strings.ReplaceAll(p, " ", "-")
+}
+
+// titleFromName makes a title for a page or folder without one:
+// "getting-started" becomes "Getting started".
+func titleFromName(name string) string {
+	name = strings.NewReplacer("-", " ", "_", " ").Replace(name)
+	r, size := utf8.DecodeRuneInString(name)
+	if r == utf8.RuneError {
+		return name
+	}
+	return string(unicode.ToUpper(r)) + name[size:]
+}
+
+// buildTree gives every page its section, orders sections and links
+// neighbours. Folders without an _index.md get a section page of their own.
+func (b *builder) buildTree() {
+	home := b.folders[""]
+	if home == nil {
+		home = &Page{Title: b.cfg.Title, File: "content", path: "/", Sidebar: true, Params: map[string]any{}}
+		if other, ok := b.byPath["/"]; ok {
+			home = other
+		} else {
+			b.folders[""] = home
+			b.byPath["/"] = home
+			b.pages = append(b.pages, home)
+		}
+	}
+	home.Kind = KindHome
+	home.isSection = true
+	parentDir := func(dir string) string {
+		d := path.Dir(strings.TrimSuffix(dir, "/"))
+		if d == "." || d == "/" {
+			return ""
+		}
+		return d + "/"
+	}
+	var folderOf func(dir string) *Page
+	folderOf = func(dir string) *Page {
+		if p, ok := b.folders[dir]; ok {
+			return p
+		}
+		p := &Page{
+			Title: titleFromName(path.Base("/" + dir)), File: "content/" + strings.TrimSuffix(dir, "/"),
+			path: "/" + urlSegments(dir), Sidebar: true, isSection: true, Params: map[string]any{}, folder: dir,
+		}
+		b.folders[dir] = p
+		if b.claim(p.path, p, p.File, 0) {
+			b.pages = append(b.pages, p)
+		}
+		p.Section = folderOf(parentDir(dir))
+		return p
+	}
+	for _, p := range append([]*Page(nil), b.pages...) {
+		switch {
+		case p == home || p.Section != nil:
+		case b.folders[p.folder] == p && p.folder != "":
+			p.Section = folderOf(parentDir(p.folder))
+		default:
+			dir, _ := path.Split(strings.TrimPrefix(p.File, "content/"))
+			p.Section = folderOf(dir)
+		}
+	}
+	for _, p := range b.pages {
+		if p.Section != nil {
+			p.Section.Pages = append(p.Section.Pages, p)
+		}
+	}
+	for _, p := range b.pages {
+		if len(p.Pages) > 0 {
+			p.isSection = true
+		}
+		switch {
+		case p == home:
+		case p.isSection:
+			p.Kind = KindSection
+		default:
+			p.Kind = KindPage
+		}
+		if p.Layout == "" {
+			p.Layout = p.Kind
+		}
+		sortPages(p.Pages)
+		for i, c := range p.Pages {
+			if i > 0 {
+				c.Prev = p.Pages[i-1]
+			}
+			if i+1 < len(p.Pages) {
+				c.Next = p.Pages[i+1]
+			}
+		}
+	}
+	sort.Slice(b.pages, func(i, j int) bool { return b.pages[i].path < b.pages[j].path })
+	b.home = home
+}
+
+// sortPages orders pages by weight (pages without one last), then title,
+// then URL, so the order never depends on the file system.
+func sortPages(ps []*Page) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, c := ps[i], ps[j]
+		if a.Weight != c.Weight {
+			if a.Weight == 0 || c.Weight == 0 {
+				return c.Weight == 0
+			}
+			return a.Weight < c.Weight
+		}
+		if ta, tc := strings.ToLower(a.Title), strings.ToLower(c.Title); ta != tc {
+			return ta < tc
+		}
+		return a.path < c.path
+	})
+}

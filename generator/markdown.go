@@ -1,0 +1,240 @@
+package generator
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+)
+
+// newMarkdown returns the goldmark converter every page goes through:
+// GitHub Flavored Markdown, footnotes, definition lists and typographic
+// quotes, headings with a visible anchor, and fenced code highlighted with
+// CSS classes, so a strict Content-Security-Policy needs no inline styles.
+func newMarkdown(unsafe bool) goldmark.Markdown {
+	opts := []renderer.Option{
+		renderer.WithNodeRenderers(util.Prioritized(&folioRenderer{}, 100)),
+	}
+	if unsafe {
+		opts = append(opts, html.WithUnsafe())
+	}
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer),
+		goldmark.WithRendererOptions(opts...),
+	)
+}
+
+// folioRenderer renders headings with their anchor and code with chroma.
+type folioRenderer struct{}
+
+func (r *folioRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHeading, r.heading)
+	reg.Register(ast.KindFencedCodeBlock, r.code)
+	reg.Register(ast.KindCodeBlock, r.code)
+}
+
+func (r *folioRenderer) heading(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Heading)
+	level := strconv.Itoa(n.Level)
+	id, _ := n.AttributeString("id")
+	idb, _ := id.([]byte)
+	if entering {
+		w.WriteString("<h" + level)
+		if len(idb) > 0 {
+			w.WriteString(` id="`)
+			w.Write(util.EscapeHTML(idb))
+			w.WriteByte('"')
+		}
+		w.WriteByte('>')
+		return ast.WalkContinue, nil
+	}
+	if len(idb) > 0 {
+		w.WriteString(`<a class="anchor" href="#`)
+		w.Write(util.EscapeHTML(idb))
+		w.WriteString(`" aria-label="Link to this section">#</a>`)
+	}
+	w.WriteString("</h" + level + ">\n")
+	return ast.WalkContinue, nil
+}
+
+var codeFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(true))
+
+// lexerCache keeps chroma's lexers by name: looking one up by alias scans
+// every registered lexer, which would otherwise run once per code block.
+var lexerCache sync.Map
+
+func lexerFor(lang string) chroma.Lexer {
+	if lang == "" {
+		return nil
+	}
+	if l, ok := lexerCache.Load(lang); ok {
+		lx, _ := l.(chroma.Lexer)
+		return lx
+	}
+	var lx chroma.Lexer
+	if l := lexers.Get(lang); l != nil {
+		lx = chroma.Coalesce(l)
+	}
+	lexerCache.Store(lang, lx)
+	return lx
+}
+
+func (r *folioRenderer) code(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	var lang string
+	if fc, ok := node.(*ast.FencedCodeBlock); ok {
+		lang = strings.ToLower(string(fc.Language(src)))
+	}
+	var code bytes.Buffer
+	lines := node.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		code.Write(seg.Value(src))
+	}
+	lx := lexerFor(lang)
+	if lang != "" {
+		w.WriteString(`<pre class="chroma" data-lang="` + string(util.EscapeHTML([]byte(lang))) + `"><code>`)
+	} else {
+		w.WriteString(`<pre class="chroma"><code>`)
+	}
+	if lx != nil {
+		if it, err := lx.Tokenise(nil, code.String()); err == nil {
+			if err := codeFormatter.Format(w, nil, it); err == nil {
+				w.WriteString("</code></pre>\n")
+				return ast.WalkSkipChildren, nil
+			}
+		}
+	}
+	w.Write(util.EscapeHTML(code.Bytes()))
+	w.WriteString("</code></pre>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+// headingID makes an id the way GitHub does, so that fragments written for
+// a code host keep working: lower case, letters, digits, hyphens and
+// underscores kept, spaces to hyphens, everything else dropped.
+func headingID(text string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(text) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || unicode.Is(unicode.Mn, r):
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+// nodeText is the plain text of an inline tree, as a reader sees it.
+func nodeText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Value(src))
+			if t.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// headingIDs assigns GitHub-style ids to every heading of doc and returns
+// the table of contents (levels 2 to 4) and the set of ids.
+func headingIDs(doc ast.Node, src []byte) ([]*Heading, map[string]bool) {
+	ids := map[string]bool{}
+	counts := map[string]int{}
+	var toc []*Heading
+	var stack []*Heading
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		text := strings.TrimSpace(nodeText(h, src))
+		base := headingID(text)
+		if base == "" {
+			base = "section"
+		}
+		id := base
+		// GitHub numbers repeats -1, -2; an id an editor wrote that
+		// happens to look like a repeat is skipped over.
+		for ids[id] {
+			counts[base]++
+			id = base + "-" + strconv.Itoa(counts[base])
+		}
+		ids[id] = true
+		h.SetAttributeString("id", []byte(id))
+		if h.Level < 2 || h.Level > 4 {
+			return ast.WalkSkipChildren, nil
+		}
+		e := &Heading{Level: h.Level, ID: id, Text: text}
+		for len(stack) > 0 && stack[len(stack)-1].Level >= h.Level {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) == 0 {
+			toc = append(toc, e)
+		} else {
+			top := stack[len(stack)-1]
+			top.Children = append(top.Children, e)
+		}
+		stack = append(stack, e)
+		return ast.WalkSkipChildren, nil
+	})
+	return toc, ids
+}
+
+// nodeOffset finds a byte offset in src for an inline node, for error
+// lines. -1 when the node has none.
+func nodeOffset(n ast.Node) int {
+	if p := n.Pos(); p >= 0 {
+		return p
+	}
+	var off = -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			off = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if off >= 0 {
+		return off
+	}
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+			return p.Lines().At(0).Start
+		}
+	}
+	return -1
+}
+
+// parseMarkdown parses src with a fresh context, so heading ids of one page
+// never leak into another when pages are parsed in parallel.
+func parseMarkdown(md goldmark.Markdown, src []byte) ast.Node {
+	return md.Parser().Parse(textReader(src), parser.WithContext(parser.NewContext()))
+}

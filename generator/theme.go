@@ -1,0 +1,242 @@
+package generator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxTemplateSize bounds one layout or asset file of a theme.
+const maxTemplateSize = 4 << 20
+
+// theme is a site's layouts (the theme's, overridden by the site's own
+// layouts/ folder), its fingerprinted assets and its static files.
+type theme struct {
+	layouts map[string]string // "page.html", "partials/nav.html" -> text
+	source  map[string]string // same keys -> file as the editor knows it, for errors
+	assets  map[string]*asset // "style.css" -> minified, fingerprinted
+	static  []staticFile
+
+	funcs template.FuncMap
+	mu    sync.Mutex
+	sets  map[string]*template.Template // by layout name
+	base  *template.Template
+}
+
+type asset struct {
+	url  string // path from the site root, with base path: /assets/style.1a2b3c4d.css
+	out  string // output file name: assets/style.1a2b3c4d.css
+	data []byte
+}
+
+// staticFile is a file copied into the output as it is.
+type staticFile struct {
+	fsys fs.FS
+	src  string // path in fsys
+	out  string // slash path in the output
+	name string // as the editor knows it, for errors
+}
+
+// loadTheme reads the theme: a site's themes/NAME when it has one, else the
+// embedded default, then the site's layouts/ on top.
+func (b *builder) loadTheme() error {
+	t := &theme{layouts: map[string]string{}, source: map[string]string{}, assets: map[string]*asset{}, sets: map[string]*template.Template{}}
+	name := b.cfg.Theme
+	if name == "" {
+		name = "default"
+	}
+	themeFS, prefix := b.opts.Theme, "themes/default (built in)"
+	if sub, err := fs.Sub(b.fsys, "themes/"+name); err == nil && isDir(b.fsys, "themes/"+name) {
+		themeFS, prefix = sub, "themes/"+name
+	} else if name != "default" {
+		return errorf(ConfigFile, keyLine(b.configData, "theme"), "theme %q: no folder themes/%s", name, name)
+	}
+	if err := t.addLayouts(themeFS, "layouts", prefix+"/layouts"); err != nil {
+		return err
+	}
+	if isDir(b.fsys, "layouts") {
+		if err := t.addLayouts(b.fsys, "layouts", "layouts"); err != nil {
+			return err
+		}
+	}
+	if _, ok := t.layouts["base.html"]; !ok {
+		return errorf(prefix+"/layouts/base.html", 0, "missing: every theme needs a base layout")
+	}
+	if err := b.addAssets(t, themeFS, prefix); err != nil {
+		return err
+	}
+	if isDir(themeFS, "static") {
+		if err := addStatic(&t.static, themeFS, "static", prefix+"/static"); err != nil {
+			return err
+		}
+	}
+	b.theme = t
+	t.funcs = b.funcs()
+	return nil
+}
+
+func isDir(fsys fs.FS, name string) bool {
+	fi, err := fs.Stat(fsys, name)
+	return err == nil && fi.IsDir()
+}
+
+func (t *theme) addLayouts(fsys fs.FS, dir, shown string) error {
+	return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read %s: %w", shown, err)
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return nil
+		}
+		rel := strings.TrimPrefix(p, dir+"/")
+		data, err := readLimited(fsys, p, maxTemplateSize)
+		if err != nil {
+			return errorf(shown+"/"+rel, 0, "%v", err)
+		}
+		t.layouts[rel] = string(data)
+		t.source[rel] = shown + "/" + rel
+		return nil
+	})
+}
+
+func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("larger than %d bytes", limit)
+	}
+	return fs.ReadFile(fsys, name)
+}
+
+// addAssets minifies the theme's assets/ and names each by a hash of its
+// content, so they can be cached for a year and still change on deploy.
+func (b *builder) addAssets(t *theme, fsys fs.FS, shown string) error {
+	if !isDir(fsys, "assets") {
+		return nil
+	}
+	return fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := readLimited(fsys, p, maxTemplateSize)
+		if err != nil {
+			return errorf(shown+"/"+p, 0, "%v", err)
+		}
+		rel := strings.TrimPrefix(p, "assets/")
+		if mt := mediaType(rel); mt != "" && b.min != nil {
+			var out bytes.Buffer
+			if err := b.min.Minify(mt, &out, bytes.NewReader(data)); err != nil {
+				return errorf(shown+"/"+p, 0, "minify: %v", err)
+			}
+			data = out.Bytes()
+		}
+		sum := sha256.Sum256(data)
+		ext := path.Ext(rel)
+		out := "assets/" + strings.TrimSuffix(rel, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		t.assets[rel] = &asset{url: b.basePath + out, out: out, data: data}
+		return nil
+	})
+}
+
+// template returns the template set for a layout, built once.
+func (t *theme) template(layout string) (*template.Template, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if s, ok := t.sets[layout]; ok {
+		return s, nil
+	}
+	if t.base == nil {
+		base := template.New("base.html").Funcs(t.funcs)
+		if _, err := base.Parse(t.layouts["base.html"]); err != nil {
+			return nil, t.templateError(err)
+		}
+		names := make([]string, 0, len(t.layouts))
+		for name := range t.layouts {
+			if strings.HasPrefix(name, "partials/") {
+				names = append(names, name)
+			}
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if _, err := base.New(name).Parse(t.layouts[name]); err != nil {
+				return nil, t.templateError(err)
+			}
+		}
+		t.base = base
+	}
+	text, ok := t.layouts[layout+".html"]
+	if !ok {
+		return nil, errLayoutMissing
+	}
+	set, err := t.base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("clone templates: %w", err)
+	}
+	if _, err := set.New(layout + ".html").Parse(text); err != nil {
+		return nil, t.templateError(err)
+	}
+	t.sets[layout] = set
+	return set, nil
+}
+
+var errLayoutMissing = errors.New("layout not found")
+
+func (t *theme) hasLayout(name string) bool {
+	_, ok := t.layouts[name+".html"]
+	return ok
+}
+
+var templateErrRE = regexp.MustCompile(`^template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)
+
+// templateError names the layout file and line of a template error.
+func (t *theme) templateError(err error) error {
+	msg := err.Error()
+	if m := templateErrRE.FindStringSubmatch(msg); m != nil {
+		if file, ok := t.source[m[1]]; ok {
+			line, _ := strconv.Atoi(m[2])
+			return errorf(file, line, "%s", m[3])
+		}
+	}
+	return errorf("layouts", 0, "%s", msg)
+}
+
+// funcs are the functions layouts can call.
+func (b *builder) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) (string, error) {
+			a, ok := b.theme.assets[name]
+			if !ok {
+				return "", fmt.Errorf("asset %q: no such file in the theme's assets/", name)
+			}
+			return a.url, nil
+		},
+		"relURL": func(p string) string { return b.relURL(p) },
+		"absURL": func(p string) string { return b.absURL(p) },
+		"date": func(layout string, t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(layout)
+		},
+		"isoDate": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2006-01-02")
+		},
+		"add": func(a, b int) int { return a + b },
+	}
+}

@@ -49,6 +49,8 @@ var fmFormats = []*frontmatter.Format{
 	frontmatter.NewFormat("---toml", "---", toml.Unmarshal),
 	frontmatter.NewFormat("---json", "---", json.Unmarshal),
 	frontmatter.NewFormat(";;;", ";;;", json.Unmarshal),
+	// A bare JSON object followed by an empty line, as Hugo reads it.
+	{Start: "{", End: "}", Unmarshal: json.Unmarshal, UnmarshalDelims: true, RequiresNewLine: true},
 }
 
 // splitFrontMatter decodes the front matter of src and returns it with the
@@ -83,7 +85,7 @@ func scanDelimiters(src []byte) (delim string, closed bool, end int) {
 	first, rest, _ := bytes.Cut(src, []byte("\n"))
 	first = bytes.TrimRight(first, " \t\r")
 	switch string(first) {
-	case "---", "+++", "---yaml", "---toml", "---json", ";;;":
+	case "---", "+++", "---yaml", "---toml", "---json", ";;;", "{":
 		delim = string(first)
 	default:
 		return "", false, 0
@@ -105,9 +107,13 @@ func closingOf(delim string) string {
 	switch delim {
 	case "+++", ";;;":
 		return delim
+	case "{":
+		return "}"
 	}
 	return "---"
 }
+
+var tomlPrefixRE = regexp.MustCompile(`^toml: line \d+( \(last key "[^"]*"\))?: `)
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
@@ -123,13 +129,18 @@ func fmDecodeError(file string, src []byte, delim string, err error) error {
 	}
 	var te toml.ParseError
 	if errors.As(err, &te) {
-		return errorf(file, te.Position.Line+1, "front matter: %s", te.Message)
+		return errorf(file, te.Position.Line+1, "front matter: %s", tomlPrefixRE.ReplaceAllString(te.Error(), ""))
 	}
 	var je *json.SyntaxError
 	if errors.As(err, &je) {
-		_, body, _ := bytes.Cut(src, []byte("\n"))
+		body, first := src, 1
+		if delim != "{" {
+			// The decoder saw the lines after the opening delimiter.
+			_, body, _ = bytes.Cut(src, []byte("\n"))
+			first = 2
+		}
 		off := min(int(je.Offset), len(body))
-		return errorf(file, 2+bytes.Count(body[:off], []byte("\n")), "front matter: %s", msg)
+		return errorf(file, first+bytes.Count(body[:off], []byte("\n")), "front matter: %s", msg)
 	}
 	var ye *yaml.TypeError
 	if errors.As(err, &ye) && len(ye.Errors) > 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -113,7 +114,7 @@ func (r *folioRenderer) code(w util.BufWriter, src []byte, node ast.Node, enteri
 	}
 	if lx != nil {
 		if it, err := lx.Tokenise(nil, code.String()); err == nil {
-			if err := codeFormatter.Format(w, nil, it); err == nil {
+			if err := codeFormatter.Format(w, styles.Fallback, it); err == nil {
 				w.WriteString("</code></pre>\n")
 				return ast.WalkSkipChildren, nil
 			}

@@ -142,7 +142,7 @@ title = "x"
 feedLimt = 3
 -- content/a.md --
 A.
-`, `folio.toml:4: unknown key "build.feedlimit"`},
+`, `folio.toml:4: unknown key "build.feedLimt"`},
 		{"bad config value", `
 -- folio.toml --
 title = "x"

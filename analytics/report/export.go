@@ -1,0 +1,198 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// JSON returns report.json: the exported fields of Report, indented, with
+// a final newline. The same report always gives the same bytes.
+func (r *Report) JSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// Paths and titles are easier to read unescaped, and report.json is
+	// never inlined into HTML.
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return nil, fmt.Errorf("encode report.json: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Tables returns the report's tables in the order the page shows them.
+func (r *Report) Tables() []*Table {
+	return []*Table{r.Pages, r.ReferrerGroups, r.Referrers, r.Browsers, r.OS, r.Devices, r.Languages, r.Countries, r.Filtered}
+}
+
+// File is one file of a published report.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Files returns report.json and every CSV file, in a fixed order: the
+// report's files except index.html, which the site's theme renders.
+// `folio serve` can answer from these without writing them.
+func (r *Report) Files() ([]File, error) {
+	js, err := r.JSON()
+	if err != nil {
+		return nil, err
+	}
+	files := []File{{"report.json", js}}
+	add := func(name string, header []string, rows [][]string) error {
+		data, err := csvBytes(header, rows)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		files = append(files, File{name, data})
+		return nil
+	}
+
+	totals := [][]string{
+		totalRecord("views", r.Totals.Views),
+		totalRecord("visitors", r.Totals.Visitors),
+		totalRecord("filtered", r.Totals.Filtered),
+	}
+	if err := add("totals.csv", []string{"metric", "value", "previous", "change_percent"}, totals); err != nil {
+		return nil, err
+	}
+	var days, weeks, months [][]string
+	for _, d := range r.Daily {
+		days = append(days, []string{d.Date, itoa(d.Views), itoa(d.Visitors)})
+	}
+	for _, w := range r.Weekly {
+		weeks = append(weeks, []string{w.Week, w.From, w.To, itoa(w.Views), itoa(w.Visitors)})
+	}
+	for _, m := range r.Monthly {
+		months = append(months, []string{m.Month, m.From, m.To, strconv.Itoa(m.Days), itoa(m.Views), itoa(m.Visitors)})
+	}
+	if err := add("daily.csv", []string{"date", "views", "visitors"}, days); err != nil {
+		return nil, err
+	}
+	if err := add("weekly.csv", []string{"week", "from", "to", "views", "visitors"}, weeks); err != nil {
+		return nil, err
+	}
+	if err := add("monthly.csv", []string{"month", "from", "to", "days", "views", "visitors"}, months); err != nil {
+		return nil, err
+	}
+	for _, t := range r.Tables() {
+		header, rows := t.records()
+		if err := add(t.CSV(), header, rows); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// csvKey is the header of the value column of each table's CSV file.
+var csvKey = map[string]string{
+	"pages": "path", "referrer_groups": "group", "referrers": "host", "browsers": "browser",
+	"os": "os", "devices": "device", "languages": "language", "countries": "country", "filtered": "reason",
+}
+
+func (t *Table) records() (header []string, rows [][]string) {
+	header = []string{csvKey[t.Name], "label"}
+	if t.Name == "referrers" {
+		header = append(header, "group")
+	}
+	header = append(header, t.Unit, "other")
+	for _, r := range t.Rows {
+		rec := []string{r.Value, r.Label}
+		if t.Name == "referrers" {
+			rec = append(rec, r.Group)
+		}
+		rows = append(rows, append(rec, itoa(r.Count), strconv.FormatBool(r.Other)))
+	}
+	return header, rows
+}
+
+func totalRecord(name string, t Total) []string {
+	change := ""
+	if t.ChangePercent != nil {
+		change = strconv.FormatFloat(*t.ChangePercent, 'f', 1, 64)
+	}
+	return []string{name, itoa(t.Value), itoa(t.Previous), change}
+}
+
+func itoa(c Count) string { return strconv.FormatInt(int64(c), 10) }
+
+func csvBytes(header []string, rows [][]string) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(header); err != nil {
+		return nil, err
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteFiles publishes a report into dir: index.html (the page, when not
+// nil), report.json and the CSV files. It writes everything into a new
+// folder beside dir and renames it into place, so a report that fails
+// halfway leaves the previous one as it was.
+func WriteFiles(dir string, r *Report, page []byte) (err error) {
+	files, err := r.Files()
+	if err != nil {
+		return err
+	}
+	if page != nil {
+		files = append([]File{{"index.html", page}}, files...)
+	}
+	dir = filepath.Clean(dir)
+	parent, base := filepath.Split(dir)
+	if parent == "" {
+		parent = "."
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	// MkdirTemp makes a private folder; a published one must be readable
+	// by the web server.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(tmp, f.Name), f.Data, 0o644); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	old := tmp + ".old"
+	switch err := os.Rename(dir, old); {
+	case errors.Is(err, os.ErrNotExist):
+		old = ""
+	case err != nil:
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			// Put the previous report back; if even that fails, the
+			// error below still names the problem.
+			_ = os.Rename(old, dir)
+		}
+		return fmt.Errorf("write report: %w", err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("write report: remove previous report: %w", err)
+		}
+	}
+	return nil
+}

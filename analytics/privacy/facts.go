@@ -1,0 +1,256 @@
+package privacy
+
+import (
+	"net/netip"
+	"net/url"
+	"strings"
+
+	useragent "github.com/medama-io/go-useragent"
+	"github.com/medama-io/go-useragent/agents"
+	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/language"
+)
+
+// maxHops bounds how many forwarding hops are examined, so a request with
+// a huge X-Forwarded-For costs no more than a normal one.
+const maxHops = 16
+
+// ClientAddr finds the visitor's address: the TCP peer, or, when the peer
+// is a trusted proxy, the last hop of Forwarded (preferred) or
+// X-Forwarded-For that is not itself a trusted proxy. Hops further left
+// were written by the client and could say anything. ignored reports
+// forwarding headers from an untrusted peer, which are not believed.
+func ClientAddr(remote string, forwarded, xff []string, trusted []netip.Prefix) (addr netip.Addr, ignored bool) {
+	addr = parseHop(remote)
+	hasHeaders := len(forwarded) > 0 || len(xff) > 0
+	if !addr.IsValid() || !isTrusted(addr, trusted) {
+		return addr, hasHeaders
+	}
+	var hops []string
+	if len(forwarded) > 0 {
+		hops = forwardedFor(forwarded)
+	} else {
+		for _, v := range xff {
+			hops = append(hops, strings.Split(v, ",")...)
+		}
+	}
+	for i, n := len(hops)-1, 0; i >= 0 && n < maxHops; i, n = i-1, n+1 {
+		hop := parseHop(hops[i])
+		if !hop.IsValid() {
+			// "unknown", an obfuscated name or garbage: the nearest
+			// address we could read is the best there is.
+			break
+		}
+		addr = hop
+		if !isTrusted(hop, trusted) {
+			break
+		}
+	}
+	return addr, false
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// forwardedFor extracts the for= parameters of RFC 7239 Forwarded values,
+// in order.
+func forwardedFor(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for elem := range strings.SplitSeq(v, ",") {
+			for pair := range strings.SplitSeq(elem, ";") {
+				k, val, ok := strings.Cut(strings.TrimSpace(pair), "=")
+				if ok && strings.EqualFold(strings.TrimSpace(k), "for") {
+					out = append(out, strings.Trim(strings.TrimSpace(val), `"`))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// parseHop reads an address written as 192.0.2.1, 192.0.2.1:80, 2001:db8::1
+// or [2001:db8::1]:80, dropping the port and any zone.
+func parseHop(s string) netip.Addr {
+	s = strings.TrimSpace(s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().WithZone("")
+	}
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().WithZone("")
+	}
+	return netip.Addr{}
+}
+
+// Truncate keeps the network part of an address: the first 24 bits of IPv4
+// and 48 bits of IPv6, enough for a country and a rate limit and too
+// little to point at a household.
+func Truncate(a netip.Addr) netip.Addr {
+	if !a.IsValid() {
+		return a
+	}
+	bits := 48
+	if a.Is4() {
+		bits = 24
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return p.Addr()
+}
+
+// Agent is what is counted of a user agent.
+type Agent struct {
+	Browser, OS, Device string
+}
+
+var uaParser = useragent.NewParser()
+
+// botWords are lower-case fragments of automated agents the trie parser
+// does not mark as bots. "bot/" and "bot;" rather than "bot" alone, so a
+// phone brand such as CUBOT is still a phone.
+var botWords = []string{
+	"bot/", "bot;", "bot)", "bot-", "crawl", "spider", "slurp", "scrape",
+	"headless", "lighthouse", "phantomjs", "selenium", "puppeteer",
+	"playwright", "http://", "https://", "wget", "curl", "python",
+	"java/", "okhttp", "go-http", "libwww", "httpclient", "monitor",
+	"uptime", "preview", "archiver", "feed", "fetcher",
+}
+
+// ParseAgent reduces a User-Agent to browser family, OS family and device
+// class. bot is true for empty, automated and unrecognisable agents.
+func ParseAgent(ua string) (a Agent, bot bool) {
+	if ua == "" || len(ua) > 1024 {
+		return a, true
+	}
+	lower := strings.ToLower(ua)
+	for _, w := range botWords {
+		if strings.Contains(lower, w) {
+			return a, true
+		}
+	}
+	p := uaParser.Parse(ua)
+	if p.IsBot() {
+		return a, true
+	}
+	a.Browser, a.OS = string(p.Browser()), string(p.OS())
+	if a.Browser == "" && a.OS == "" {
+		return a, true
+	}
+	switch p.Device() {
+	case agents.DeviceDesktop:
+		a.Device = "desktop"
+	case agents.DeviceMobile:
+		a.Device = "mobile"
+		// Android tablets are the Android agents without "Mobile".
+		if p.OS() == agents.OSAndroid && !strings.Contains(ua, "Mobile") {
+			a.Device = "tablet"
+		}
+	case agents.DeviceTablet:
+		a.Device = "tablet"
+	default:
+		a.Device = Unknown
+	}
+	if a.Browser == "" {
+		a.Browser = Unknown
+	}
+	if a.OS == "" {
+		a.OS = Unknown
+	}
+	return a, false
+}
+
+// Language reduces an Accept-Language header to the base language of its
+// first tag: "de-DE,de;q=0.9,en;q=0.8" gives "de".
+func Language(header string) string {
+	first, _, _ := strings.Cut(header, ",")
+	first, _, _ = strings.Cut(first, ";")
+	first = strings.TrimSpace(first)
+	if first == "" || first == "*" || len(first) > 35 {
+		return Unknown
+	}
+	tag, err := language.Parse(first)
+	if err != nil {
+		return Unknown
+	}
+	base, conf := tag.Base()
+	if conf == language.No {
+		return Unknown
+	}
+	return base.String()
+}
+
+// privateSuffixes are names for local networks that the public suffix list
+// lists (home.arpa) or that must never count even if it one day did.
+var privateSuffixes = []string{".localhost", ".local", ".home.arpa", ".internal", ".lan", ".intranet", ".corp"}
+
+// ReferrerHost reduces a referrer URL to what is counted: its host in lower
+// case without "www.", (direct) when there is none, (internal) for one of
+// siteHosts, and (private) for addresses and names that only mean something
+// on the visitor's own network, so a reader's LAN or intranet never reaches
+// the store. ok is false for referrers that are not counted at all
+// (non-http(s) schemes, garbage).
+func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return Direct, true
+	}
+	if len(raw) > 2048 {
+		return "", false
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", false
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return "", false
+	}
+	host = strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "" || len(host) > 253 {
+		return "", false
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return Private, true
+	}
+	for _, c := range host {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			// Browsers send names in their ASCII (punycode) form;
+			// anything else is not from a browser.
+			return "", false
+		}
+	}
+	host = strings.TrimPrefix(host, "www.")
+	for _, s := range siteHosts {
+		if host == s {
+			return Internal, true
+		}
+	}
+	if host == "localhost" {
+		return Private, true
+	}
+	for _, s := range privateSuffixes {
+		if strings.HasSuffix(host, s) {
+			return Private, true
+		}
+	}
+	// A name under no listed suffix (say intranet.example-corp) can only
+	// resolve inside some private network: the list's default rule then
+	// yields its last label, which is not ICANN's and contains no dot,
+	// whereas every privately registered suffix (github.io) has one.
+	suffix, icann := publicsuffix.PublicSuffix(host)
+	if !icann && !strings.Contains(suffix, ".") {
+		return Private, true
+	}
+	if !strings.Contains(host, ".") {
+		return Private, true
+	}
+	return host, true
+}

@@ -288,6 +288,24 @@ type builder struct {
 	tallies         map[string]*tally // by table name, current period
 	prevFiltered    *tally
 	hasData         bool
+
+	// lastDay caches the position of the day read last: the store returns
+	// rows ordered by day, so a year of views parses each date once
+	// instead of once per page.
+	lastDay               string
+	lastCur, lastPrev     int
+	lastInCur, lastInPrev bool
+}
+
+// where finds a store day in the current period (cur, inCur) or the
+// previous one (prev, inPrev).
+func (b *builder) where(day string) (cur int, inCur bool, prev int, inPrev bool) {
+	if day != b.lastDay {
+		b.lastDay = day
+		b.lastCur, b.lastInCur = b.cur.index(day)
+		b.lastPrev, b.lastInPrev = b.prev.index(day)
+	}
+	return b.lastCur, b.lastInCur, b.lastPrev, b.lastInPrev
 }
 
 func newBuilder(cur, prev Period, k int64) *builder {
@@ -317,16 +335,16 @@ func dimTable(dim string) (string, bool) {
 func (b *builder) add(c *store.Counts) {
 	pages := b.tallies["pages"]
 	for _, v := range c.Views {
-		if i, ok := b.cur.index(v.Day); ok {
+		if i, ok, _, inPrev := b.where(v.Day); ok {
 			b.views[i] += v.N
 			pages.add(v.Path, i/7, v.N)
 			b.hasData = true
-		} else if _, ok := b.prev.index(v.Day); ok {
+		} else if inPrev {
 			b.prevViews += v.N
 		}
 	}
 	for _, d := range c.Dims {
-		i, ok := b.cur.index(d.Day)
+		i, ok, _, _ := b.where(d.Day)
 		if !ok {
 			continue
 		}
@@ -339,18 +357,18 @@ func (b *builder) add(c *store.Counts) {
 	}
 	filtered := b.tallies["filtered"]
 	for _, d := range c.Dropped {
-		if i, ok := b.cur.index(d.Day); ok {
+		if i, ok, j, inPrev := b.where(d.Day); ok {
 			filtered.add(d.Reason, i/7, d.N)
 			b.hasData = true
-		} else if i, ok := b.prev.index(d.Day); ok {
-			b.prevFiltered.add(d.Reason, i/7, d.N)
+		} else if inPrev {
+			b.prevFiltered.add(d.Reason, j/7, d.N)
 		}
 	}
 	for _, v := range c.Visitors {
-		if i, ok := b.cur.index(v.Day); ok {
+		if i, ok, _, inPrev := b.where(v.Day); ok {
 			b.visitors[i] += v.N
 			b.hasData = true
-		} else if _, ok := b.prev.index(v.Day); ok {
+		} else if inPrev {
 			b.prevVisitors += v.N
 		}
 	}

@@ -32,6 +32,16 @@ type theme struct {
 	mu    sync.Mutex
 	sets  map[string]*template.Template // by layout name
 	base  *template.Template
+	// partials runs partialCached; a clone of base made before any
+	// execution, since html/template cannot clone an executed set.
+	partials *template.Template
+	cache    sync.Map // partialCached key -> *cachedPartial
+}
+
+type cachedPartial struct {
+	once sync.Once
+	html template.HTML
+	err  error
 }
 
 type asset struct {
@@ -176,6 +186,11 @@ func (t *theme) template(layout string) (*template.Template, error) {
 			}
 		}
 		t.base = base
+		p, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone templates: %w", err)
+		}
+		t.partials = p
 	}
 	text, ok := t.layouts[layout+".html"]
 	if !ok {
@@ -238,5 +253,53 @@ func (b *builder) funcs() template.FuncMap {
 			return t.Format("2006-01-02")
 		},
 		"add": func(a, b int) int { return a + b },
+		// partialCached runs a partial once per key and reuses its HTML,
+		// so the navigation of a section is made once, not once per page.
+		"partialCached": func(name string, ctx any, key string) (template.HTML, error) {
+			return b.theme.partialCached(name, ctx, key)
+		},
+		// markCurrent marks the link to url in a cached navigation with
+		// aria-current="page".
+		"markCurrent": markCurrent,
 	}
+}
+
+func (t *theme) partialCached(name string, ctx any, key string) (template.HTML, error) {
+	v, _ := t.cache.LoadOrStore(name+"\x00"+key, &cachedPartial{})
+	c := v.(*cachedPartial)
+	c.once.Do(func() {
+		t.mu.Lock()
+		set := t.partials
+		t.mu.Unlock()
+		if set == nil || set.Lookup(name) == nil {
+			c.err = fmt.Errorf("partialCached: no template %q", name)
+			return
+		}
+		var buf bytes.Buffer
+		if err := set.ExecuteTemplate(&buf, name, ctx); err != nil {
+			c.err = err
+			return
+		}
+		c.html = template.HTML(buf.String())
+	})
+	return c.html, c.err
+}
+
+// hrefTemplate writes a URL the way html/template writes it in an href,
+// so markCurrent finds links whose URL it had to escape.
+var hrefTemplate = template.Must(template.New("href").Parse(`href="{{ . }}"`))
+
+func markCurrent(nav template.HTML, url string) template.HTML {
+	var buf strings.Builder
+	if err := hrefTemplate.Execute(&buf, url); err != nil {
+		return nav
+	}
+	href := buf.String()
+	s := string(nav)
+	i := strings.Index(s, href)
+	if i < 0 {
+		return nav
+	}
+	i += len(href)
+	return template.HTML(s[:i] + ` aria-current="page"` + s[i:])
 }

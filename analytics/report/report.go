@@ -498,3 +498,18 @@ func groupTable(refs *Table) *Table {
 	sortRows(tb.Rows)
 	return tb
 }
+
+// NamedTotal is a headline number with the words the page shows with it.
+type NamedTotal struct {
+	Name, Note string
+	Total
+}
+
+// List returns the totals in the order the page shows them.
+func (t Totals) List() []NamedTotal {
+	return []NamedTotal{
+		{"Views", "page views counted", t.Views},
+		{"Visitors", "distinct visitors of each day, added up", t.Visitors},
+		{"Filtered", "requests not counted as views", t.Filtered},
+	}
+}

@@ -21,12 +21,12 @@ var chartTemplates = template.Must(template.New("charts").Parse(`
 <svg class="chart chart-{{ .Kind }}" viewBox="0 0 {{ .W }} {{ .H }}" width="{{ .W }}" height="{{ .H }}" role="img" aria-labelledby="{{ .ID }}-title {{ .ID }}-desc" focusable="false">
 <title id="{{ .ID }}-title">{{ .Title }}</title>
 <desc id="{{ .ID }}-desc">{{ .Desc }}</desc>
-<g class="chart-grid" aria-hidden="true">
+<g class="chart-grid" aria-hidden="true" stroke-opacity=".3">
 {{- range .Grid }}<line x1="{{ $.Left }}" x2="{{ $.Right }}" y1="{{ .Y }}" y2="{{ .Y }}" stroke="currentColor"/><text x="{{ $.LabelX }}" y="{{ .TextY }}" text-anchor="end" fill="currentColor">{{ .Label }}</text>{{ end -}}
 {{- range .XTicks }}<line x1="{{ .X }}" x2="{{ .X }}" y1="{{ $.Bottom }}" y2="{{ $.TickEnd }}" stroke="currentColor"/><text x="{{ .X }}" y="{{ $.XLabelY }}" text-anchor="middle" fill="currentColor">{{ .Label }}</text>{{ end -}}
 </g>
 {{- if .Area }}
-<path class="chart-area" d="{{ .Area }}" fill="currentColor" stroke="none"/>
+<path class="chart-area" d="{{ .Area }}" fill="currentColor" fill-opacity=".12" stroke="none"/>
 <path class="chart-line" d="{{ .Line }}" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
 {{- end }}
 {{- range .Marks }}
@@ -316,4 +316,14 @@ func (t *Table) Share(r Row) string {
 		return ""
 	}
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(r.Count)/float64(t.Total)*100), ".0") + "%"
+}
+
+// Href is the address a row of the pages table links to: its path, when
+// it is one. A path such as "//host/" would leave the site, so it gets no
+// link.
+func (r Row) Href() string {
+	if r.Other || !strings.HasPrefix(r.Value, "/") || strings.HasPrefix(r.Value, "//") {
+		return ""
+	}
+	return r.Value
 }

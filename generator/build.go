@@ -84,6 +84,8 @@ type builder struct {
 	warns      []string
 	written    atomic.Int64
 	pageFiles  map[string]bool
+	history    map[string]bool // paths of change-log and history pages, for link checks
+	gitDir     string          // where git history was read, for old versions
 }
 
 // Site is a loaded site, ready to render pages that are not in its
@@ -215,6 +217,7 @@ func mediaType(name string) string {
 
 // load reads the theme and content and builds the page tree.
 func (b *builder) load() error {
+	git := b.startGitHistory()
 	if err := b.loadTheme(); err != nil {
 		return err
 	}
@@ -246,6 +249,7 @@ func (b *builder) load() error {
 			b.errs = append(b.errs, errorf(p.File, line, "layout %q not found: no %s.html in layouts/ or the theme", p.Layout, p.Layout))
 		}
 	}
+	b.addChangelogs(git)
 	b.loadAliases()
 	if len(b.errs) > 0 {
 		return b.errs.sorted()
@@ -311,6 +315,9 @@ func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
 	if b.baseURL == "" {
 		b.warn("no baseURL in folio.toml: sitemap.xml, robots.txt and index.xml use root-relative URLs, which search engines and feed readers may not accept")
 	}
+	if err := b.prepareVersions(ctx); err != nil {
+		return nil, err
+	}
 	if err := b.renderPages(ctx, out); err != nil {
 		return nil, err
 	}
@@ -318,7 +325,7 @@ func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
 	if len(b.errs) > 0 {
 		return nil, b.errs.sorted()
 	}
-	steps := []func(Output) error{b.write404, b.writeAliases, b.writeSitemap, b.writeRobots, b.writeFeed, b.writeAssets, b.copyFiles}
+	steps := []func(Output) error{b.write404, b.writeAliases, b.writeSitemap, b.writeRobots, b.writeFeed, b.writeChangelogFeed, b.writeHistory, b.writeAssets, b.copyFiles}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -412,7 +419,8 @@ func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
 		view.Content = htmlString(buf.String())
 		view.TOC = toc
 	} else {
-		b.ids.Store(p.path, map[string]bool{})
+		// A generated page, such as /changelog/, may have stored its ids.
+		b.ids.LoadOrStore(p.path, map[string]bool{})
 	}
 	data, err := b.renderTemplate(&view)
 	if err != nil {
@@ -636,7 +644,7 @@ func (b *builder) pageAt(target string) *Page {
 var generatedFiles = map[string]bool{"/index.xml": true, "/sitemap.xml": true, "/robots.txt": true, "/404.html": true}
 
 func (b *builder) fileExists(target string) bool {
-	if _, ok := b.filePaths[target]; ok || generatedFiles[target] {
+	if _, ok := b.filePaths[target]; ok || generatedFiles[target] || b.history[target] {
 		return true
 	}
 	if _, ok := b.aliases[cleanURLPath(target)]; ok {

@@ -274,7 +274,7 @@ func decodeFrontMatter(file string, raw map[string]any, lines map[string]int, lo
 				fm.Aliases = append(fm.Aliases, s)
 			}
 		case "changelog":
-			list, ok := v.([]any)
+			list, ok := normalizeValue(v).([]any)
 			if !ok {
 				bad(key, "changelog: want a list of entries with date and note, got %s", typeName(v))
 				break
@@ -312,6 +312,13 @@ func normalizeValue(v any) any {
 			x[i] = normalizeValue(e)
 		}
 		return x
+	case []map[string]any:
+		// A TOML array of tables, such as [[changelog]].
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalizeValue(e)
+		}
+		return out
 	}
 	return v
 }

@@ -140,6 +140,7 @@ func (b *builder) loadPage(file, rel string) {
 		Params: fm.Params, Aliases: fm.Aliases, File: file,
 		src: body, bodyLine: bodyLine, fm: fm,
 	}
+	b.readChangelog(p, src)
 	folderPage := stem == "_index" || stem == "index"
 	switch {
 	case fm.URL != "":

@@ -33,7 +33,8 @@ type Page struct {
 	// href attributes.
 	URL string
 	// Permalink is the absolute address when the site has a baseURL, else
-	// the same as URL.
+	// the same as URL. On an old version or a "what changed" page it is
+	// the current page's: the canonical address of that text.
 	Permalink string
 	// File is the source file relative to the site root: content/docs/install.md.
 	File string
@@ -51,6 +52,20 @@ type Page struct {
 	Prev, Next *Page
 
 	Site *Site
+
+	// Changelog is the page's change log, newest first: its front matter
+	// entries, its body's change-log section and, with [history] git, the
+	// commits that touched its file.
+	Changelog []ChangeEntry
+	// Versions are the committed versions of a page with history:
+	// versions, newest first.
+	Versions []*Version
+	// History is the address of the page's history: its versions when it
+	// has them, else its newest entry on /changelog/; "" when it has none.
+	History string
+	// Version is the version an old-version or "what changed" page shows;
+	// nil on other pages.
+	Version *Version
 
 	// path is the page's URL path without the baseURL prefix: "/docs/install/".
 	path      string
@@ -111,6 +126,11 @@ type Site struct {
 	// Pages are all regular pages (not sections), ordered by URL.
 	Pages     []*Page
 	Analytics SiteAnalytics
+	// Changelog is every change-log entry of the site, newest first.
+	Changelog []ChangeEntry
+	// ChangelogURL is the address of the site's change-log page, "" when
+	// there is none.
+	ChangelogURL string
 }
 
 // SiteAnalytics tells the theme whether and where to send page views.

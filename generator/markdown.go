@@ -14,6 +14,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
@@ -32,7 +33,13 @@ func newMarkdown(unsafe bool) goldmark.Markdown {
 		opts = append(opts, html.WithUnsafe())
 	}
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer),
+		goldmark.WithExtensions(
+			// GFM, with table alignment as an attribute: goldmark's
+			// default writes style="", which a strict CSP blocks.
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough, extension.Linkify, extension.TaskList,
+			extension.Footnote, extension.DefinitionList, extension.Typographer,
+		),
 		goldmark.WithRendererOptions(opts...),
 	)
 }
@@ -44,6 +51,21 @@ func (r *folioRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindHeading, r.heading)
 	reg.Register(ast.KindFencedCodeBlock, r.code)
 	reg.Register(ast.KindCodeBlock, r.code)
+	reg.Register(east.KindTaskCheckBox, r.taskCheckBox)
+}
+
+// taskCheckBox gives task list boxes a name, which assistive technology
+// needs for a form control, and keeps them read-only.
+func (r *folioRenderer) taskCheckBox(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	if node.(*east.TaskCheckBox).IsChecked {
+		w.WriteString(`<input type="checkbox" checked disabled aria-label="Done"> `)
+	} else {
+		w.WriteString(`<input type="checkbox" disabled aria-label="To do"> `)
+	}
+	return ast.WalkContinue, nil
 }
 
 func (r *folioRenderer) heading(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

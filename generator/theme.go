@@ -253,6 +253,22 @@ func (b *builder) funcs() template.FuncMap {
 			return t.Format("2006-01-02")
 		},
 		"add": func(a, b int) int { return a + b },
+		// dict builds a map from key, value pairs, so a partial can take
+		// more than one value.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: want key, value pairs, got %d values", len(kv))
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not text", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 		// partialCached runs a partial once per key and reuses its HTML,
 		// so the navigation of a section is made once, not once per page.
 		"partialCached": func(name string, ctx any, key string) (template.HTML, error) {

@@ -1,0 +1,80 @@
+package analytics
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+)
+
+// visitors estimates distinct visitors per UTC day without any identifier
+// at rest. A random key, made when the day's first event arrives and
+// forgotten when the day ends, keys an HMAC of the truncated address,
+// browser family and language; the set of those HMACs lives in memory only
+// and only its growth (an integer) is ever written. Once the key is gone
+// the set cannot be linked to anyone, not even by Folio: yesterday's
+// hashes cannot be recomputed, and today's cannot be joined with
+// yesterday's.
+//
+// A restart during the day makes a new key, so a visitor seen before and
+// after it is counted twice; the count errs upwards, never towards an
+// identifier. visitors is not safe for concurrent use: the aggregator's
+// mutex guards it.
+type visitors struct {
+	day  string
+	mac  hash.Hash // keyed with the day's random key; nothing else holds it
+	seen map[uint64]struct{}
+	max  int
+	full bool // the set reached max today; later visitors are not counted
+
+	buf, sum []byte // scratch space, reused to spare an allocation per event
+}
+
+func newVisitors(max int) *visitors {
+	return &visitors{max: max}
+}
+
+// add records one event of day and reports whether it came from a visitor
+// not seen before that day.
+func (v *visitors) add(day string, addr [16]byte, browser, language string) bool {
+	if day != v.day {
+		v.rotate(day)
+	}
+	// The separators keep ("ab", "c") and ("a", "bc") apart.
+	v.buf = append(v.buf[:0], addr[:]...)
+	v.buf = append(v.buf, 0)
+	v.buf = append(v.buf, browser...)
+	v.buf = append(v.buf, 0)
+	v.buf = append(v.buf, language...)
+	v.mac.Reset()
+	v.mac.Write(v.buf)
+	// 64 bits of the HMAC are plenty to tell a day's visitors apart
+	// (collisions become likely only past billions) and halve the memory.
+	v.sum = v.mac.Sum(v.sum[:0])
+	h := binary.LittleEndian.Uint64(v.sum)
+	clear(v.buf) // the truncated address does not stay in the scratch buffer
+	if _, ok := v.seen[h]; ok {
+		return false
+	}
+	if len(v.seen) >= v.max {
+		v.full = true
+		return false
+	}
+	v.seen[h] = struct{}{}
+	return true
+}
+
+// rotate forgets the key and the set, and starts day with a fresh key.
+// An empty day only forgets.
+func (v *visitors) rotate(day string) {
+	v.day, v.mac, v.seen, v.full = "", nil, nil, false
+	if day == "" {
+		return
+	}
+	key := make([]byte, 32)
+	rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
+	v.day = day
+	v.mac = hmac.New(sha256.New, key)
+	v.seen = make(map[uint64]struct{})
+}

@@ -21,11 +21,13 @@
 //
 //   - every week cell under k is folded into the table's "Other" row before
 //     anything is added up; when the folded cells of a week come to less
-//     than k, the smallest published cells of that week are folded too, and
-//     a week whose whole table is under k is left out of that table;
-//   - every row is a sum of published week cells and every table total is
-//     the sum of its rows, so two reports differ only by whole week cells of
-//     at least k each, and never reveal a hidden small count;
+//     than k, Other is topped up to k from the smallest published cell of
+//     that week (or takes it whole if it would fall under k), and a week
+//     whose whole table is under k is left out of that table;
+//   - every row is a sum of published week cells, each at least k, and
+//     every table total is the sum of its rows, so two reports, one over a
+//     period inside the other's, differ only by whole week cells of at least
+//     k each, and never reveal a hidden small count;
 //   - views and visitors per day carry no attribute and are published as
 //     they are, and so are the totals made from them.
 //

@@ -31,7 +31,7 @@ var fixturePages = map[string]weekly{
 	"/blog/a/":       {5, 5, 5, 5},
 	"/docs/faq/":     {4, 4, 4, 0},
 	// In W13 the cells under k come to 3+5 = 8, less than k, so the
-	// smallest published cell of that week, this one, is folded too.
+	// smallest published cell of that week, this one, tops Other up to k.
 	"/docs/small/": {0, 0, 0, 12},
 	"/old-page/":   {20, 20, 20, 20}, // no longer a page of the site: no title
 }

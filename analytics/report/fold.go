@@ -39,12 +39,19 @@ type cell struct {
 // fold applies the k rule week by week and adds up what may be published.
 //
 // In each week a cell under k goes to Other. When what went to Other adds up
-// to less than k, the smallest published cells of that week go there too,
-// until Other reaches k: otherwise two reports whose periods differ by that
-// week would differ in Other by less than k. A week in which the whole table
-// holds less than k publishes nothing at all. So every published week cell,
-// Other included, is at least k, and every sum over weeks differs from any
-// other sum over a subset of the same weeks by 0 or by at least k.
+// to less than k, Other is topped up to k from the smallest published cell
+// of that week, or takes that cell whole when what is left of it would be
+// under k, and so on: otherwise two reports whose periods differ by that
+// week would differ in Other by less than k, and the site-wide views, which
+// are published as they are, would give the small remainder away. Topping
+// up rather than folding the whole cell keeps, say, "mobile" on the page
+// when "tablet" alone is under k. The remainder it lends Other is less than
+// k, so that row is short by less than k a week, and it says nothing about
+// the cells in Other. A week in which the whole table holds
+// less than k publishes nothing at all. So every published week cell, Other
+// included, is at least k, every table's week still adds up to what was
+// counted, and every sum over weeks differs from a sum over a subset of the
+// same weeks by 0 or by at least k.
 func (t *tally) fold(k int64) (rows map[string]int64, other int64) {
 	rows = make(map[string]int64)
 	values := make([]string, 0, len(t.cells))
@@ -69,14 +76,25 @@ func (t *tally) fold(k int64) (rows map[string]int64, other int64) {
 			}
 		}
 		if folded > 0 && folded < k {
-			// Stable, so that equal counts keep the order of values.
-			sort.SliceStable(pub, func(i, j int) bool { return pub[i].n < pub[j].n })
-			for len(pub) > 0 && folded < k {
-				folded += pub[0].n
-				pub = pub[1:]
-			}
-			if folded < k {
+			if len(pub) == 0 {
 				continue // the whole week is under k
+			}
+			// The smallest published cell; the first of equal ones, in
+			// the order of values, so every run picks the same.
+			least := 0
+			for i, c := range pub {
+				if c.n < pub[least].n {
+					least = i
+				}
+			}
+			// Every published cell holds at least k, so one cell always
+			// brings Other to k.
+			if need := k - folded; pub[least].n-need >= k {
+				pub[least].n -= need
+				folded = k
+			} else {
+				folded += pub[least].n
+				pub = append(pub[:least], pub[least+1:]...)
 			}
 		}
 		for _, c := range pub {

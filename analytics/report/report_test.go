@@ -133,22 +133,25 @@ func TestFixtureFolding(t *testing.T) {
 		{r.Pages, "/docs/config/", 55},
 		{r.Pages, "/docs/rare/", 0},
 		{r.Pages, "/docs/faq/", 0},
-		// 12 in W13 only, folded because that week's Other would be 8.
-		{r.Pages, "/docs/small/", 0},
-		// 3+5+4+9 in W10, 3+5+4+10 in W11, 12 in W12, 3+5+12 in W13.
-		{r.Pages, "(other)", 21 + 12 + 12 + 20},
+		// 12 in W13 only, where the cells under k come to 3+5 = 8: it
+		// tops Other up to k and keeps 10.
+		{r.Pages, "/docs/small/", 10},
+		// 9+3+5+4 in W10, 3+5+4 in W11 and W12, 3+5+2 in W13.
+		{r.Pages, "(other)", 21 + 12 + 12 + 10},
 		// Edge is under k in W10 and W12; in W11 and W13 only Opera is
-		// under k, so Edge, the smallest cell over it, joins Other too.
+		// under k, and Edge, the smallest cell over it, cannot top Other
+		// up to k and keep k itself, so it joins Other whole.
 		{r.Browsers, "Edge", 0},
 		{r.Browsers, "Safari", 30 + 31 + 29 + 35},
 		{r.Referrers, "news.ycombinator.com", 60},
 		{r.Referrers, "(private)", 0},
 		{r.Languages, "ja", 0},
 		{r.Countries, "IS", 0},
-		// In W12 bad-request (5) is under k and pulls rate-limited (12);
-		// in the other weeks unknown-page is the cell pulled into Other.
+		// In W12 bad-request (5) is under k and takes rate-limited (12)
+		// whole; in the other weeks unknown-page tops Other up to k.
 		{r.Filtered, "rate-limited", 0},
-		{r.Filtered, "unknown-page", 33},
+		{r.Filtered, "unknown-page", (30 - 4) + (28 - 6) + 33 + (31 - 5)},
+		{r.Filtered, "(other)", 10 + 10 + 17 + 10},
 		{r.Filtered, "origin", 0},
 	}
 	for _, tt := range tests {
@@ -249,9 +252,12 @@ func TestFold(t *testing.T) {
 	}{
 		{"k-1 folded, k kept", map[string]int64{"a": 9, "b": 10, "c": 50, "d": 1}, map[string]int64{"b": 10, "c": 50}, 10},
 		{"nothing under k", map[string]int64{"a": 10, "b": 11}, map[string]int64{"a": 10, "b": 11}, 0},
-		{"small Other takes the smallest cell", map[string]int64{"a": 50, "b": 12, "c": 3}, map[string]int64{"a": 50}, 15},
+		{"small Other takes a cell that would fall under k", map[string]int64{"a": 50, "b": 12, "c": 3}, map[string]int64{"a": 50}, 15},
+		{"small Other topped up from the smallest cell", map[string]int64{"a": 50, "b": 30, "c": 3}, map[string]int64{"a": 50, "b": 23}, 10},
+		{"top-up leaves exactly k", map[string]int64{"a": 50, "b": 17, "c": 3}, map[string]int64{"a": 50, "b": 10}, 10},
 		{"ties fold in value order", map[string]int64{"a": 50, "b": 12, "c": 12, "d": 3}, map[string]int64{"a": 50, "c": 12}, 15},
-		{"several cells folded to reach k", map[string]int64{"a": 40, "b": 3, "c": 3, "d": 3}, map[string]int64{}, 49},
+		{"one whole cell brings Other to k", map[string]int64{"a": 40, "b": 12, "c": 11, "d": 3}, map[string]int64{"a": 40, "b": 12}, 14},
+		{"whole table goes to Other", map[string]int64{"a": 12, "b": 3}, map[string]int64{}, 15},
 		{"whole week under k", map[string]int64{"a": 4, "b": 5}, map[string]int64{}, 0},
 		{"collector's (other) always folded", map[string]int64{"a": 20, otherValue: 30}, map[string]int64{"a": 20}, 30},
 		{"empty", map[string]int64{}, map[string]int64{}, 0},

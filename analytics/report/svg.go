@@ -23,7 +23,7 @@ var chartTemplates = template.Must(template.New("charts").Parse(`
 <desc id="{{ .ID }}-desc">{{ .Desc }}</desc>
 <g class="chart-grid" aria-hidden="true" stroke-opacity=".3">
 {{- range .Grid }}<line x1="{{ $.Left }}" x2="{{ $.Right }}" y1="{{ .Y }}" y2="{{ .Y }}" stroke="currentColor"/><text x="{{ $.LabelX }}" y="{{ .TextY }}" text-anchor="end" fill="currentColor">{{ .Label }}</text>{{ end -}}
-{{- range .XTicks }}<line x1="{{ .X }}" x2="{{ .X }}" y1="{{ $.Bottom }}" y2="{{ $.TickEnd }}" stroke="currentColor"/><text x="{{ .X }}" y="{{ $.XLabelY }}" text-anchor="middle" fill="currentColor">{{ .Label }}</text>{{ end -}}
+{{- range .XTicks }}<line x1="{{ .X }}" x2="{{ .X }}" y1="{{ $.Bottom }}" y2="{{ $.TickEnd }}" stroke="currentColor"/><text x="{{ .TextX }}" y="{{ $.XLabelY }}" fill="currentColor">{{ .Label }}</text>{{ end -}}
 </g>
 {{- if .Area }}
 <path class="chart-area" d="{{ .Area }}" fill="currentColor" fill-opacity=".12" stroke="none"/>
@@ -75,7 +75,7 @@ func num(f float64) string {
 }
 
 type gridLine struct{ Y, TextY, Label string }
-type xTick struct{ X, Label string }
+type xTick struct{ X, TextX, Label string }
 type mark struct{ X, Y, W, H, Title string }
 type point struct{ X, Y, Title string }
 
@@ -113,8 +113,8 @@ func niceMax(max int64) (top, step int64) {
 // one column per day ("columns").
 func (r *Report) seriesChart(kind, id, title, unit string, value func(Day) Count) template.HTML {
 	const (
-		w, h                     = 720, 260
-		left, right, top, bottom = 56.0, 712.0, 12.0, 228.0
+		w, h                     = 720, 262
+		left, right, top, bottom = 64.0, 708.0, 12.0, 228.0
 	)
 	days := r.Daily
 	var max int64
@@ -142,18 +142,22 @@ func (r *Report) seriesChart(kind, id, title, unit string, value func(Day) Count
 	slot := (right - left) / float64(n)
 	x := func(i int) float64 { return left + slot*(float64(i)+0.5) }
 	// Label weeks in short periods and months in long ones, so labels never
-	// crowd each other.
+	// crowd each other. A label starts at its tick, where its week or
+	// month starts, clear of the y axis labels.
 	for i := range days {
 		t := r.Period.day(i)
+		if left+slot*float64(i) > right-48 {
+			break // no room left for a label
+		}
 		switch {
 		case n <= 7*8 && t.Weekday() == 1:
-			c.XTicks = append(c.XTicks, xTick{X: num(left + slot*float64(i)), Label: t.Format("2 Jan")})
+			c.XTicks = append(c.XTicks, xTick{X: num(left + slot*float64(i)), TextX: num(left + slot*float64(i) + 4), Label: t.Format("2 Jan")})
 		case n > 7*8 && t.Day() == 1:
 			lbl := t.Format("Jan")
 			if t.Month() == 1 {
 				lbl = t.Format("Jan 2006")
 			}
-			c.XTicks = append(c.XTicks, xTick{X: num(left + slot*float64(i)), Label: lbl})
+			c.XTicks = append(c.XTicks, xTick{X: num(left + slot*float64(i)), TextX: num(left + slot*float64(i) + 4), Label: lbl})
 		}
 	}
 	dayTitle := func(i int) string {
@@ -229,7 +233,7 @@ type barChart struct {
 
 // maxLabel is how many characters of a label fit above a bar; the full
 // label is in the bar's title and in the data table.
-const maxLabel = 70
+const maxLabel = 58
 
 func shorten(s string) string {
 	if utf8.RuneCountInString(s) <= maxLabel {
@@ -241,11 +245,14 @@ func shorten(s string) string {
 
 // Chart is the bar chart of the rows the page shows (see Shown).
 func (t *Table) Chart() template.HTML {
+	// Narrower than the line charts: the bars share a row with their
+	// table on wide screens, and a narrow view box keeps the labels
+	// readable when the browser scales the chart down.
 	const (
-		w       = 720
+		w       = 480
 		rowH    = 44.0
 		barH    = 14.0
-		valueW  = 90.0 // room for the number after the longest bar
+		valueW  = 100.0 // room for the number after the longest bar
 		maxBarW = w - valueW
 	)
 	rows := t.Shown()

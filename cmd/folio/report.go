@@ -20,7 +20,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fset := flag.NewFlagSet("report", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	root := fset.String("root", ".", "site folder: folio.toml, content/, layouts/")
-	db := fset.String("db", filepath.Join("data", "analytics.db"), "analytics database")
+	db := fset.String("db", filepath.Join("data", "analytics.db"), "analytics database, relative to -root unless absolute")
 	out := fset.String("out", "", "output folder (default ROOT/public/stats)")
 	from := fset.String("from", "", "first day, YYYY-MM-DD; moves back to its week's Monday (default: 4 complete weeks before -to)")
 	to := fset.String("to", "", "last day, YYYY-MM-DD; moves on to its week's Sunday (default: the last complete week)")
@@ -58,6 +58,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *out == "" {
 		*out = filepath.Join(*root, "public", "stats")
+	}
+	if !filepath.IsAbs(*db) {
+		*db = filepath.Join(*root, *db)
 	}
 
 	site, err := generator.Open(ctx, generator.Options{Root: *root, Config: cfg})

@@ -200,8 +200,12 @@ func (r *Report) seriesChart(kind, id, title, unit string, value func(Day) Count
 		total += value(d)
 	}
 	if n > 0 {
-		c.Desc = fmt.Sprintf("%s for each day from %s, %d days. Total %s %s; highest %s on %s; lowest %s on %s.",
-			title, r.Period.String(), n, total, unit,
+		shape := "Line chart"
+		if kind == "columns" {
+			shape = "Column chart"
+		}
+		c.Desc = fmt.Sprintf("%s of %s, %s (%d days). Total %s %s; highest %s on %s; lowest %s on %s.",
+			shape, strings.ToLower(title), r.Period.String(), n, total, unit,
 			value(days[hi]), r.Period.day(hi).Format("Monday 2 January 2006"),
 			value(days[lo]), r.Period.day(lo).Format("Monday 2 January 2006"))
 	}

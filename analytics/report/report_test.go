@@ -600,3 +600,26 @@ func TestWriteFiles(t *testing.T) {
 		t.Error("WriteFiles under a file succeeded")
 	}
 }
+
+func TestCountString(t *testing.T) {
+	for n, want := range map[Count]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -12345: "-12,345"} {
+		if got := n.String(); got != want {
+			t.Errorf("Count(%d).String() = %q, want %q", int64(n), got, want)
+		}
+	}
+}
+
+func TestNiceMax(t *testing.T) {
+	tests := []struct{ peak, top, step int64 }{
+		{0, 4, 1}, {3, 4, 1}, {7, 8, 2}, {60, 60, 20}, {61, 80, 20}, {98, 100, 25}, {1234, 1500, 500},
+	}
+	for _, tt := range tests {
+		top, step := niceMax(tt.peak)
+		if top != tt.top || step != tt.step {
+			t.Errorf("niceMax(%d) = %d, %d; want %d, %d", tt.peak, top, step, tt.top, tt.step)
+		}
+		if top < tt.peak || top/step > 5 {
+			t.Errorf("niceMax(%d) = %d, %d: below the peak or more than five steps", tt.peak, top, step)
+		}
+	}
+}

@@ -93,11 +93,11 @@ type lineChart struct {
 
 // niceMax rounds a maximum up to 1, 2, 2.5 or 5 times a power of ten and
 // returns it with a step that gives four or five grid lines.
-func niceMax(max int64) (top, step int64) {
-	if max <= 4 {
+func niceMax(peak int64) (top, step int64) {
+	if peak <= 4 {
 		return 4, 1
 	}
-	raw := float64(max) / 4
+	raw := float64(peak) / 4
 	pow := math.Pow(10, math.Floor(math.Log10(raw)))
 	for _, m := range []float64{1, 2, 2.5, 5, 10} {
 		step = int64(math.Ceil(m * pow))
@@ -105,7 +105,7 @@ func niceMax(max int64) (top, step int64) {
 			break
 		}
 	}
-	top = (max + step - 1) / step * step
+	top = (peak + step - 1) / step * step
 	return top, step
 }
 
@@ -117,18 +117,18 @@ func (r *Report) seriesChart(kind, id, title, unit string, value func(Day) Count
 		left, right, top, bottom = 64.0, 708.0, 12.0, 228.0
 	)
 	days := r.Daily
-	var max int64
+	var peak int64
 	lo, hi := 0, 0
 	for i, d := range days {
 		v := int64(value(d))
-		if v > max {
-			max, hi = v, i
+		if v > peak {
+			peak, hi = v, i
 		}
 		if v < int64(value(days[lo])) {
 			lo = i
 		}
 	}
-	topV, step := niceMax(max)
+	topV, step := niceMax(peak)
 	c := lineChart{
 		Kind: kind, ID: id, Title: title, W: w, H: h,
 		Left: num(left), Right: num(right), Bottom: num(bottom), TickEnd: num(bottom + 5),
@@ -261,17 +261,17 @@ func (t *Table) Chart() template.HTML {
 	)
 	rows := t.Shown()
 	c := barChart{ID: "chart-" + t.Name, Title: t.Heading, W: w, H: int(rowH * float64(len(rows))), BarH: num(barH)}
-	var max Count
+	var peak Count
 	for _, r := range rows {
-		if r.Count > max {
-			max = r.Count
+		if r.Count > peak {
+			peak = r.Count
 		}
 	}
 	for i, r := range rows {
 		top := rowH * float64(i)
 		bw := 0.0
-		if max > 0 {
-			bw = float64(r.Count) / float64(max) * maxBarW
+		if peak > 0 {
+			bw = float64(r.Count) / float64(peak) * maxBarW
 		}
 		bw = math.Max(bw, 1)
 		c.Bars = append(c.Bars, bar{

@@ -323,7 +323,8 @@ func TestSeedChangelog(t *testing.T) {
 		t.Fatal(err)
 	}
 	site := "-- content/privacy.md --\n" + string(jekyll) + "-- content/stats/index.md --\nStats.\n"
-	out, _, err := buildSite(t, site, Options{NoMinify: true, Theme: changelogTheme(t)})
+	// Minified, as sites are built: the feed must still parse.
+	out, _, err := buildSite(t, site, Options{Theme: changelogTheme(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -792,6 +793,13 @@ func TestWordDiff(t *testing.T) {
 			"<h2>Cookies</h2>\n<p>We use none.</p>\n<p><del>Really.</del></p>\n", 0, 1},
 		{"nothing changed", blocks("p:Same text."), blocks("p:Same  text."),
 			"<p class=\"same\">No words of the text changed in this version.</p>\n<p>Same text.</p>\n", 0, 0},
+		{"sentence extended before a heading", blocks("h:Cookies", "p:None at all.", "h:Change log", "li:October 19, 2017: Initial version"),
+			blocks("h:Cookies", "p:None at all, except one for the language.", "h:Change log", "li:January 2, 2021: Language cookie", "li:October 19, 2017: Initial version"),
+			"<h2>Cookies</h2>\n<p>None at all<ins>, except one for the language</ins>.</p>\n<h2>Change log</h2>\n<ul>\n<li><ins>January 2, 2021: Language cookie</ins></li>\n<li>October 19, 2017: Initial version</li>\n</ul>\n", 10, 0},
+		{"paragraphs joined and edited", blocks("p:First part.", "p:Second part."), blocks("p:First part, second part."),
+			"<p>First part<del>. Second</del><ins>, second</ins> part.</p>\n", 1, 1},
+		{"heading becomes a paragraph", blocks("h:Note", "p:Text."), blocks("p:Note", "p:Text."),
+			"<p class=\"same\">No words of the text changed in this version.</p>\n<p>Note</p>\n<p>Text.</p>\n", 0, 0},
 		{"long unchanged runs fold", blocks("p:a", "p:b", "p:c", "p:d"), blocks("p:a", "p:b", "p:c", "p:e"),
 			"<details class=\"same\"><summary>3 unchanged paragraphs</summary>\n<p>a</p>\n<p>b</p>\n<p>c</p>\n</details>\n<p><del>d</del><ins>e</ins></p>\n", 1, 1},
 	}

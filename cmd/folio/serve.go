@@ -1,0 +1,360 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"folio/generator"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+//go:embed livereload.js
+var liveReloadJS []byte
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	root := fs.String("root", ".", "site folder")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; 127.0.0.1 keeps the site and its report on this machine")
+	db := fs.String("db", filepath.Join("data", "analytics.db"), "analytics database, relative to -root unless absolute")
+	drafts := fs.Bool("drafts", true, "include pages marked draft: true")
+	noAnalytics := fs.Bool("no-analytics", false, "do not count visits")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	s := &server{
+		root: *root, drafts: *drafts, stdout: stdout, stderr: stderr,
+		origin: "http://" + ln.Addr().String(),
+		site:   &siteHandler{inject: []byte(`<script src="/_folio/live.js" defer></script>`)},
+		events: newHub(),
+	}
+	tmp, err := os.MkdirTemp("", "folio-serve-")
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	s.tmp = tmp
+	s.rebuild(ctx, "start")
+
+	mux := http.NewServeMux()
+	mux.Handle("/", s.site)
+	mux.HandleFunc("GET /_folio/live.js", func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w.Header())
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Write(liveReloadJS)
+	})
+	mux.HandleFunc("GET /_folio/events", s.events.serve)
+	if !*noAnalytics {
+		dbPath := *db
+		if !filepath.IsAbs(dbPath) {
+			dbPath = filepath.Join(*root, dbPath)
+		}
+		closeAnalytics, err := mountAnalytics(ctx, mux, analyticsSetup{
+			root: *root, db: dbPath, siteDir: s.siteDir(), origin: s.origin, logOut: stderr,
+		})
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("serve: %w", err)
+		}
+		defer closeAnalytics()
+	}
+	srv := newHTTPServer(mux, stderr)
+	go s.watch(ctx)
+	fmt.Fprintf(stdout, "serving %s on %s (Ctrl+C to stop)\n", *root, s.origin+"/")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.events.close()
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shut)
+}
+
+// newHTTPServer bounds what a client can make the server hold: slow
+// headers, slow bodies, idle connections and header size. Its error log
+// goes through a filter, because net/http writes client addresses there.
+func newHTTPServer(h http.Handler, logOut io.Writer) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      0, // event streams stay open; handlers bound their own writes
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          log.New(addressFreeWriter{logOut}, "http: ", 0),
+	}
+}
+
+// addressFreeWriter drops net/http's own error lines, which name the
+// client's address, and keeps a generic note instead.
+type addressFreeWriter struct{ w io.Writer }
+
+func (a addressFreeWriter) Write(p []byte) (int, error) {
+	msg := string(p)
+	switch {
+	case strings.Contains(msg, "TLS handshake"):
+		fmt.Fprintln(a.w, "http: a TLS handshake failed")
+	case strings.Contains(msg, "panic"):
+		fmt.Fprintln(a.w, "http: a handler panicked")
+	default:
+		fmt.Fprintln(a.w, "http: a connection error occurred")
+	}
+	return len(p), nil
+}
+
+// server is the state of folio serve: the folder being served, the last
+// build's outcome and the pages listening for reloads.
+type server struct {
+	root, origin, tmp string
+	drafts            bool
+	stdout, stderr    io.Writer
+	site              *siteHandler
+	events            *hub
+
+	// mu makes rebuilds one at a time.
+	mu sync.Mutex
+}
+
+// siteDir is where every build goes: BuildDir swaps each new build into
+// this one path, so the collector's list of pages follows rebuilds.
+func (s *server) siteDir() string { return filepath.Join(s.tmp, "site") }
+
+// rebuild builds the site into a new folder and serves it; on failure the
+// last good build stays served and open pages show the error.
+func (s *server) rebuild(ctx context.Context, why string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	dir := s.siteDir()
+	var warnings []string
+	res, err := generator.BuildDir(ctx, generator.Options{
+		Root: s.root, Drafts: s.drafts, BaseURL: s.origin + "/",
+		Warn: func(m string) { warnings = append(warnings, m) },
+	}, dir)
+	if err != nil {
+		msg := err.Error()
+		fmt.Fprintf(s.stderr, "%s: build failed after %s:\n%s\n", why, time.Since(start).Round(time.Millisecond), msg)
+		s.events.send("failed", msg)
+		return
+	}
+	for _, w := range warnings {
+		if !strings.HasPrefix(w, "no baseURL") {
+			fmt.Fprintln(s.stderr, "warning:", w)
+		}
+	}
+	if err := s.site.swap(dir); err != nil {
+		fmt.Fprintf(s.stderr, "%s: %v\n", why, err)
+		return
+	}
+	fmt.Fprintf(s.stdout, "%s: %d pages in %s\n", why, res.Pages, time.Since(start).Round(time.Millisecond))
+	s.events.send("reload", "")
+}
+
+// watchedDirs are the folders whose changes trigger a rebuild.
+var watchedDirs = []string{"content", "static", "layouts", "themes"}
+
+// watch rebuilds when the site's files change. Saves that arrive within
+// a few milliseconds of each other, as editors make them, are one rebuild.
+func (s *server) watch(ctx context.Context) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		fmt.Fprintln(s.stderr, "serve: cannot watch for changes:", err)
+		return
+	}
+	defer w.Close()
+	if err := w.Add(s.root); err != nil {
+		fmt.Fprintln(s.stderr, "serve: cannot watch for changes:", err)
+		return
+	}
+	for _, d := range watchedDirs {
+		addTree(w, filepath.Join(s.root, d))
+	}
+	const debounce = 30 * time.Millisecond
+	var (
+		timer   *time.Timer
+		fire    = make(chan struct{}, 1)
+		changed = map[string]bool{}
+	)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			rel, err := filepath.Rel(s.root, ev.Name)
+			if err != nil || !relevant(rel) {
+				continue
+			}
+			if ev.Has(fsnotify.Create) {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					addTree(w, ev.Name)
+				}
+			}
+			changed[filepath.ToSlash(rel)] = true
+			if timer == nil {
+				timer = time.AfterFunc(debounce, func() { fire <- struct{}{} })
+			} else {
+				timer.Reset(debounce)
+			}
+		case <-fire:
+			names := make([]string, 0, len(changed))
+			for n := range changed {
+				names = append(names, n)
+			}
+			clear(changed)
+			s.rebuild(ctx, describeChange(names))
+		case err, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+			fmt.Fprintln(s.stderr, "serve: watch:", err)
+		}
+	}
+}
+
+func relevant(rel string) bool {
+	rel = filepath.ToSlash(rel)
+	if rel == generator.ConfigFile {
+		return true
+	}
+	for _, d := range watchedDirs {
+		if rel == d || strings.HasPrefix(rel, d+"/") {
+			base := filepath.Base(rel)
+			// Editors' swap and backup files are not content.
+			return !strings.HasPrefix(base, ".") && !strings.HasSuffix(base, "~") && !strings.HasSuffix(base, ".swp")
+		}
+	}
+	return false
+}
+
+func describeChange(names []string) string {
+	switch len(names) {
+	case 0:
+		return "change"
+	case 1:
+		return names[0] + " changed"
+	}
+	return fmt.Sprintf("%s and %d more changed", names[0], len(names)-1)
+}
+
+func addTree(w *fsnotify.Watcher, dir string) {
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			_ = w.Add(p)
+		}
+		return nil
+	})
+}
+
+// hub fans build events out to the pages open in browsers.
+type hub struct {
+	mu      sync.Mutex
+	clients map[chan event]bool
+	last    *event // the last failure, replayed to pages that connect
+	closed  bool
+}
+
+type event struct{ name, data string }
+
+func newHub() *hub { return &hub{clients: map[chan event]bool{}} }
+
+func (h *hub) send(name, data string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if name == "failed" {
+		h.last = &event{name, data}
+	} else {
+		h.last = nil
+	}
+	for c := range h.clients {
+		select {
+		case c <- event{name, data}:
+		default: // a page that does not read loses nothing it needs
+		}
+	}
+}
+
+func (h *hub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for c := range h.clients {
+		close(c)
+		delete(h.clients, c)
+	}
+}
+
+func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	c := make(chan event, 4)
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	h.clients[c] = true
+	if h.last != nil {
+		c <- *h.last
+	}
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		if h.clients[c] {
+			delete(h.clients, c)
+		}
+		h.mu.Unlock()
+	}()
+	securityHeaders(w.Header())
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	fmt.Fprint(w, "retry: 1000\n\n")
+	fl.Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case e, ok := <-c:
+			if !ok {
+				return
+			}
+			fmt.Fprintf(w, "event: %s\n", e.name)
+			for _, line := range strings.Split(e.data, "\n") {
+				fmt.Fprintf(w, "data: %s\n", line)
+			}
+			fmt.Fprint(w, "\n")
+			fl.Flush()
+		}
+	}
+}

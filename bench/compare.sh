@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the same generated docs site with Hugo, with folio build (cold and
+# warm after a one-page edit) and with the bare floor, and prints wall time
+# and peak memory of each side by side. See bench/README.md.
+#
+#   bench/compare.sh [PAGES...]      default: 1000 10000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hugo >/dev/null || { echo "compare: install Hugo first: apt-get install -y hugo" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "compare: install GNU time first: apt-get install -y time" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/folio" ./cmd/folio
+go build -o "$work/floor" ./bench/floor
+go build -o "$work/gensite" ./bench/gensite
+
+# measure NAME COMMAND...: runs COMMAND, prints "NAME wall_s rss_mib".
+measure() {
+	local name=$1; shift
+	sync
+	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+	read -r wall kb <"$work/time"
+	printf '%s %s %s\n' "$name" "$wall" "$((kb / 1024))"
+}
+
+printf '%-8s %-12s %9s %9s %10s %10s\n' pages tool wall_s rss_MiB "x_hugo_t" "x_hugo_mem"
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+for n1 in "${sizes[@]}"; do
+	{
+		site="$work/site-$n1"
+		"$work/gensite" -n "$n1" -out "$site"
+		hsite="$work/hugo-$n1"
+		mkdir -p "$hsite/themes"
+		cp -r "$site/content" "$hsite/content"
+		cp -r bench/hugo-theme "$hsite/themes/bench"
+		cat >"$hsite/config.toml" <<TOML
+baseURL = "https://bench.example.org/"
+title = "Bench"
+theme = "bench"
+disableKinds = ["taxonomy", "term", "RSS"]
+[markup.highlight]
+noClasses = false
+TOML
+		rows=()
+		rows+=("$(measure hugo hugo --quiet --minify -s "$hsite" -d "$work/out-hugo-$n1")")
+		rows+=("$(measure floor "$work/floor" -site "$site" -out "$work/out-floor-$n1")")
+		rows+=("$(measure folio-cold "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
+		page=$(find "$site/content" -name 'page-*.md' | sort | head -1)
+		echo "One more line." >>"$page"
+		rows+=("$(measure folio-warm "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
+		read -r _ hwall hrss <<<"${rows[0]}"
+		for r in "${rows[@]}"; do
+			read -r name wall rss <<<"$r"
+			printf '%-8s %-12s %9s %9s %10.3f %10.3f\n' "$n1" "$name" "$wall" "$rss" \
+				"$(echo "$wall / $hwall" | bc -l)" "$(echo "$rss / $hrss" | bc -l)"
+		done
+	}
+done

@@ -24,11 +24,26 @@ var gif = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf
 
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, MaxBody+1); return &b }}
 
+// Header values, made once: a header slice literal in a handler is an
+// allocation per request. net/http never modifies them.
+var (
+	noStore     = []string{"no-store"}
+	imageGIF    = []string{"image/gif"}
+	gifLength   = []string{"43"}
+	allowPost   = []string{http.MethodPost}
+	allowGet    = []string{"GET, HEAD"}
+	reasonValue = func() map[privacy.Reason][]string {
+		m := map[privacy.Reason][]string{}
+		for _, r := range []privacy.Reason{privacy.Bot, privacy.DNT, privacy.GPC, privacy.UnknownPage, privacy.BadRequest, privacy.RateLimited, privacy.Origin} {
+			m[r] = []string{string(r)}
+		}
+		return m
+	}()
+)
+
 func (c *Collector) serveBeacon(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h["Cache-Control"] = []string{"no-store"}
 	if r.Method != http.MethodPost {
-		h["Allow"] = []string{http.MethodPost}
+		w.Header()["Allow"] = allowPost
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
@@ -55,23 +70,28 @@ func (c *Collector) serveBeacon(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	// An accepted beacon gets a bare 204: touching w.Header() would make
+	// net/http copy the header map, and a response to POST is not cached
+	// anyway.
 	if reason != privacy.Accepted {
-		h[ReasonHeader] = []string{string(reason)}
+		w.Header()[ReasonHeader] = reasonValue[reason]
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (c *Collector) servePixel(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h["Cache-Control"] = []string{"no-store"}
+	// Without no-store a browser would show the pixel from its cache
+	// and the next view of the page would go uncounted.
+	h["Cache-Control"] = noStore
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		h["Allow"] = []string{"GET, HEAD"}
+		h["Allow"] = allowGet
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	if r.Method == http.MethodHead {
 		// A HEAD is a link checker or a cache, never a reader's view.
-		h["Content-Type"] = []string{"image/gif"}
+		h["Content-Type"] = imageGIF
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -84,10 +104,10 @@ func (c *Collector) servePixel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if reason != privacy.Accepted {
-		h[ReasonHeader] = []string{string(reason)}
+		h[ReasonHeader] = reasonValue[reason]
 	}
-	h["Content-Type"] = []string{"image/gif"}
-	h["Content-Length"] = []string{"43"}
+	h["Content-Type"] = imageGIF
+	h["Content-Length"] = gifLength
 	w.WriteHeader(http.StatusOK)
 	w.Write(gif) // an error here is the client gone; nothing to do
 

@@ -18,11 +18,11 @@ type limiter struct {
 
 	mu     sync.Mutex
 	minute int64
-	counts map[privacy.Addr]int
+	counts map[[16]byte]int // the address's bytes: a map without pointers costs the GC nothing to scan
 }
 
 func newLimiter(perMinute, max int, now func() time.Time) *limiter {
-	return &limiter{perMinute: perMinute, max: max, now: now, counts: make(map[privacy.Addr]int)}
+	return &limiter{perMinute: perMinute, max: max, now: now, counts: make(map[[16]byte]int)}
 }
 
 // allow counts one event from a and reports whether it is within the
@@ -39,7 +39,8 @@ func (l *limiter) allow(a privacy.Addr) bool {
 		l.minute = minute
 		clear(l.counts)
 	}
-	n, ok := l.counts[a]
+	k := a.Key()
+	n, ok := l.counts[k]
 	if !ok && len(l.counts) >= l.max {
 		// A flood from more networks than the table holds: refusing
 		// newcomers until the minute ends bounds memory, and counting
@@ -49,6 +50,6 @@ func (l *limiter) allow(a privacy.Addr) bool {
 	if n >= l.perMinute {
 		return false
 	}
-	l.counts[a] = n + 1
+	l.counts[k] = n + 1
 	return true
 }

@@ -2,7 +2,6 @@ package privacy
 
 import (
 	"net/netip"
-	"net/url"
 	"strings"
 
 	useragent "github.com/medama-io/go-useragent"
@@ -26,27 +25,51 @@ func ClientAddr(remote string, forwarded, xff []string, trusted []netip.Prefix) 
 	if !addr.IsValid() || !isTrusted(addr, trusted) {
 		return addr, hasHeaders
 	}
-	var hops []string
 	if len(forwarded) > 0 {
-		hops = forwardedFor(forwarded)
-	} else {
-		for _, v := range xff {
-			hops = append(hops, strings.Split(v, ",")...)
+		hops := forwardedFor(forwarded)
+		for i, n := len(hops)-1, 0; i >= 0 && n < maxHops; i, n = i-1, n+1 {
+			var done bool
+			if addr, done = nextHop(addr, hops[i], trusted); done {
+				break
+			}
 		}
+		return addr, false
 	}
-	for i, n := len(hops)-1, 0; i >= 0 && n < maxHops; i, n = i-1, n+1 {
-		hop := parseHop(hops[i])
-		if !hop.IsValid() {
-			// "unknown", an obfuscated name or garbage: the nearest
-			// address we could read is the best there is.
-			break
-		}
-		addr = hop
-		if !isTrusted(hop, trusted) {
-			break
+	// X-Forwarded-For is walked from its right end without splitting it,
+	// as this runs for every event behind a proxy.
+	n := 0
+	for v := len(xff) - 1; v >= 0; v-- {
+		list := xff[v]
+		for n < maxHops {
+			n++
+			hop := list
+			if i := strings.LastIndexByte(list, ','); i >= 0 {
+				hop, list = list[i+1:], list[:i]
+			} else {
+				list = ""
+			}
+			var done bool
+			if addr, done = nextHop(addr, hop, trusted); done {
+				return addr, false
+			}
+			if list == "" {
+				break
+			}
 		}
 	}
 	return addr, false
+}
+
+// nextHop moves one hop left: to the hop's address if it can be read.
+// done is set when the walk ends, at the first untrusted address (the
+// client) or at a hop that cannot be read ("unknown", an obfuscated name,
+// garbage), where the nearest address read so far is the best there is.
+func nextHop(cur netip.Addr, hop string, trusted []netip.Prefix) (netip.Addr, bool) {
+	a := parseHop(hop)
+	if !a.IsValid() {
+		return cur, true
+	}
+	return a, !isTrusted(a, trusted)
 }
 
 func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
@@ -206,19 +229,45 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 	if len(raw) > 2048 {
 		return "", false
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
+	// Only the host is wanted, so rather than net/url (which costs as
+	// much as the rest of the filter) the authority is cut out by hand;
+	// whatever is odd about it fails the strict character check below.
+	var rest string
+	switch {
+	case hasPrefixFold(raw, "https://"):
+		rest = raw[len("https://"):]
+	case hasPrefixFold(raw, "http://"):
+		rest = raw[len("http://"):]
+	default:
 		return "", false
 	}
-	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
-		return "", false
+	if i := strings.IndexAny(rest, "/?#\\"); i >= 0 {
+		rest = rest[:i]
 	}
-	host = strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	if strings.HasPrefix(rest, "[") {
+		end := strings.IndexByte(rest, ']')
+		if end < 0 {
+			return "", false
+		}
+		if _, err := netip.ParseAddr(rest[1:end]); err != nil {
+			return "", false
+		}
+		return Private, true
+	}
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		for _, c := range rest[i+1:] {
+			if c < '0' || c > '9' {
+				return "", false
+			}
+		}
+		rest = rest[:i]
+	}
+	host = strings.TrimSuffix(strings.ToLower(rest), ".")
 	if host == "" || len(host) > 253 {
 		return "", false
-	}
-	if _, err := netip.ParseAddr(host); err == nil {
-		return Private, true
 	}
 	for _, c := range host {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
@@ -226,6 +275,9 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 			// anything else is not from a browser.
 			return "", false
 		}
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return Private, true
 	}
 	host = strings.TrimPrefix(host, "www.")
 	for _, s := range siteHosts {
@@ -253,4 +305,8 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 		return Private, true
 	}
 	return host, true
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

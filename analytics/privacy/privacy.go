@@ -41,6 +41,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -182,17 +183,36 @@ type Filter struct {
 	trusted   []netip.Prefix
 	pages     Pages
 	countries Countries
+	agents    *memo[agentResult]
+	languages *memo[string]
+}
+
+type agentResult struct {
+	Agent
+	bot bool
+}
+
+func parseAgentResult(ua string) agentResult {
+	a, bot := ParseAgent(ua)
+	return agentResult{a, bot}
 }
 
 // New checks cfg and returns a Filter.
 func New(cfg Config) (*Filter, error) {
-	f := &Filter{pages: cfg.Pages, countries: cfg.Countries}
+	f := &Filter{
+		pages:     cfg.Pages,
+		countries: cfg.Countries,
+		agents:    newMemo[agentResult](),
+		languages: newMemo[string](),
+	}
 	for _, o := range cfg.Origins {
 		norm, ok := originOf(o)
 		if !ok {
 			return nil, fmt.Errorf("origin %q: want an absolute http(s) URL such as https://example.org", o)
 		}
-		f.origins = append(f.origins, norm)
+		if !slices.Contains(f.origins, norm) {
+			f.origins = append(f.origins, norm)
+		}
 		u, _ := url.Parse(norm)
 		f.siteHosts = append(f.siteHosts, strings.TrimPrefix(u.Hostname(), "www."))
 	}
@@ -236,8 +256,8 @@ func (f *Filter) Apply(in *Facts) Result {
 		res.Reason = Bot
 		return res
 	}
-	agent, isBot := ParseAgent(in.UserAgent)
-	if isBot {
+	agent := f.agents.get(in.UserAgent, parseAgentResult)
+	if agent.bot {
 		res.Reason = Bot
 		return res
 	}
@@ -256,7 +276,7 @@ func (f *Filter) Apply(in *Facts) Result {
 
 	res.Path = p
 	res.Browser, res.OS, res.Device = agent.Browser, agent.OS, agent.Device
-	res.Language = Language(in.AcceptLanguage)
+	res.Language = f.languages.get(in.AcceptLanguage, Language)
 	if !in.Pixel {
 		res.Referrer, _ = ReferrerHost(ev.Referrer, f.siteHosts)
 	}
@@ -293,6 +313,10 @@ func (f *Filter) originAllowed(in *Facts) bool {
 	}
 	if src == "" {
 		return in.Pixel
+	}
+	// Browsers send the Origin header in the normalised form already.
+	if slices.Contains(f.origins, src) {
+		return true
 	}
 	o, ok := originOf(src)
 	if !ok {
@@ -344,6 +368,12 @@ var ErrBadEvent = errors.New("not an event")
 // "p" and document.referrer in "r". Other members are ignored so that a
 // newer script still counts with an older collector.
 func ParseEvent(body []byte) (Event, error) {
+	if ev, hasPath, ok := parseEventFast(body); ok {
+		if !hasPath {
+			return Event{}, ErrBadEvent
+		}
+		return ev, nil
+	}
 	var raw struct {
 		P *string `json:"p"`
 		R *string `json:"r"`

@@ -316,6 +316,21 @@ func TestReferrerHost(t *testing.T) {
 		{"https://exa mple.com/", "", false},
 		{"https://bücher.example/", "", false},
 		{"not a url", "", false},
+		{"HTTPS://News.Example.COM:8443/x", "news.example.com", true},
+		{"https://user:secret@example.com/", "example.com", true},
+		{"https://example.com?q=1", "example.com", true},
+		{"https://example.com#top", "example.com", true},
+		{`https://example.com\@evil.example/`, "example.com", true},
+		{"https://example.com:80a/", "", false},
+		{"https://[::1]:8080/", Private, true},
+		{"https://[not-an-ip]/", "", false},
+		{"https://[::1/", "", false},
+		{"https://10.0.0.1./", Private, true},
+		{"https://%65xample.com/", "", false},
+		{"https://www./", Private, true},
+		{"http://", "", false},
+		{"https://example.com.", "example.com", true},
+		{"https://co.uk/", "co.uk", true},
 	}
 	for _, tt := range tests {
 		got, ok := ReferrerHost(tt.in, site)
@@ -418,4 +433,60 @@ func FuzzApply(f *testing.F) {
 			t.Fatalf("Apply() referrer %q is more than a host", res.Referrer)
 		}
 	})
+}
+
+// FuzzParseEventFast holds the fast path of ParseEvent to encoding/json's
+// answer on every input it accepts.
+func FuzzParseEventFast(f *testing.F) {
+	for _, s := range []string{
+		`{"p":"/docs/","r":"https://example.com/"}`, `{"p":"/a","p":"/b"}`, `{"P":"/x","R":"y"}`,
+		` { "r" : "" , "p" : "/" } `, `{}`, `{"p":1}`, `{"p":"\u00e9"}`, `{"p":"/caf` + "\xc3\xa9" + `"}`,
+		`{"p":"/` + "\xff" + `"}`, `{"p":"/"}x`, `{"p":"/",}`, `{"pp":"/"}`, `[]`, `"p"`, `{"p":"/","x":"\n"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fast, hasPath, ok := parseEventFast(body)
+		if !ok {
+			return
+		}
+		var raw struct {
+			P *string `json:"p"`
+			R *string `json:"r"`
+		}
+		err := json.Unmarshal(body, &raw)
+		if err != nil {
+			t.Fatalf("fast path accepted %q, encoding/json says %v", body, err)
+		}
+		if hasPath != (raw.P != nil) || (raw.P != nil && *raw.P != fast.Path) {
+			t.Fatalf("fast path read path %q (present %v) from %q, encoding/json %v", fast.Path, hasPath, body, raw.P)
+		}
+		if r := ""; raw.R != nil && *raw.R != fast.Referrer || raw.R == nil && fast.Referrer != r {
+			t.Fatalf("fast path read referrer %q from %q, encoding/json %v", fast.Referrer, body, raw.R)
+		}
+	})
+}
+
+func TestMemo(t *testing.T) {
+	m := newMemo[string]()
+	calls := 0
+	upper := func(s string) string { calls++; return strings.ToUpper(s) }
+	for range 3 {
+		if got := m.get("firefox", upper); got != "FIREFOX" {
+			t.Fatalf("get() = %q", got)
+		}
+	}
+	if got := m.get("chrome", upper); got != "CHROME" {
+		t.Fatalf("get() = %q", got)
+	}
+	if calls != 2 {
+		t.Errorf("compute ran %d times for 2 distinct strings, want 2", calls)
+	}
+	// Many distinct strings evict each other but never mix up results.
+	for i := range 5000 {
+		s := fmt.Sprint("agent", i)
+		if got := m.get(s, strings.ToUpper); got != strings.ToUpper(s) {
+			t.Fatalf("get(%q) = %q", s, got)
+		}
+	}
 }

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"folio/analytics"
+	"folio/analytics/store"
+	"folio/generator"
+)
+
+// runCollect is folio collect: the production endpoint for page views.
+// folio.toml says what it does (baseURL as the origin, [analytics]
+// retention, geoip, trustedProxies, rateLimit); flags override it for
+// operations.
+func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	root := fs.String("root", ".", "site folder holding folio.toml")
+	addr := fs.String("addr", "127.0.0.1:8081", "address to listen on; put a reverse proxy in front for TLS")
+	dbFlag := fs.String("db", "data/analytics.db", "SQLite database, relative to -root unless absolute")
+	site := fs.String("site", "", "the built site, whose pages alone are counted (default ROOT/public)")
+	geoip := fs.String("geoip", "", "MaxMind-format country database (default: folio.toml [analytics] geoip)")
+	trusted := fs.String("trusted-proxies", "", "comma-separated networks of reverse proxies whose X-Forwarded-For is believed (default: folio.toml trustedProxies)")
+	origin := fs.String("origin", "", "comma-separated origins whose pages may report views (default: folio.toml baseURL)")
+	flush := fs.Duration("flush", analytics.DefaultFlush, "how often counts are written to the database")
+	rateLimit := fs.Int("rate-limit", 60, "events per minute per truncated address, 0 for no limit (default: folio.toml rateLimit)")
+	retention := fs.String("retention", "", "days kept, such as 760d, or 0 for all (default: folio.toml retention)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("collect: unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	cfg, err := generator.LoadConfig(*root)
+	if err != nil {
+		return reportBuildError(stderr, err)
+	}
+	ac, err := collectConfig(cfg, *root, collectFlags{
+		set: set, site: *site, geoip: *geoip, trusted: *trusted, origin: *origin,
+		flush: *flush, rateLimit: *rateLimit, retention: *retention,
+	})
+	if err != nil {
+		return fmt.Errorf("collect: %w", err)
+	}
+	if !cfg.Analytics.Enabled {
+		fmt.Fprintln(stderr, "warning: folio.toml has no [analytics] enabled = true, so the built pages carry no beacon to count")
+	}
+	dbPath := *dbFlag
+	if !filepath.IsAbs(dbPath) {
+		dbPath = filepath.Join(*root, dbPath)
+	}
+
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	st, err := store.Open(dbPath)
+	if err != nil {
+		return fmt.Errorf("collect: %w", err)
+	}
+	c, err := analytics.New(ac, st, logger)
+	if err != nil {
+		return errors.Join(fmt.Errorf("collect: %w", err), st.Close())
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return errors.Join(fmt.Errorf("collect: %w", err), c.Close(context.Background()), st.Close())
+	}
+	srv := &http.Server{
+		Handler: c.Handler(),
+		// The endpoint answers at once; anything slow is a client holding
+		// a connection open.
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          analytics.ServerErrorLog(logger),
+	}
+	fmt.Fprintf(stdout, "collecting page views at http://%s%s into %s\n", ln.Addr(), ac.Path, dbPath)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case serveErr = <-errc:
+		serveErr = fmt.Errorf("collect: %w", serveErr)
+	case <-ctx.Done():
+	}
+	// Stop taking requests and let those in flight finish, then write
+	// every count they made: a clean stop loses nothing.
+	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		serveErr = errors.Join(serveErr, fmt.Errorf("collect: shutdown: %w", err))
+	}
+	if err := c.Close(shut); err != nil {
+		serveErr = errors.Join(serveErr, fmt.Errorf("collect: %w", err))
+	}
+	if err := st.Close(); err != nil {
+		serveErr = errors.Join(serveErr, fmt.Errorf("collect: %w", err))
+	}
+	return serveErr
+}
+
+// collectFlags are the flags that may override folio.toml; set names the
+// ones given on the command line.
+type collectFlags struct {
+	set                                     map[string]bool
+	site, geoip, trusted, origin, retention string
+	flush                                   time.Duration
+	rateLimit                               int
+}
+
+// collectConfig merges folio.toml and the flags into the collector's
+// configuration. Paths in folio.toml are relative to the site's root.
+func collectConfig(cfg *generator.Config, root string, f collectFlags) (analytics.Config, error) {
+	ac := analytics.Config{Path: collectorPath(cfg.Analytics.Endpoint), Flush: f.flush}
+
+	origins := cfg.BaseURL
+	if f.set["origin"] {
+		origins = f.origin
+	}
+	for o := range strings.SplitSeq(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			ac.Origins = append(ac.Origins, o)
+		}
+	}
+	if len(ac.Origins) == 0 {
+		return ac, errors.New("no origin: set baseURL in folio.toml or pass -origin https://your.site, so that only your pages can report views")
+	}
+	// A site served under a path (https://example.org/docs/) has its
+	// pages at /docs/... in the browser and at the top of the built site.
+	u, err := url.Parse(ac.Origins[0])
+	if err != nil || u.Host == "" {
+		return ac, fmt.Errorf("origin %q: want an absolute URL such as https://example.org", ac.Origins[0])
+	}
+	ac.SiteBase = u.Path
+	if ac.SiteBase == "" {
+		ac.SiteBase = "/"
+	}
+	if !strings.HasSuffix(ac.SiteBase, "/") {
+		ac.SiteBase += "/"
+	}
+
+	ac.SiteDir = f.site
+	if ac.SiteDir == "" {
+		ac.SiteDir = filepath.Join(root, "public")
+	}
+
+	if f.set["geoip"] {
+		ac.GeoIP = f.geoip
+	} else if g := cfg.Analytics.GeoIP; g != "" {
+		ac.GeoIP = g
+		if !filepath.IsAbs(g) {
+			ac.GeoIP = filepath.Join(root, g)
+		}
+	}
+
+	proxies := cfg.Analytics.TrustedProxies
+	if f.set["trusted-proxies"] {
+		proxies = strings.Split(f.trusted, ",")
+	}
+	if ac.TrustedProxies, err = analytics.ParsePrefixes(proxies); err != nil {
+		return ac, err
+	}
+
+	ac.RateLimit = f.rateLimit
+	if !f.set["rate-limit"] && cfg.Analytics.RateLimit != nil {
+		ac.RateLimit = *cfg.Analytics.RateLimit
+	}
+	if ac.RateLimit < 0 {
+		return ac, fmt.Errorf("rate limit %d: want 0 (off) or more", ac.RateLimit)
+	}
+
+	ret := cfg.Analytics.Retention
+	if f.set["retention"] {
+		ret = f.retention
+	}
+	if ac.Retention, err = analytics.ParseRetention(ret); err != nil {
+		return ac, err
+	}
+	if f.flush <= 0 {
+		return ac, fmt.Errorf("flush %s: want a positive interval such as 10s", f.flush)
+	}
+	return ac, nil
+}
+
+// collectorPath is where the collector listens: the endpoint of folio.toml,
+// or its path when the endpoint is a full URL (a collector on another
+// host name); /api/event by default.
+func collectorPath(endpoint string) string {
+	if strings.HasPrefix(endpoint, "/") {
+		return endpoint
+	}
+	if u, err := url.Parse(endpoint); err == nil && strings.HasPrefix(u.Path, "/") {
+		return u.Path
+	}
+	return analytics.DefaultPath
+}

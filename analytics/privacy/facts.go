@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	useragent "github.com/medama-io/go-useragent"
@@ -252,8 +253,12 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 		if end < 0 {
 			return "", false
 		}
-		if _, err := netip.ParseAddr(rest[1:end]); err != nil {
+		a, err := netip.ParseAddr(rest[1:end])
+		if err != nil {
 			return "", false
+		}
+		if slices.Contains(siteHosts, a.String()) {
+			return Internal, true
 		}
 		return Private, true
 	}
@@ -276,14 +281,14 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 			return "", false
 		}
 	}
+	host = strings.TrimPrefix(host, "www.")
+	// The site's own host first: under folio serve it is 127.0.0.1 or
+	// localhost, which would otherwise count as private.
+	if slices.Contains(siteHosts, host) {
+		return Internal, true
+	}
 	if _, err := netip.ParseAddr(host); err == nil {
 		return Private, true
-	}
-	host = strings.TrimPrefix(host, "www.")
-	for _, s := range siteHosts {
-		if host == s {
-			return Internal, true
-		}
 	}
 	if host == "localhost" {
 		return Private, true

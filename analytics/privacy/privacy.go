@@ -214,7 +214,11 @@ func New(cfg Config) (*Filter, error) {
 			f.origins = append(f.origins, norm)
 		}
 		u, _ := url.Parse(norm)
-		f.siteHosts = append(f.siteHosts, strings.TrimPrefix(u.Hostname(), "www."))
+		host := u.Hostname()
+		if a, err := netip.ParseAddr(host); err == nil {
+			host = a.String() // the form ReferrerHost compares with
+		}
+		f.siteHosts = append(f.siteHosts, strings.TrimPrefix(host, "www."))
 	}
 	for _, p := range cfg.TrustedProxies {
 		if !p.IsValid() {

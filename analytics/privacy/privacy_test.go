@@ -338,6 +338,20 @@ func TestReferrerHost(t *testing.T) {
 			t.Errorf("ReferrerHost(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
+	// Under folio serve the site itself is an address or localhost.
+	for _, local := range []struct{ origin, ref string }{
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080/docs/"},
+		{"http://[::1]:8080", "http://[::1]:8080/docs/"},
+		{"http://localhost:8080", "http://localhost:8080/"},
+	} {
+		f, err := New(Config{Origins: []string{local.origin}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := ReferrerHost(local.ref, f.siteHosts); got != Internal {
+			t.Errorf("site %s: ReferrerHost(%q) = %q, want %q", local.origin, local.ref, got, Internal)
+		}
+	}
 }
 
 func TestNormalizePath(t *testing.T) {

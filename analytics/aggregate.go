@@ -42,6 +42,8 @@ type aggregator struct {
 	visitors *visitors
 	lost     int64
 	kick     chan struct{}
+
+	warnedFull string // the day a full visitors set was last reported
 }
 
 // daySeen holds the distinct values of one day, to apply maxValues.
@@ -156,6 +158,9 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 	}
 	if a.visitors.add(day, r.Addr.Key(), r.Browser, r.Language) {
 		b.Visitors[day]++
+	} else if a.visitors.full && a.warnedFull != day {
+		a.warnedFull = day
+		a.log.Warn("the day's set of visitor hashes is full; today's visitors count is a lower bound", "max", a.visitors.max)
 	}
 	a.kickIfFull()
 	return true, nil

@@ -86,6 +86,7 @@ type builder struct {
 	pageFiles  map[string]bool
 	history    map[string]bool // paths of change-log and history pages, for link checks
 	gitDir     string          // where git history was read, for old versions
+	search     *searchIndex    // filled while pages render, written at the end
 }
 
 // Site is a loaded site, ready to render pages that are not in its
@@ -318,6 +319,7 @@ func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
 	if err := b.prepareVersions(ctx); err != nil {
 		return nil, err
 	}
+	b.search = newSearchIndex(b.pages)
 	if err := b.renderPages(ctx, out); err != nil {
 		return nil, err
 	}
@@ -325,7 +327,7 @@ func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
 	if len(b.errs) > 0 {
 		return nil, b.errs.sorted()
 	}
-	steps := []func(Output) error{b.write404, b.writeAliases, b.writeSitemap, b.writeRobots, b.writeFeed, b.writeChangelogFeed, b.writeHistory, b.writeAssets, b.copyFiles}
+	steps := []func(Output) error{b.write404, b.writeAliases, b.writeSitemap, b.writeRobots, b.writeFeed, b.writeChangelogFeed, b.writeHistory, b.writeSearch, b.writeAssets, b.copyFiles}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -411,6 +413,7 @@ func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
 		doc := parseMarkdown(b.md, p.src)
 		toc, ids := headingIDs(doc, p.src)
 		b.ids.Store(p.path, ids)
+		b.search.add(p, doc, p.src)
 		p.links = b.resolveLinks(p, doc)
 		buf.Reset()
 		if err := b.md.Renderer().Render(buf, p.src, doc); err != nil {

@@ -1,0 +1,637 @@
+package generator
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"html"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/util"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Site search.
+//
+// Every build writes an index of its pages under /search/ for the theme's
+// search box, which searches in the reader's browser (search.js), so no
+// query ever reaches a server. The index is an inverted index: terms map
+// to the sections of pages they appear in, and the text shown in results
+// is kept apart from it, so a query needs the terms it names and the text
+// of the ten results it shows, and nothing else.
+//
+// A page is split into sections: section 0 is its title and the text before
+// its first heading; section k is heading k and the text up to the next
+// heading. A result links to the section that matched best, at #id.
+//
+// The files, all minified JSON:
+//
+//	search/index.json   {"v":1,"t":[[first term, part], ...],"d":[[first doc, part], ...]}
+//
+// A part is either inline data or the name of a file beside index.json
+// (tN.HASH.json, dN.HASH.json) whose name changes with its content, so it
+// can be cached for good. Term parts ("t") hold consecutive ranges of the
+// sorted terms: {"term":[doc, code, doc, code, ...]}, where doc is the
+// difference from the previous doc number and code is section*4 + 1 when
+// the term is in the section's heading (the title, for section 0) + 2 when
+// it is in the section's text. Doc parts ("d") hold consecutive pages:
+// [url, title, [[heading id, heading, text], ...]], section 0 with empty
+// id and heading. Small sites get one index.json with both parts inline;
+// past searchSplitPages pages, or searchInlineMax bytes, parts are files.
+//
+// Terms are folded the way search.js folds a query: decomposed, combining
+// marks dropped, lower case; split at anything that is not a letter or a
+// digit; at least 2 and at most searchMaxTerm characters. Keep fold and
+// terms in step with search.js.
+
+const (
+	// searchSplitPages is the most pages a one-file index may hold.
+	searchSplitPages = 1000
+	// searchInlineMax is the largest one-file index, in bytes, so a small
+	// site with long pages is split too.
+	searchInlineMax = 512 << 10
+	// searchPartSize is the size a term or doc part grows to before the
+	// next begins: small enough that a query fetches little, large enough
+	// that gzip finds the repeats between neighbouring pages.
+	searchPartSize = 32 << 10
+	// searchMaxText bounds the text of one page that is searched, which
+	// bounds the build's memory however long a page is.
+	searchMaxText = 32 << 10
+	// searchKeepText is how much of a page's text the index keeps for
+	// snippets, shared fairly between its sections; searchKeepMin is the
+	// least each section keeps.
+	searchKeepText = 4 << 10
+	searchKeepMin  = 120
+	// searchMaxTerm is the longest term, in characters; longer words are
+	// cut, in the index and in queries alike.
+	searchMaxTerm = 40
+)
+
+// Flags of a term in a section.
+const (
+	inHeading = 1 // the section's heading, or the page title for section 0
+	inText    = 2
+)
+
+// searchIndex collects what search needs from each page while pages render
+// in parallel: a slot per page, filled by the worker that renders it, and
+// one term dictionary, so each page keeps small term numbers, not words.
+type searchIndex struct {
+	slots map[*Page]int
+	docs  []searchDoc
+
+	mu    sync.Mutex
+	ids   map[string]uint32
+	terms []string
+}
+
+type searchDoc struct {
+	url, title string
+	sections   []searchSection
+}
+
+type searchSection struct {
+	id, heading, text string
+	terms             []uint32 // term number << 2 | flags
+}
+
+// searchable reports whether a page belongs in the index: pages made from
+// content that are not drafts (a build with -drafts renders drafts, but
+// search must not reveal them) and do not opt out with `search: false`.
+func searchable(p *Page) bool {
+	switch p.Kind {
+	case KindHome, KindSection, KindPage:
+	default:
+		return false
+	}
+	if off, ok := p.Params["search"].(bool); ok && !off {
+		return false
+	}
+	return !p.Draft
+}
+
+func newSearchIndex(pages []*Page) *searchIndex {
+	s := &searchIndex{slots: map[*Page]int{}, ids: map[string]uint32{}}
+	for _, p := range pages {
+		if !searchable(p) {
+			continue
+		}
+		s.slots[p] = len(s.docs)
+		// A page without a body, such as a folder's section page, is
+		// found by its title.
+		d := searchDoc{url: p.URL, title: p.Title}
+		d.sections = s.sections(p.Title, []rawSection{{}})
+		s.docs = append(s.docs, d)
+	}
+	return s
+}
+
+// add reads a page's sections from its parsed body, after headingIDs has
+// given the headings their ids. Safe for concurrent use by distinct pages.
+func (s *searchIndex) add(p *Page, doc ast.Node, src []byte) {
+	if s == nil {
+		return
+	}
+	i, ok := s.slots[p]
+	if !ok {
+		return
+	}
+	s.docs[i].sections = s.sections(p.Title, pageSections(doc, src))
+}
+
+type rawSection struct {
+	id, heading string
+	text        []byte
+}
+
+// sections turns a page's raw sections into indexed ones.
+func (s *searchIndex) sections(title string, raw []rawSection) []searchSection {
+	lens := make([]int, len(raw))
+	for i, r := range raw {
+		lens[i] = len(r.text)
+	}
+	keep := keepCap(lens, searchKeepText, searchKeepMin)
+	out := make([]searchSection, len(raw))
+	local := make([]map[string]uint8, len(raw))
+	for i, r := range raw {
+		heading := r.heading
+		if i == 0 {
+			heading = title
+		}
+		flags := map[string]uint8{}
+		forTerms(foldText(heading), func(t string) { flags[t] |= inHeading })
+		forTerms(foldText(string(r.text)), func(t string) { flags[t] |= inText })
+		local[i] = flags
+		out[i] = searchSection{id: r.id, heading: r.heading, text: cutText(string(r.text), keep)}
+	}
+	// One lock per page, not per word.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, flags := range local {
+		terms := make([]uint32, 0, len(flags))
+		for t, f := range flags {
+			id, ok := s.ids[t]
+			if !ok {
+				id = uint32(len(s.terms))
+				s.ids[t] = id
+				s.terms = append(s.terms, t)
+			}
+			terms = append(terms, id<<2|uint32(f))
+		}
+		out[i].terms = terms
+	}
+	return out
+}
+
+// pageSections splits a page's text at its headings. Text is what a reader
+// sees, code included, with runs of white space made one space; raw HTML
+// is left out. Past searchMaxText bytes only headings are read.
+func pageSections(doc ast.Node, src []byte) []rawSection {
+	secs := []rawSection{{}}
+	var body, heading spaceWriter
+	body.limit = searchMaxText
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Heading:
+			if entering {
+				secs[len(secs)-1].text = body.take()
+				id, _ := n.AttributeString("id")
+				idb, _ := id.([]byte)
+				heading.limit = searchMaxText
+				writeInline(&heading, n, src)
+				secs = append(secs, rawSection{id: string(idb), heading: string(heading.take())})
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			if entering {
+				lines := n.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					body.write(seg.Value(src))
+					body.space = true
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		if n.Type() == ast.TypeInline {
+			if entering {
+				writeInline(&body, n, src)
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		// Blocks (paragraphs, list items, table cells) are separate words.
+		body.space = true
+		return ast.WalkContinue, nil
+	})
+	secs[len(secs)-1].text = body.take()
+	return secs
+}
+
+// writeInline writes the text of an inline node and its children as the
+// HTML renderer shows it: backslash escapes and entities resolved (but
+// not in code), typographic quotes as characters, raw HTML left out.
+func writeInline(w *spaceWriter, n ast.Node, src []byte) {
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			v := t.Value(src)
+			if !t.IsRaw() {
+				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+			}
+			w.write(v)
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				w.space = true
+			}
+		case *ast.String:
+			// Code strings go out as HTML as they are (the typographer's
+			// &rsquo;); raw ones are escaped; the rest as Text.
+			switch {
+			case t.IsCode():
+				w.write([]byte(html.UnescapeString(string(t.Value))))
+			case t.IsRaw():
+				w.write(t.Value)
+			default:
+				w.write(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(t.Value))))
+			}
+		case *ast.AutoLink:
+			w.write(t.Label(src))
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// spaceWriter gathers text with each run of white space made one space,
+// up to limit bytes.
+type spaceWriter struct {
+	buf   []byte
+	space bool // a space is due before the next word
+	limit int
+}
+
+func (w *spaceWriter) write(b []byte) {
+	for _, c := range b {
+		if len(w.buf) >= w.limit {
+			return
+		}
+		switch c {
+		case ' ', '\n', '\t', '\r', '\f', '\v':
+			w.space = true
+			continue
+		}
+		if w.space && len(w.buf) > 0 {
+			w.buf = append(w.buf, ' ')
+		}
+		w.space = false
+		w.buf = append(w.buf, c)
+	}
+}
+
+// take returns the text so far and starts afresh, keeping what is left of
+// the limit: the limit is for the whole page.
+func (w *spaceWriter) take() []byte {
+	out := w.buf
+	w.limit -= len(out)
+	w.buf, w.space = nil, false
+	return out
+}
+
+// keepCap is how many bytes each section keeps so that together they keep
+// about budget: short sections whole, long ones cut to the same length,
+// none to less than least.
+func keepCap(lens []int, budget, least int) int {
+	sorted := slices.Clone(lens)
+	slices.Sort(sorted)
+	for i, l := range sorted {
+		rest := len(sorted) - i
+		if l*rest > budget {
+			return max(budget/rest, least)
+		}
+		budget -= l
+	}
+	return math.MaxInt
+}
+
+// cutText cuts s to at most n bytes, at a space when one is near.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > n*3/4 {
+		cut = sp
+	}
+	return s[:cut] + "…"
+}
+
+// foldText makes text comparable regardless of case and accents, as
+// search.js's fold does: NFD, combining marks (Mn) dropped, lower case,
+// and Greek final sigma as sigma (JavaScript lowers Σ by context).
+func foldText(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, norm.NFD.String(s))
+	return strings.ReplaceAll(strings.ToLower(s), "ς", "σ")
+}
+
+// forTerms calls fn with each term of folded text, as search.js's terms
+// splits a query.
+func forTerms(folded string, fn func(string)) {
+	start := -1
+	emit := func(end int) {
+		t := folded[start:end]
+		n := 0
+		for i := range t {
+			if n == searchMaxTerm {
+				t = t[:i]
+				break
+			}
+			n++
+		}
+		if n >= 2 {
+			fn(t)
+		}
+	}
+	for i, r := range folded {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			emit(i)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		emit(len(folded))
+	}
+}
+
+// utf16Compare orders strings as JavaScript compares them, by UTF-16 code
+// units, so search.js can binary search the parts' first terms. It differs
+// from Go's byte order only for characters past U+FFFF.
+func utf16Compare(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			return cmp.Compare(utf16Key(ra), utf16Key(rb))
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// utf16Key maps a rune to its first UTF-16 code unit, with the rune itself
+// as the tie breaker below.
+func utf16Key(r rune) int64 {
+	if r >= 0x10000 {
+		return int64(0xD800+((r-0x10000)>>10))<<21 | int64(r)
+	}
+	return int64(r) << 21
+}
+
+// files returns the index: file names under search/ and their content.
+func (s *searchIndex) files() map[string][]byte {
+	// Postings, in doc and section order.
+	posts := make([][]uint32, len(s.terms))
+	for d, doc := range s.docs {
+		for si, sec := range doc.sections {
+			for _, e := range sec.terms {
+				id := e >> 2
+				posts[id] = append(posts[id], uint32(d), uint32(si)<<2|e&3)
+			}
+		}
+	}
+	order := make([]uint32, len(s.terms))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return utf16Compare(s.terms[a], s.terms[b]) })
+	var termParts []searchPart
+	var buf []byte
+	for _, id := range order {
+		if len(termParts) == 0 || len(termParts[len(termParts)-1].data) >= searchPartSize {
+			termParts = append(termParts, searchPart{first: s.terms[id], data: []byte{'{'}})
+		}
+		part := &termParts[len(termParts)-1]
+		if len(part.data) > 1 {
+			part.data = append(part.data, ',')
+		}
+		part.data = appendJSONString(part.data, s.terms[id])
+		part.data = append(part.data, ':', '[')
+		prev := uint32(0)
+		for i := 0; i < len(posts[id]); i += 2 {
+			if i > 0 {
+				part.data = append(part.data, ',')
+			}
+			part.data = strconv.AppendUint(part.data, uint64(posts[id][i]-prev), 10)
+			part.data = append(part.data, ',')
+			part.data = strconv.AppendUint(part.data, uint64(posts[id][i+1]), 10)
+			prev = posts[id][i]
+		}
+		part.data = append(part.data, ']')
+	}
+	for i := range termParts {
+		termParts[i].data = append(termParts[i].data, '}')
+	}
+	if len(termParts) > 0 {
+		// The first part starts at the first possible term, so every
+		// query term has a part to look in.
+		termParts[0].first = ""
+	}
+
+	var docParts []searchPart
+	for d, doc := range s.docs {
+		if len(docParts) == 0 || len(docParts[len(docParts)-1].data) >= searchPartSize {
+			docParts = append(docParts, searchPart{start: d, data: []byte{'['}})
+		}
+		part := &docParts[len(docParts)-1]
+		if len(part.data) > 1 {
+			part.data = append(part.data, ',')
+		}
+		buf = buf[:0]
+		buf = append(buf, '[')
+		buf = appendJSONString(buf, doc.url)
+		buf = append(buf, ',')
+		buf = appendJSONString(buf, doc.title)
+		buf = append(buf, ",["...)
+		for i, sec := range doc.sections {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, '[')
+			buf = appendJSONString(buf, sec.id)
+			buf = append(buf, ',')
+			buf = appendJSONString(buf, sec.heading)
+			buf = append(buf, ',')
+			buf = appendJSONString(buf, sec.text)
+			buf = append(buf, ']')
+		}
+		buf = append(buf, "]]"...)
+		part.data = append(part.data, buf...)
+	}
+	for i := range docParts {
+		docParts[i].data = append(docParts[i].data, ']')
+	}
+
+	size := 0
+	for _, p := range termParts {
+		size += len(p.data)
+	}
+	for _, p := range docParts {
+		size += len(p.data)
+	}
+	inline := len(s.docs) <= searchSplitPages && size <= searchInlineMax
+	if inline {
+		termParts = mergeParts(termParts, '{', '}')
+		docParts = mergeParts(docParts, '[', ']')
+	}
+	files := map[string][]byte{}
+	index := []byte(`{"v":1,"t":[`)
+	for i, p := range termParts {
+		if i > 0 {
+			index = append(index, ',')
+		}
+		index = append(index, '[')
+		index = appendJSONString(index, p.first)
+		index = append(index, ',')
+		index = p.ref(index, files, "t", i, inline)
+		index = append(index, ']')
+	}
+	index = append(index, `],"d":[`...)
+	for i, p := range docParts {
+		if i > 0 {
+			index = append(index, ',')
+		}
+		index = append(index, '[')
+		index = strconv.AppendInt(index, int64(p.start), 10)
+		index = append(index, ',')
+		index = p.ref(index, files, "d", i, inline)
+		index = append(index, ']')
+	}
+	index = append(index, "]}"...)
+	files["search/index.json"] = index
+	return files
+}
+
+// searchPart is one term or doc part of the index.
+type searchPart struct {
+	first string // its first term
+	start int    // its first doc
+	data  []byte
+}
+
+// ref writes the part into the manifest inline, or as the name of its own
+// file, which it adds to files.
+func (p searchPart) ref(index []byte, files map[string][]byte, kind string, i int, inline bool) []byte {
+	if inline {
+		return append(index, p.data...)
+	}
+	sum := sha256.Sum256(p.data)
+	name := kind + strconv.Itoa(i) + "." + hex.EncodeToString(sum[:4]) + ".json"
+	files["search/"+name] = p.data
+	return appendJSONString(index, name)
+}
+
+// mergeParts joins parts into one, for the one-file index.
+func mergeParts(parts []searchPart, open, close byte) []searchPart {
+	data := []byte{open}
+	for _, p := range parts {
+		body := p.data[1 : len(p.data)-1]
+		if len(body) == 0 {
+			continue
+		}
+		if len(data) > 1 {
+			data = append(data, ',')
+		}
+		data = append(data, body...)
+	}
+	return []searchPart{{data: append(data, close)}}
+}
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes
+// U+FFFD; U+2028 and U+2029 are escaped for older JavaScript parsers.
+func appendJSONString(buf []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	buf = append(buf, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				buf = append(buf, '\\', c)
+			case c == '\n':
+				buf = append(buf, '\\', 'n')
+			case c == '\t':
+				buf = append(buf, '\\', 't')
+			case c < 0x20:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				buf = append(buf, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			buf = append(buf, "\ufffd"...)
+		case r == '\u2028' || r == '\u2029':
+			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			buf = append(buf, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(buf, '"')
+}
+
+// writeSearch writes the search index. Its JSON is written compact, so it
+// skips the minifier, which would only spend time on megabytes of it.
+func (b *builder) writeSearch(out Output) error {
+	if b.search == nil {
+		return nil
+	}
+	files := b.search.files()
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := b.write(out, n, files[n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -68,6 +68,7 @@ type builder struct {
 	baseURL    string // absolute with a trailing slash, or ""
 	theme      *theme
 	md         goldmark.Markdown
+	shortcodes *shortcodes
 	min        *minify.M
 	site       *Site
 	home       *Page
@@ -179,7 +180,8 @@ func newBuilder(opts Options) (*builder, error) {
 		u, _ := url.Parse(b.baseURL)
 		b.basePath = u.EscapedPath()
 	}
-	b.md = newMarkdown(b.cfg.Markdown.Unsafe)
+	b.shortcodes = &shortcodes{b: b}
+	b.md = newMarkdown(b.cfg.Markdown.Unsafe, b.shortcodes)
 	if !opts.NoMinify {
 		b.min = newMinifier()
 	}
@@ -410,14 +412,19 @@ func (b *builder) renderPages(ctx context.Context, out Output) error {
 func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
 	view := *p
 	if len(p.src) > 0 {
-		doc := parseMarkdown(b.md, p.src)
-		toc, ids := headingIDs(doc, p.src)
+		// The tree points into body.src: the page with its includes.
+		body := b.parseBody(p)
+		doc := body.doc
+		toc, ids := headingIDs(doc, body.src)
 		b.ids.Store(p.path, ids)
-		b.search.add(p, doc, p.src)
+		b.search.add(p, doc, body.src)
 		p.links = b.resolveLinks(p, doc)
 		buf.Reset()
-		if err := b.md.Renderer().Render(buf, p.src, doc); err != nil {
+		if err := b.md.Renderer().Render(buf, body.src, doc); err != nil {
 			return errorf(p.File, 0, "render markdown: %v", err)
+		}
+		if len(body.errs) > 0 {
+			return body.errs
 		}
 		view.Content = htmlString(buf.String())
 		view.TOC = toc
@@ -486,6 +493,8 @@ func pageFile(urlPath string) string {
 // linkRef is a link of a page to a path of the site, checked once every
 // page is rendered and every heading id is known.
 type linkRef struct {
+	file     string // where the link is written, when not the page: an included file
+	via      string // where that file was included
 	line     int
 	dest     string // as the editor wrote it
 	target   string // site path without base path, "" for the page itself
@@ -496,32 +505,41 @@ type linkRef struct {
 // resolveLinks rewrites the links and images of a page: GitHub-style links
 // to source files become the target page's URL, relative paths become
 // site paths, and the site's base path goes in front. Links that stay
-// inside the site are returned for checking.
+// inside the site are returned for checking. A link in an included file
+// is relative to that file, as on a code host.
 func (b *builder) resolveLinks(p *Page, doc ast.Node) []linkRef {
 	var refs []linkRef
-	lines := newLineIndex(p.src)
-	dir := strings.TrimPrefix(path.Dir(p.File), "content")
+	page := &frame{file: p.File, bodyLine: p.bodyLine, lines: newLineIndex(p.src)}
+	resolve := func(n ast.Node, dest string) string {
+		fr := frameAt(n, page)
+		dir := strings.TrimPrefix(path.Dir(fr.file), "content")
+		newDest, ref, ok := b.resolveLink(dir, dest)
+		if !ok {
+			return dest
+		}
+		ref.line = fr.line(nodeOffset(n))
+		if fr != page {
+			ref.file, ref.via = fr.file, fr.via
+		}
+		refs = append(refs, ref)
+		return newDest
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		var dest *[]byte
 		switch l := n.(type) {
 		case *ast.Link:
-			dest = &l.Destination
+			l.Destination = []byte(resolve(n, string(l.Destination)))
 		case *ast.Image:
-			dest = &l.Destination
-		default:
-			return ast.WalkContinue, nil
-		}
-		line := p.bodyLine + 1
-		if off := nodeOffset(n); off >= 0 {
-			line = p.bodyLine + lines.line(off)
-		}
-		if newDest, ref, ok := b.resolveLink(dir, string(*dest)); ok {
-			*dest = []byte(newDest)
-			ref.line = line
-			refs = append(refs, ref)
+			l.Destination = []byte(resolve(n, string(l.Destination)))
+		case scNode:
+			// A shortcode's src="..." is a link too.
+			for _, k := range urlArgs {
+				if v, ok := l.call().tag.named[k]; ok {
+					l.call().tag.named[k] = resolve(n, v)
+				}
+			}
 		}
 		return ast.WalkContinue, nil
 	})
@@ -578,7 +596,10 @@ func (b *builder) checkLinks() {
 			if msg == "" {
 				continue
 			}
-			e := errorf(p.File, l.line, "%s", msg)
+			e := &Error{File: p.File, Line: l.line, Msg: msg}
+			if l.file != "" {
+				e.File, e.Via = l.file, l.via
+			}
 			if b.cfg.Build.BrokenLinks == "warn" {
 				if !seen[e.Error()] {
 					seen[e.Error()] = true

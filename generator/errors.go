@@ -12,10 +12,16 @@ import (
 type Error struct {
 	File string // relative to the site root, with forward slashes: content/docs/a.md
 	Line int
-	Msg  string
+	// Via names the page that included File, when File is a snippet:
+	// "included from content/docs/x.md:12".
+	Via string
+	Msg string
 }
 
 func (e *Error) Error() string {
+	if e.Via != "" {
+		return fmt.Sprintf("%s:%d (%s): %s", e.File, e.Line, e.Via, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}

@@ -25,7 +25,8 @@ import (
 // GitHub Flavored Markdown, footnotes, definition lists and typographic
 // quotes, headings with a visible anchor, and fenced code highlighted with
 // CSS classes, so a strict Content-Security-Policy needs no inline styles.
-func newMarkdown(unsafe bool) goldmark.Markdown {
+// exts are the build's own extensions, such as shortcodes.
+func newMarkdown(unsafe bool, exts ...goldmark.Extender) goldmark.Markdown {
 	opts := []renderer.Option{
 		renderer.WithNodeRenderers(util.Prioritized(&folioRenderer{}, 100)),
 	}
@@ -40,6 +41,7 @@ func newMarkdown(unsafe bool) goldmark.Markdown {
 			extension.Strikethrough, extension.Linkify, extension.TaskList,
 			extension.Footnote, extension.DefinitionList, extension.Typographer,
 		),
+		goldmark.WithExtensions(exts...),
 		goldmark.WithRendererOptions(opts...),
 	)
 }

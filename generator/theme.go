@@ -27,6 +27,8 @@ type theme struct {
 	source  map[string]string // same keys -> file as the editor knows it, for errors
 	assets  map[string]*asset // "style.css" -> minified, fingerprinted
 	static  []staticFile
+	// shortcodes are layouts/shortcodes/*.html, apart from the layouts.
+	shortcodes *shortcodeSet
 
 	funcs template.FuncMap
 	mu    sync.Mutex
@@ -93,7 +95,7 @@ func (b *builder) loadTheme() error {
 	}
 	b.theme = t
 	t.funcs = b.funcs()
-	return nil
+	return t.loadShortcodes()
 }
 
 func isDir(fsys fs.FS, name string) bool {
@@ -193,7 +195,7 @@ func (t *theme) template(layout string) (*template.Template, error) {
 		t.partials = p
 	}
 	text, ok := t.layouts[layout+".html"]
-	if !ok {
+	if !ok || !t.hasLayout(layout) {
 		return nil, errLayoutMissing
 	}
 	set, err := t.base.Clone()
@@ -209,7 +211,12 @@ func (t *theme) template(layout string) (*template.Template, error) {
 
 var errLayoutMissing = errors.New("layout not found")
 
+// hasLayout reports whether a page can use the layout name: partials and
+// shortcodes are pieces of pages, not layouts.
 func (t *theme) hasLayout(name string) bool {
+	if strings.HasPrefix(name, "partials/") || strings.HasPrefix(name, "shortcodes/") {
+		return false
+	}
 	_, ok := t.layouts[name+".html"]
 	return ok
 }

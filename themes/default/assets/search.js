@@ -281,8 +281,8 @@
       if (i < 0) input.focus();
       else all[Math.min(i, all.length - 1)].focus();
     } else if (e.key == "Escape") {
+      input.focus(); // first: focusing the box opens the results
       openPanel(false);
-      input.focus();
     } else if (e.key == "Enter" && e.target == input && all.length) {
       e.preventDefault();
       all[0].click();

@@ -49,6 +49,10 @@ type Options struct {
 	Warn func(string)
 	// Progress, when set, is called now and then with pages done so far.
 	Progress func(done, total int)
+	// Data is handed to templates as .Site.Data: facts from outside the
+	// site's files, such as what the visit counter stores, which a
+	// privacy policy prints so that it cannot drift from the code.
+	Data map[string]any
 }
 
 // Result describes a finished build.
@@ -229,7 +233,7 @@ func (b *builder) load() error {
 	}
 	b.site = &Site{
 		Title: b.cfg.Title, BaseURL: b.baseURL, Language: b.cfg.Language,
-		Params: b.cfg.Params, Home: b.home,
+		Params: b.cfg.Params, Home: b.home, Data: b.opts.Data,
 		Analytics: SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint},
 	}
 	if b.site.Params == nil {

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"html/template"
 	"time"
 )
@@ -131,6 +132,23 @@ type Site struct {
 	// ChangelogURL is the address of the site's change-log page, "" when
 	// there is none.
 	ChangelogURL string
+	// Data is Options.Data: .Site.Data.analytics is what the visit
+	// counter declares it stores, when the folio command builds the site.
+	Data SiteData
+}
+
+// SiteData is Options.Data as templates see it. .Site.Data.NAME is empty
+// when NAME was not given; .Site.Data.Need "NAME" fails the page instead,
+// for a template whose text would be a false claim without it.
+type SiteData map[string]any
+
+// Need returns the value of name, or an error when there is none.
+func (d SiteData) Need(name string) (any, error) {
+	v, ok := d[name]
+	if !ok || v == nil {
+		return nil, fmt.Errorf("no .Site.Data.%s: build the site with the folio command, which provides it", name)
+	}
+	return v, nil
 }
 
 // SiteAnalytics tells the theme whether and where to send page views.

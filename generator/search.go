@@ -33,7 +33,7 @@ import (
 //
 // The files, all minified JSON:
 //
-//	search/index.json   {"v":1,"t":[[first term, part], ...],"d":[[first doc, part], ...]}
+//	search/index.json   {"v":1,"n":pages,"t":[[first term, part], ...],"d":[[first doc, part], ...]}
 //
 // A part is either inline data or the name of a file beside index.json
 // (tN.HASH.json, dN.HASH.json) whose name changes with its content, so it
@@ -517,7 +517,9 @@ func (s *searchIndex) files() map[string][]byte {
 		docParts = mergeParts(docParts, '[', ']')
 	}
 	files := map[string][]byte{}
-	index := []byte(`{"v":1,"t":[`)
+	index := []byte(`{"v":1,"n":`)
+	index = strconv.AppendInt(index, int64(len(s.docs)), 10)
+	index = append(index, `,"t":[`...)
 	for i, p := range termParts {
 		if i > 0 {
 			index = append(index, ',')

@@ -46,6 +46,7 @@ func decodeSearch(t testing.TB, files map[string][]byte) *decodedIndex {
 	t.Helper()
 	var m struct {
 		V int
+		N int
 		T [][2]json.RawMessage
 		D [][2]json.RawMessage
 	}
@@ -87,6 +88,9 @@ func decodeSearch(t testing.TB, files map[string][]byte) *decodedIndex {
 			}
 			ix.docs = append(ix.docs, doc)
 		}
+	}
+	if m.N != len(ix.docs) {
+		t.Errorf("search/index.json: n = %d, but the doc parts hold %d pages", m.N, len(ix.docs))
 	}
 	var firsts []string
 	for _, e := range m.T {

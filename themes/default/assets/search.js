@@ -50,49 +50,75 @@
     return out;
   }
 
-  // rank scores the pages that the loaded parts name for the query terms.
-  // parts[i] are the term parts for terms[i]. Pages with more of the terms
-  // come first, then by score; each page's best section is the one the
-  // result links to.
-  function rank(qs, parts) {
-    var pages = new Map(), n = qs.length;
-    qs.forEach(function (q, qi) {
-      parts[qi].forEach(function (part) {
-        for (var term in part) {
-          if (term.lastIndexOf(q, 0) !== 0) continue;
-          var x = term === q ? 1 : PREFIX, list = part[term], doc = 0;
-          for (var i = 0; i < list.length; i += 2) {
-            doc += list[i];
-            var code = list[i + 1], sec = code >> 2,
-              w = x * (code & 1 ? (sec ? HEADING : TITLE) : TEXT),
-              p = pages.get(doc);
-            if (!p) pages.set(doc, (p = { doc: doc, best: new Array(n).fill(0), secs: {} }));
-            if (w > p.best[qi]) p.best[qi] = w;
-            var s = p.secs[sec] || (p.secs[sec] = new Array(n).fill(0));
-            if (w > s[qi]) s[qi] = w;
-          }
-        }
-      });
-    });
-    var out = [];
-    pages.forEach(function (p) {
-      var found = 0, score = 0, sec = 0, top = -1;
-      p.best.forEach(function (w) {
-        if (w) found++;
-        score += w;
-      });
-      for (var k in p.secs) {
-        var sum = p.secs[k].reduce(function (a, b) { return a + b; }, 0);
-        if (sum > top || (sum === top && +k < sec)) {
-          top = sum;
-          sec = +k;
+  // postings calls fn(doc, section, weight) for every posting of every
+  // term in parts that starts with q.
+  function postings(q, parts, fn) {
+    parts.forEach(function (part) {
+      for (var term in part) {
+        if (term.lastIndexOf(q, 0) !== 0) continue;
+        var x = term === q ? 1 : PREFIX, list = part[term], doc = 0;
+        for (var i = 0; i < list.length; i += 2) {
+          doc += list[i];
+          var code = list[i + 1], sec = code >> 2;
+          fn(doc, sec, x * (code & 1 ? (sec ? HEADING : TITLE) : TEXT));
         }
       }
-      out.push({ doc: p.doc, sec: sec, found: found, score: score });
     });
+  }
+
+  // rank scores the n pages of the index for the query terms qs; parts[i]
+  // are the term parts loaded for qs[i]. Pages with more of the terms come
+  // first, then by score (each term's best match in the page), then in
+  // site order. Typed arrays keep this fast when a term is on every page.
+  function rank(qs, parts, n) {
+    var best = qs.map(function (q, qi) {
+      var b = new Float32Array(n);
+      postings(q, parts[qi], function (doc, sec, w) {
+        if (w > b[doc]) b[doc] = w;
+      });
+      return b;
+    });
+    var out = [];
+    for (var doc = 0; doc < n; doc++) {
+      var found = 0, score = 0;
+      for (var qi = 0; qi < qs.length; qi++) {
+        var w = best[qi][doc];
+        if (w) {
+          found++;
+          score += w;
+        }
+      }
+      if (found) out.push({ doc: doc, found: found, score: score, sec: 0 });
+    }
     return out.sort(function (a, b) {
       return b.found - a.found || b.score - a.score || a.doc - b.doc;
     });
+  }
+
+  // pick sets, for the pages shown, the section the result links to: the
+  // one with the most weight of the query's terms, the first on a tie.
+  function pick(qs, parts, shown, n) {
+    var slot = new Int32Array(n), secs = shown.map(function () { return {}; });
+    shown.forEach(function (r, i) { slot[r.doc] = i + 1; });
+    qs.forEach(function (q, qi) {
+      postings(q, parts[qi], function (doc, sec, w) {
+        if (!slot[doc]) return;
+        var s = secs[slot[doc] - 1], a = s[sec] || (s[sec] = new Array(qs.length).fill(0));
+        if (w > a[qi]) a[qi] = w;
+      });
+    });
+    shown.forEach(function (r, i) {
+      var top = -1;
+      // Integer keys come in ascending order, so a tie keeps the first.
+      for (var k in secs[i]) {
+        var sum = secs[i][k].reduce(function (a, b) { return a + b; }, 0);
+        if (sum > top) {
+          top = sum;
+          r.sec = +k;
+        }
+      }
+    });
+    return shown;
   }
 
   // runs splits text into [text, marked] runs, marking whole words that
@@ -165,7 +191,7 @@
         return Promise.all(qs.map(function (t) {
           return Promise.all(partsFor(m.t, t).map(function (i) { return part(m.t[i]); }));
         })).then(function (parts) {
-          var ranked = rank(qs, parts), top = ranked.slice(0, SHOW);
+          var ranked = rank(qs, parts, m.n), top = pick(qs, parts, ranked.slice(0, SHOW), m.n);
           return Promise.all(top.map(function (r) { return page(m, r.doc); })).then(function (docs) {
             return {
               total: ranked.length,
@@ -186,7 +212,7 @@
     return { search: search };
   }
 
-  var api = { fold: fold, terms: terms, partsFor: partsFor, rank: rank, runs: runs, snippet: snippet, open: open };
+  var api = { fold: fold, terms: terms, partsFor: partsFor, rank: rank, pick: pick, runs: runs, snippet: snippet, open: open };
   if (typeof module != "undefined" && module.exports) module.exports = api;
 
   var d = typeof document != "undefined" && document,

@@ -47,17 +47,17 @@ type Declaration struct {
 type Dimension struct {
 	Name    string // as stored: "browser"
 	Label   string // as a reader would say it: "browser family"
-	Example string // a value as stored: "Firefox"
+	Example string // what values look like, for a reader: "Firefox"
 }
 
 // dimensionLabels describe store.Dimensions for readers of a policy.
 var dimensionLabels = map[string]Dimension{
 	"browser":  {Label: "browser family", Example: "Firefox"},
 	"os":       {Label: "operating system family", Example: "Android"},
-	"device":   {Label: "device class (desktop, mobile or tablet)", Example: "mobile"},
+	"device":   {Label: "kind of device", Example: "desktop, mobile or tablet"},
 	"language": {Label: "preferred language", Example: "en"},
 	"referrer": {Label: "host name of the site that linked to the page", Example: "example.com"},
-	"country":  {Label: "country, looked up from the shortened address", Example: "DE"},
+	"country":  {Label: "country, looked up from the shortened network address", Example: "DE"},
 }
 
 // Declare says what a Collector made with cfg stores, and k is the

@@ -32,8 +32,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out == "" {
 		*out = filepath.Join(*root, "public")
 	}
+	cfg, data, err := loadSite(*root)
+	if err != nil {
+		return reportBuildError(stderr, err)
+	}
 	opts := generator.Options{
-		Root: *root, Drafts: *drafts, BaseURL: *baseURL, NoMinify: *noMinify,
+		Root: *root, Config: cfg, Data: data, Drafts: *drafts, BaseURL: *baseURL, NoMinify: *noMinify,
 		Warn: func(msg string) {
 			if !*quiet {
 				fmt.Fprintln(stderr, "warning:", msg)

@@ -34,7 +34,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	trusted := fs.String("trusted-proxies", "", "comma-separated networks of reverse proxies whose X-Forwarded-For is believed (default: folio.toml trustedProxies)")
 	origin := fs.String("origin", "", "comma-separated origins whose pages may report views (default: folio.toml baseURL)")
 	flush := fs.Duration("flush", analytics.DefaultFlush, "how often counts are written to the database")
-	rateLimit := fs.Int("rate-limit", 60, "events per minute per truncated address, 0 for no limit (default: folio.toml rateLimit)")
+	rateLimit := fs.Int("rate-limit", defaultRateLimit, "events per minute per truncated address, 0 for no limit (default: folio.toml rateLimit)")
 	retention := fs.String("retention", "", "days kept, such as 760d, or 0 for all (default: folio.toml retention)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -58,6 +58,11 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if !cfg.Analytics.Enabled {
 		fmt.Fprintln(stderr, "warning: folio.toml has no [analytics] enabled = true, so the built pages carry no beacon to count")
+	}
+	if policy, err := declaration(cfg, *root); err == nil {
+		if drift := declarationDrift(policy, analytics.Declare(ac, cfg.Report.K)); drift != "" {
+			fmt.Fprintf(stderr, "warning: with these flags the collector stores %s: the site's privacy policy, built from folio.toml, says otherwise\n", drift)
+		}
 	}
 	dbPath := *dbFlag
 	if !filepath.IsAbs(dbPath) {
@@ -114,6 +119,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return serveErr
 }
 
+// defaultRateLimit is the -rate-limit of folio collect.
+const defaultRateLimit = 60
+
 // collectFlags are the flags that may override folio.toml; set names the
 // ones given on the command line.
 type collectFlags struct {
@@ -126,8 +134,10 @@ type collectFlags struct {
 // collectConfig merges folio.toml and the flags into the collector's
 // configuration. Paths in folio.toml are relative to the site's root.
 func collectConfig(cfg *generator.Config, root string, f collectFlags) (analytics.Config, error) {
-	ac := analytics.Config{Path: collectorPath(cfg.Analytics.Endpoint), Flush: f.flush}
-
+	ac, err := storageConfig(cfg, root, f)
+	if err != nil {
+		return ac, err
+	}
 	origins := cfg.BaseURL
 	if f.set["origin"] {
 		origins = f.origin
@@ -158,7 +168,15 @@ func collectConfig(cfg *generator.Config, root string, f collectFlags) (analytic
 	if ac.SiteDir == "" {
 		ac.SiteDir = filepath.Join(root, "public")
 	}
+	return ac, nil
+}
 
+// storageConfig is the part of collectConfig that decides what the
+// collector stores (country database, rate limit, retention) and how
+// often: the part the site's privacy policy declares.
+func storageConfig(cfg *generator.Config, root string, f collectFlags) (analytics.Config, error) {
+	ac := analytics.Config{Path: collectorPath(cfg.Analytics.Endpoint), Flush: f.flush}
+	var err error
 	if f.set["geoip"] {
 		ac.GeoIP = f.geoip
 	} else if g := cfg.Analytics.GeoIP; g != "" {

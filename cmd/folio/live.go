@@ -116,7 +116,11 @@ func (l *liveReport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (l *liveReport) render(ctx context.Context) ([]byte, error) {
-	site, err := generator.Open(ctx, generator.Options{Root: l.root, BaseURL: l.origin + "/"})
+	cfg, data, err := loadSite(l.root)
+	if err != nil {
+		return nil, err
+	}
+	site, err := generator.Open(ctx, generator.Options{Root: l.root, Config: cfg, Data: data, BaseURL: l.origin + "/"})
 	if err != nil {
 		return nil, err
 	}

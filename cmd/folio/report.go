@@ -63,7 +63,14 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		*db = filepath.Join(*root, *db)
 	}
 
-	site, err := generator.Open(ctx, generator.Options{Root: *root, Config: cfg})
+	data, err := siteData(cfg, *root)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if opts.K < cfg.Report.K {
+		fmt.Fprintf(stderr, "warning: -k %d is below the k = %d of folio.toml, which the site's privacy policy promises readers\n", opts.K, cfg.Report.K)
+	}
+	site, err := generator.Open(ctx, generator.Options{Root: *root, Config: cfg, Data: data})
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}

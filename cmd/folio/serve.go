@@ -152,8 +152,15 @@ func (s *server) rebuild(ctx context.Context, why string) {
 	start := time.Now()
 	dir := s.siteDir()
 	var warnings []string
+	cfg, data, err := loadSite(s.root)
+	if err != nil {
+		msg := err.Error()
+		fmt.Fprintf(s.stderr, "%s: build failed:\n%s\n", why, msg)
+		s.events.send("failed", msg)
+		return
+	}
 	res, err := generator.BuildDir(ctx, generator.Options{
-		Root: s.root, Drafts: s.drafts, BaseURL: s.origin + "/",
+		Root: s.root, Config: cfg, Data: data, Drafts: s.drafts, BaseURL: s.origin + "/",
 		Warn: func(m string) { warnings = append(warnings, m) },
 	}, dir)
 	if err != nil {

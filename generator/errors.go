@@ -58,6 +58,9 @@ func (l ErrorList) sorted() ErrorList {
 		if l[i].Line != l[j].Line {
 			return l[i].Line < l[j].Line
 		}
+		if l[i].Via != l[j].Via {
+			return l[i].Via < l[j].Via
+		}
 		return l[i].Msg < l[j].Msg
 	})
 	out := l[:0]

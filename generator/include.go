@@ -59,6 +59,7 @@ type frame struct {
 	lines    lineIndex
 	via      string   // "included from content/docs/x.md:12", "" for the page
 	chain    []string // files from the page down to this one
+	broken   []string // names of opening tags that could not be read
 }
 
 // line is the file line of an offset of src.

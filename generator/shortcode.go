@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -120,8 +121,17 @@ var (
 )
 
 // parseTag reads the tag at the start of s, which begins with "{{<". A
-// tag never spans lines.
+// tag never spans lines. On an error, the tag is returned too when its
+// name could be read.
 func parseTag(s []byte) (*scTag, error) {
+	t, err := scanTag(s)
+	if err != nil && t.name == "" {
+		return nil, err
+	}
+	return t, err
+}
+
+func scanTag(s []byte) (*scTag, error) {
 	if nl := bytes.IndexByte(s, '\n'); nl >= 0 {
 		s = s[:nl]
 	}
@@ -137,17 +147,18 @@ func parseTag(s []byte) (*scTag, error) {
 	}
 	t.name = string(s[start:i])
 	if t.name == "" {
-		return nil, errors.New("a shortcode tag needs a name: {{< name >}}")
+		return t, errors.New("a shortcode tag needs a name: {{< name >}}")
 	}
 	if len(t.name) > maxNameLen {
-		return nil, fmt.Errorf("shortcode name longer than %d characters", maxNameLen)
+		t.name = ""
+		return t, fmt.Errorf("shortcode name longer than %d characters", maxNameLen)
 	}
 	for {
-		if j := skipBlanks(s, i); j == i && j < len(s) && !bytes.HasPrefix(s[j:], tagClose) && !bytes.HasPrefix(s[j:], selfClose) {
-			return nil, fmt.Errorf("shortcode %q: want a space before %q", t.name, firstRune(s[j:]))
-		} else {
-			i = j
+		j := skipBlanks(s, i)
+		if j == i && j < len(s) && !bytes.HasPrefix(s[j:], tagClose) && !bytes.HasPrefix(s[j:], selfClose) {
+			return t, fmt.Errorf("shortcode %q: want a space before %q", t.name, firstRune(s[j:]))
 		}
+		i = j
 		switch {
 		case bytes.HasPrefix(s[i:], tagClose):
 			t.n = i + len(tagClose)
@@ -157,16 +168,16 @@ func parseTag(s []byte) (*scTag, error) {
 			t.n = i + len(selfClose)
 			return t, nil
 		case i >= len(s):
-			return nil, fmt.Errorf("shortcode %q: no >}} ends the tag on its line", t.name)
+			return t, fmt.Errorf("shortcode %q: no >}} ends the tag on its line", t.name)
 		case t.closing:
-			return nil, fmt.Errorf("closing tag {{< /%s >}} takes no arguments", t.name)
+			return t, fmt.Errorf("closing tag {{< /%s >}} takes no arguments", t.name)
 		}
 		if len(t.positional)+len(t.named) >= maxShortcodeArgs {
-			return nil, fmt.Errorf("shortcode %q: more than %d arguments", t.name, maxShortcodeArgs)
+			return t, fmt.Errorf("shortcode %q: more than %d arguments", t.name, maxShortcodeArgs)
 		}
 		val, key, next, err := parseArg(s, i)
 		if err != nil {
-			return nil, fmt.Errorf("shortcode %q: %w", t.name, err)
+			return t, fmt.Errorf("shortcode %q: %w", t.name, err)
 		}
 		i = next
 		if key == "" {
@@ -177,7 +188,7 @@ func parseTag(s []byte) (*scTag, error) {
 			t.named = map[string]string{}
 		}
 		if _, dup := t.named[key]; dup {
-			return nil, fmt.Errorf("shortcode %q: argument %q given twice", t.name, key)
+			return t, fmt.Errorf("shortcode %q: argument %q given twice", t.name, key)
 		}
 		t.named[key] = val
 	}
@@ -756,6 +767,10 @@ func (p *scInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Con
 	t, err := parseTag(line)
 	if err != nil {
 		fr.errorf(seg.Start, "%v", err)
+		if t != nil && !t.closing && fr != nil {
+			// Its closing tag is no second mistake.
+			fr.broken = append(fr.broken, t.name)
+		}
 		return nil
 	}
 	block.Advance(t.n)
@@ -839,6 +854,7 @@ func pairInline(parent ast.Node, fr *frame) {
 				continue
 			}
 			switch {
+			case fr != nil && slices.Contains(fr.broken, k.tag.name):
 			case len(stack) > 0:
 				top := stack[len(stack)-1]
 				fr.errorf(k.Pos(), "{{< /%s >}} where {{< /%s >}} was expected", k.tag.name, top.tag.name)
@@ -923,8 +939,11 @@ func (r *scRenderer) shortcode(w util.BufWriter, src []byte, node ast.Node, ente
 		c.fr.errorf(node.Pos(), "%s", msg)
 		return ast.WalkSkipChildren, nil
 	}
+	// A template file's last newline is not part of what it makes: inside
+	// a paragraph it would be a space.
+	out = bytes.TrimSuffix(out, []byte("\n"))
 	w.Write(out)
-	if node.Type() == ast.TypeBlock && !bytes.HasSuffix(out, []byte("\n")) {
+	if node.Type() == ast.TypeBlock {
 		w.WriteByte('\n')
 	}
 	return ast.WalkSkipChildren, nil

@@ -195,7 +195,7 @@ func (t *theme) template(layout string) (*template.Template, error) {
 		t.partials = p
 	}
 	text, ok := t.layouts[layout+".html"]
-	if !ok || !t.hasLayout(layout) {
+	if !ok {
 		return nil, errLayoutMissing
 	}
 	set, err := t.base.Clone()
@@ -211,12 +211,7 @@ func (t *theme) template(layout string) (*template.Template, error) {
 
 var errLayoutMissing = errors.New("layout not found")
 
-// hasLayout reports whether a page can use the layout name: partials and
-// shortcodes are pieces of pages, not layouts.
 func (t *theme) hasLayout(name string) bool {
-	if strings.HasPrefix(name, "partials/") || strings.HasPrefix(name, "shortcodes/") {
-		return false
-	}
 	_, ok := t.layouts[name+".html"]
 	return ok
 }

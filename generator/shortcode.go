@@ -538,13 +538,13 @@ type scNode interface {
 }
 
 var (
-	// KindShortcode is a shortcode that stands for blocks; its children
-	// are its content.
-	KindShortcode = ast.NewNodeKind("Shortcode")
-	// KindShortcodeInline is a shortcode inside a paragraph.
-	KindShortcodeInline = ast.NewNodeKind("ShortcodeInline")
-	// KindInclude is an included file; its children are its blocks.
-	KindInclude = ast.NewNodeKind("Include")
+	// kindShortcode is a shortcode that stands for blocks; its children
+	// are its content, if it takes any.
+	kindShortcode = ast.NewNodeKind("Shortcode")
+	// kindShortcodeInline is a shortcode inside a paragraph.
+	kindShortcodeInline = ast.NewNodeKind("ShortcodeInline")
+	// kindInclude is an included file; its children are its blocks.
+	kindInclude = ast.NewNodeKind("Include")
 	// kindShortcodeEnd is an inline closing tag, gone once the tree is
 	// built.
 	kindShortcodeEnd = ast.NewNodeKind("ShortcodeEnd")
@@ -555,7 +555,7 @@ type shortcodeBlock struct {
 	scCall
 }
 
-func (n *shortcodeBlock) Kind() ast.NodeKind { return KindShortcode }
+func (n *shortcodeBlock) Kind() ast.NodeKind { return kindShortcode }
 func (n *shortcodeBlock) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Name": n.tag.name}, nil)
 }
@@ -565,7 +565,7 @@ type shortcodeInline struct {
 	scCall
 }
 
-func (n *shortcodeInline) Kind() ast.NodeKind { return KindShortcodeInline }
+func (n *shortcodeInline) Kind() ast.NodeKind { return kindShortcodeInline }
 func (n *shortcodeInline) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Name": n.tag.name}, nil)
 }
@@ -588,7 +588,7 @@ type includeNode struct {
 	inner *frame
 }
 
-func (n *includeNode) Kind() ast.NodeKind { return KindInclude }
+func (n *includeNode) Kind() ast.NodeKind { return kindInclude }
 func (n *includeNode) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Path": strings.Join(n.tag.positional, " ")}, nil)
 }
@@ -894,9 +894,9 @@ func pairInline(parent ast.Node, fr *frame) {
 type scRenderer struct{ x *shortcodes }
 
 func (r *scRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(KindShortcode, r.shortcode)
-	reg.Register(KindShortcodeInline, r.shortcode)
-	reg.Register(KindInclude, func(util.BufWriter, []byte, ast.Node, bool) (ast.WalkStatus, error) {
+	reg.Register(kindShortcode, r.shortcode)
+	reg.Register(kindShortcodeInline, r.shortcode)
+	reg.Register(kindInclude, func(util.BufWriter, []byte, ast.Node, bool) (ast.WalkStatus, error) {
 		return ast.WalkContinue, nil
 	})
 	reg.Register(kindShortcodeEnd, func(util.BufWriter, []byte, ast.Node, bool) (ast.WalkStatus, error) {

@@ -53,12 +53,20 @@ type Options struct {
 	// site's files, such as what the visit counter stores, which a
 	// privacy policy prints so that it cannot drift from the code.
 	Data map[string]any
+	// Cache, when set, lets BuildDir render only what changed since the
+	// build that filled it. Keep one across builds in a long-running
+	// process.
+	Cache *Cache
+	// CacheDir, when set, keeps the cache on disk between builds:
+	// BuildDir reads it before and writes it after. Options.Cache wins.
+	CacheDir string
 }
 
 // Result describes a finished build.
 type Result struct {
 	Pages    int // HTML pages rendered from content
 	Files    int // files written in all
+	Rendered int // files made by this build: with a cache, only what changed and what is always made
 	Warnings []string
 }
 
@@ -319,6 +327,13 @@ func Build(ctx context.Context, opts Options, out Output) (*Result, error) {
 }
 
 func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
+	return b.run(ctx, out, nil)
+}
+
+// run builds the site into out. skip, when set, is asked about each page
+// before rendering: a page it claims was restored from the build cache
+// and needs no rendering.
+func (b *builder) run(ctx context.Context, out Output, skip func(*Page) bool) (*Result, error) {
 	if b.baseURL == "" {
 		b.warn("no baseURL in folio.toml: sitemap.xml, robots.txt and index.xml use root-relative URLs, which search engines and feed readers may not accept")
 	}
@@ -326,7 +341,16 @@ func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
 		return nil, err
 	}
 	b.search = newSearchIndex(b.pages)
-	if err := b.renderPages(ctx, out); err != nil {
+	todo := b.pages
+	if skip != nil {
+		todo = nil
+		for _, p := range b.pages {
+			if !skip(p) {
+				todo = append(todo, p)
+			}
+		}
+	}
+	if err := b.renderPages(ctx, todo, out); err != nil {
 		return nil, err
 	}
 	b.checkLinks()
@@ -357,7 +381,7 @@ func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
 // renderPages renders every page on all cores. Each page is written as
 // soon as it is done and then dropped, so memory does not grow with the
 // size of the site's output.
-func (b *builder) renderPages(ctx context.Context, out Output) error {
+func (b *builder) renderPages(ctx context.Context, pages []*Page, out Output) error {
 	jobs := make(chan *Page)
 	var (
 		wg    sync.WaitGroup
@@ -384,13 +408,13 @@ func (b *builder) renderPages(ctx context.Context, out Output) error {
 				}
 				n := done.Add(1)
 				if b.opts.Progress != nil && n%256 == 0 {
-					b.opts.Progress(int(n), len(b.pages))
+					b.opts.Progress(int(n), len(pages))
 				}
 			}
 		}()
 	}
 	var ctxErr error
-	for _, p := range b.pages {
+	for _, p := range pages {
 		if ctxErr = ctx.Err(); ctxErr != nil {
 			break
 		}
@@ -399,7 +423,7 @@ func (b *builder) renderPages(ctx context.Context, out Output) error {
 	close(jobs)
 	wg.Wait()
 	if b.opts.Progress != nil {
-		b.opts.Progress(len(b.pages), len(b.pages))
+		b.opts.Progress(len(pages), len(pages))
 	}
 	if ctxErr != nil {
 		return ctxErr
@@ -421,8 +445,9 @@ func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
 		doc := body.doc
 		toc, ids := headingIDs(doc, body.src)
 		b.ids.Store(p.path, ids)
-		b.search.add(p, doc, body.src)
+		raw := b.search.add(p, doc, body.src)
 		p.links = b.resolveLinks(p, doc)
+		p.remember(ids, raw)
 		buf.Reset()
 		if err := b.md.Renderer().Render(buf, body.src, doc); err != nil {
 			return errorf(p.File, 0, "render markdown: %v", err)

@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -34,6 +35,7 @@ func (b *builder) loadContent() error {
 	b.drafts = map[string]bool{}
 	b.folders = map[string]*Page{}
 	b.filePaths = map[string]string{}
+	var sources []source
 	if isDir(b.fsys, "content") {
 		err := fs.WalkDir(b.fsys, "content", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -58,7 +60,7 @@ func (b *builder) loadContent() error {
 			}
 			rel := strings.TrimPrefix(p, "content/")
 			if isMarkdown(rel) {
-				b.loadPage(p, rel)
+				sources = append(sources, source{file: p, rel: rel, entry: d})
 				return nil
 			}
 			b.addFile(staticFile{fsys: b.fsys, src: p, out: rel, name: p})
@@ -66,6 +68,17 @@ func (b *builder) loadContent() error {
 		})
 		if err != nil {
 			return err
+		}
+	}
+	// Pages are read and parsed on all cores, then registered in walk
+	// order, so URLs, errors and the tree never depend on timing.
+	for _, l := range b.parseSources(sources) {
+		b.errs = append(b.errs, l.errs...)
+		switch {
+		case l.draft:
+			b.drafts[l.rel] = true
+		case l.page != nil:
+			b.registerPage(l.page, l.rel)
 		}
 	}
 	if isDir(b.fsys, "static") {
@@ -78,6 +91,12 @@ func (b *builder) loadContent() error {
 	}
 	b.buildTree()
 	return nil
+}
+
+// isFolderPage reports whether a content file makes its folder's page.
+func isFolderPage(rel string) bool {
+	stem := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	return stem == "_index" || stem == "index"
 }
 
 func (b *builder) addFile(f staticFile) { b.files = append(b.files, f) }
@@ -106,31 +125,74 @@ func addStatic(list *[]staticFile, fsys fs.FS, dir, shown string) error {
 	})
 }
 
-// loadPage parses one markdown file. Errors are collected, so one build
-// reports every broken page.
-func (b *builder) loadPage(file, rel string) {
+// source is a markdown file found under content/.
+type source struct {
+	file, rel string
+	entry     fs.DirEntry
+}
+
+// loaded is a parsed source: a page, a draft left out, or errors.
+type loaded struct {
+	rel   string
+	page  *Page
+	draft bool
+	errs  ErrorList
+}
+
+// parseSources parses every source on all cores. Each worker collects
+// errors in a builder of its own, so parsing shares no mutable state.
+func (b *builder) parseSources(sources []source) []loaded {
+	out := make([]loaded, len(sources))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range b.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				out[i] = b.cachedParse(sources[i])
+			}
+		}()
+	}
+	for i := range sources {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return out
+}
+
+// parse reads and parses one markdown file.
+func (b *builder) parse(src source) loaded {
+	w := &builder{opts: b.opts, cfg: b.cfg, fsys: b.fsys, md: b.md}
+	p, draft := w.parsePage(src.file, src.rel)
+	return loaded{rel: src.rel, page: p, draft: draft, errs: w.errs}
+}
+
+// parsePage parses one markdown file into a page that is not yet part of
+// the site; errors go to b.errs.
+func (b *builder) parsePage(file, rel string) (*Page, bool) {
 	src, err := readLimited(b.fsys, file, maxPageSize)
 	if err != nil {
 		b.errs = append(b.errs, errorf(file, 0, "%v", err))
-		return
+		return nil, false
 	}
 	if !utf8.Valid(src) {
 		b.errs = append(b.errs, errorf(file, 0, "not valid UTF-8 text"))
-		return
+		return nil, false
 	}
 	raw, body, bodyLine, err := splitFrontMatter(file, src)
 	if err != nil {
 		b.addErr(err)
-		return
+		return nil, false
 	}
 	fm, errs := decodeFrontMatter(file, raw, keyLines(src, bodyLine), b.cfg.Location)
 	if len(errs) > 0 {
 		b.errs = append(b.errs, errs...)
-		return
+		return nil, false
 	}
 	if fm.Draft && !b.opts.Drafts {
-		b.drafts[rel] = true
-		return
+		return nil, true
 	}
 	dir, base := path.Split(rel)
 	stem := strings.TrimSuffix(base, path.Ext(base))
@@ -163,14 +225,23 @@ func (b *builder) loadPage(file, rel string) {
 	}
 	if folderPage {
 		p.isSection = stem == "_index"
+		p.folder = dir
+	}
+	return p, false
+}
+
+// registerPage adds a parsed page to the site.
+func (b *builder) registerPage(p *Page, rel string) {
+	file := p.File
+	if p.folder != "" || isFolderPage(rel) {
+		dir := p.folder
 		if other, ok := b.folders[dir]; ok {
 			b.errs = append(b.errs, errorf(file, 1, "%s and %s both make the page of folder content/%s", other.File, file, dir))
 			return
 		}
 		b.folders[dir] = p
-		p.folder = dir
 	}
-	if !b.claim(p.path, p, file, fm.lines["url"]) {
+	if !b.claim(p.path, p, file, p.fm.lines["url"]) {
 		return
 	}
 	b.bySource[rel] = p
@@ -323,4 +394,24 @@ func sortPages(ps []*Page) {
 		}
 		return a.path < c.path
 	})
+}
+
+// cachedParse parses a source, or reuses the parse of a previous build
+// when the file has the same size and modification time.
+func (b *builder) cachedParse(src source) loaded {
+	c := b.opts.Cache
+	if c == nil {
+		return b.parse(src)
+	}
+	info, err := src.entry.Info()
+	if err != nil {
+		return b.parse(src)
+	}
+	stamp := fileStamp{size: info.Size(), mod: info.ModTime().UnixNano()}
+	if l, ok := c.parsed(src.file, stamp); ok {
+		return l
+	}
+	l := b.parse(src)
+	c.storeParsed(src.file, stamp, l)
+	return l
 }

@@ -69,6 +69,11 @@ func (o *MapOutput) WriteFile(name string, data []byte) error {
 // replaces dir only when the build succeeded. Paths listed in [build] keep
 // are carried over from the old folder untouched.
 func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
+	cache := opts.Cache
+	if cache == nil && opts.CacheDir != "" {
+		cache = LoadCache(opts.CacheDir)
+		opts.Cache = cache
+	}
 	b, err := newBuilder(opts)
 	if err != nil {
 		return nil, err
@@ -76,7 +81,25 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	if err := b.load(); err != nil {
 		return nil, err
 	}
-	dir = filepath.Clean(dir)
+	dir, err = filepath.Abs(filepath.Clean(dir))
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	if cache != nil {
+		if err := b.assignKeys(); err != nil {
+			return nil, err
+		}
+		if st := cache.usable(dir); st != nil {
+			res, err := b.buildWarm(ctx, cache, st, dir)
+			if err != nil {
+				return nil, err
+			}
+			return res, saveCache(cache, opts.CacheDir)
+		}
+		if err := cache.forget(opts.CacheDir); err != nil {
+			return nil, err
+		}
+	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("make output folder: %w", err)
@@ -94,7 +117,8 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("make temporary output folder: %w", err)
 	}
-	res, err := b.build(ctx, &DirOutput{Dir: tmp})
+	rec := &recordingOutput{Output: &DirOutput{Dir: tmp}, files: map[string]fileSum{}}
+	res, err := b.build(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +126,21 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 		return nil, err
 	}
 	ok = true
+	res.Rendered = res.Files
+	if cache != nil {
+		cache.mu.Lock()
+		cache.state = b.newState(dir, rec.files)
+		cache.mu.Unlock()
+		return res, saveCache(cache, opts.CacheDir)
+	}
 	return res, nil
+}
+
+func saveCache(c *Cache, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	return c.Save(dir)
 }
 
 // swapDir moves the kept paths of dir into tmp and then puts tmp in dir's

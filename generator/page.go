@@ -76,6 +76,7 @@ type Page struct {
 	folder    string // for a folder's own page: its content folder, "docs/"
 	fm        *frontMatter
 	links     []linkRef
+	cache     *cachedPage // what rendering taught the build, for the next one
 	// Data is what a generated page, such as a report, hands its layout.
 	Data any
 }

@@ -135,7 +135,15 @@ func newSearchIndex(pages []*Page) *searchIndex {
 
 // add reads a page's sections from its parsed body, after headingIDs has
 // given the headings their ids. Safe for concurrent use by distinct pages.
-func (s *searchIndex) add(p *Page, doc ast.Node, src []byte) {
+func (s *searchIndex) add(p *Page, doc ast.Node, src []byte) []rawSection {
+	raw := pageSections(doc, src)
+	s.addSections(p, raw)
+	return raw
+}
+
+// addSections indexes sections read earlier, such as those a build cache
+// kept for a page it did not render again.
+func (s *searchIndex) addSections(p *Page, raw []rawSection) {
 	if s == nil {
 		return
 	}
@@ -143,7 +151,7 @@ func (s *searchIndex) add(p *Page, doc ast.Node, src []byte) {
 	if !ok {
 		return
 	}
-	s.docs[i].sections = s.sections(p.Title, pageSections(doc, src))
+	s.docs[i].sections = s.sections(p.Title, raw)
 }
 
 type rawSection struct {
@@ -420,16 +428,50 @@ func utf16Key(r rune) int64 {
 	return int64(r) << 21
 }
 
-// files returns the index: file names under search/ and their content.
-func (s *searchIndex) files() map[string][]byte {
-	// Postings, in doc and section order.
+// writeTo writes the index through write, with names under search/. A
+// split index is written part by part as it is made, and each page's text
+// is let go once written, so memory holds one part at a time, not the
+// whole index. The searchIndex is spent afterwards.
+func (s *searchIndex) writeTo(write func(name string, data []byte) error) error {
+	// Past searchSplitPages the index is split whatever its size; below,
+	// the parts wait until their total size is known.
+	stream := len(s.docs) > searchSplitPages
+	var termParts, docParts []searchPart
+	size := 0
+	done := func(parts []searchPart, kind string) error {
+		p := &parts[len(parts)-1]
+		size += len(p.data)
+		if stream {
+			return p.store(kind, len(parts)-1, write)
+		}
+		return nil
+	}
+
+	// Postings, in doc and section order: counted first, so that they
+	// fill one exact allocation instead of a slice per term.
+	count := make([]int, len(s.terms)+1)
+	for _, doc := range s.docs {
+		for _, sec := range doc.sections {
+			for _, e := range sec.terms {
+				count[e>>2+1] += 2
+			}
+		}
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	all := make([]uint32, count[len(count)-1])
 	posts := make([][]uint32, len(s.terms))
+	for id := range posts {
+		posts[id] = all[count[id]:count[id]:count[id+1]]
+	}
 	for d, doc := range s.docs {
 		for si, sec := range doc.sections {
 			for _, e := range sec.terms {
 				id := e >> 2
 				posts[id] = append(posts[id], uint32(d), uint32(si)<<2|e&3)
 			}
+			doc.sections[si].terms = nil
 		}
 	}
 	order := make([]uint32, len(s.terms))
@@ -437,10 +479,14 @@ func (s *searchIndex) files() map[string][]byte {
 		order[i] = uint32(i)
 	}
 	slices.SortFunc(order, func(a, b uint32) int { return utf16Compare(s.terms[a], s.terms[b]) })
-	var termParts []searchPart
-	var buf []byte
 	for _, id := range order {
 		if len(termParts) == 0 || len(termParts[len(termParts)-1].data) >= searchPartSize {
+			if len(termParts) > 0 {
+				termParts[len(termParts)-1].data = append(termParts[len(termParts)-1].data, '}')
+				if err := done(termParts, "t"); err != nil {
+					return err
+				}
+			}
 			termParts = append(termParts, searchPart{first: s.terms[id], data: []byte{'{'}})
 		}
 		part := &termParts[len(termParts)-1]
@@ -461,24 +507,32 @@ func (s *searchIndex) files() map[string][]byte {
 		}
 		part.data = append(part.data, ']')
 	}
-	for i := range termParts {
-		termParts[i].data = append(termParts[i].data, '}')
-	}
 	if len(termParts) > 0 {
+		termParts[len(termParts)-1].data = append(termParts[len(termParts)-1].data, '}')
+		if err := done(termParts, "t"); err != nil {
+			return err
+		}
 		// The first part starts at the first possible term, so every
 		// query term has a part to look in.
 		termParts[0].first = ""
 	}
 
-	var docParts []searchPart
-	for d, doc := range s.docs {
+	var buf []byte
+	for d := range s.docs {
 		if len(docParts) == 0 || len(docParts[len(docParts)-1].data) >= searchPartSize {
+			if len(docParts) > 0 {
+				docParts[len(docParts)-1].data = append(docParts[len(docParts)-1].data, ']')
+				if err := done(docParts, "d"); err != nil {
+					return err
+				}
+			}
 			docParts = append(docParts, searchPart{start: d, data: []byte{'['}})
 		}
 		part := &docParts[len(docParts)-1]
 		if len(part.data) > 1 {
 			part.data = append(part.data, ',')
 		}
+		doc := &s.docs[d]
 		buf = buf[:0]
 		buf = append(buf, '[')
 		buf = appendJSONString(buf, doc.url)
@@ -499,70 +553,86 @@ func (s *searchIndex) files() map[string][]byte {
 		}
 		buf = append(buf, "]]"...)
 		part.data = append(part.data, buf...)
+		doc.sections = nil
 	}
-	for i := range docParts {
-		docParts[i].data = append(docParts[i].data, ']')
+	if len(docParts) > 0 {
+		docParts[len(docParts)-1].data = append(docParts[len(docParts)-1].data, ']')
+		if err := done(docParts, "d"); err != nil {
+			return err
+		}
 	}
 
-	size := 0
-	for _, p := range termParts {
-		size += len(p.data)
-	}
-	for _, p := range docParts {
-		size += len(p.data)
-	}
-	inline := len(s.docs) <= searchSplitPages && size <= searchInlineMax
+	inline := !stream && size <= searchInlineMax
 	if inline {
 		termParts = mergeParts(termParts, '{', '}')
 		docParts = mergeParts(docParts, '[', ']')
 	}
-	files := map[string][]byte{}
 	index := []byte(`{"v":1,"n":`)
 	index = strconv.AppendInt(index, int64(len(s.docs)), 10)
 	index = append(index, `,"t":[`...)
-	for i, p := range termParts {
+	for i := range termParts {
+		p := &termParts[i]
+		if !inline && p.name == "" {
+			if err := p.store("t", i, write); err != nil {
+				return err
+			}
+		}
 		if i > 0 {
 			index = append(index, ',')
 		}
 		index = append(index, '[')
 		index = appendJSONString(index, p.first)
 		index = append(index, ',')
-		index = p.ref(index, files, "t", i, inline)
+		index = p.ref(index)
 		index = append(index, ']')
 	}
 	index = append(index, `],"d":[`...)
-	for i, p := range docParts {
+	for i := range docParts {
+		p := &docParts[i]
+		if !inline && p.name == "" {
+			if err := p.store("d", i, write); err != nil {
+				return err
+			}
+		}
 		if i > 0 {
 			index = append(index, ',')
 		}
 		index = append(index, '[')
 		index = strconv.AppendInt(index, int64(p.start), 10)
 		index = append(index, ',')
-		index = p.ref(index, files, "d", i, inline)
+		index = p.ref(index)
 		index = append(index, ']')
 	}
 	index = append(index, "]}"...)
-	files["search/index.json"] = index
-	return files
+	return write("search/index.json", index)
 }
 
 // searchPart is one term or doc part of the index.
 type searchPart struct {
 	first string // its first term
 	start int    // its first doc
-	data  []byte
+	data  []byte // its JSON, until it is written
+	name  string // its file, once written
 }
 
-// ref writes the part into the manifest inline, or as the name of its own
-// file, which it adds to files.
-func (p searchPart) ref(index []byte, files map[string][]byte, kind string, i int, inline bool) []byte {
-	if inline {
-		return append(index, p.data...)
-	}
+// store writes the part to its own file, named by its content so that it
+// can be cached for good, and lets its data go.
+func (p *searchPart) store(kind string, i int, write func(string, []byte) error) error {
 	sum := sha256.Sum256(p.data)
-	name := kind + strconv.Itoa(i) + "." + hex.EncodeToString(sum[:4]) + ".json"
-	files["search/"+name] = p.data
-	return appendJSONString(index, name)
+	p.name = kind + strconv.Itoa(i) + "." + hex.EncodeToString(sum[:4]) + ".json"
+	if err := write("search/"+p.name, p.data); err != nil {
+		return err
+	}
+	p.data = nil
+	return nil
+}
+
+// ref writes the part into the manifest: its file name, or its data.
+func (p *searchPart) ref(index []byte) []byte {
+	if p.name != "" {
+		return appendJSONString(index, p.name)
+	}
+	return append(index, p.data...)
 }
 
 // mergeParts joins parts into one, for the one-file index.
@@ -624,16 +694,7 @@ func (b *builder) writeSearch(out Output) error {
 	if b.search == nil {
 		return nil
 	}
-	files := b.search.files()
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		if err := b.write(out, n, files[n]); err != nil {
-			return err
-		}
-	}
-	return nil
+	err := b.search.writeTo(func(name string, data []byte) error { return b.write(out, name, data) })
+	b.search = nil
+	return err
 }

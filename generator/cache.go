@@ -1,0 +1,561 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// CacheFile is the name of the build cache in a site's cache folder.
+const CacheFile = "build.gob"
+
+// cacheFormat changes whenever what the cache holds or how a key is made
+// changes, so an old cache is never trusted by a newer Folio.
+const cacheFormat = "folio-build-cache-1"
+
+// Cache remembers what earlier builds did, so that the next build renders
+// only the pages whose inputs changed and writes only the files whose
+// bytes changed. Every input that shapes a page's output goes into its
+// key: the page's source, the site's configuration, the theme, included
+// snippets, data handed in by the caller, the navigation metadata of all
+// pages, the page's change log, and Folio's own version. A cache that is
+// missing, corrupt, from another Folio or for another output folder is
+// ignored, and the build runs cold.
+//
+// A Cache may be kept in memory across builds (folio serve does), which
+// also skips re-reading files whose size and modification time did not
+// change; LoadCache and Save keep it on disk between runs of folio build.
+type Cache struct {
+	mu     sync.Mutex
+	parses map[string]cachedParse // content file -> last parse; memory only
+	state  *cacheState
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{parses: map[string]cachedParse{}} }
+
+type fileStamp struct {
+	size int64
+	mod  int64
+}
+
+type cachedParse struct {
+	stamp fileStamp
+	l     loaded
+	page  Page // as parsed, before the tree and the build changed it
+}
+
+// parsed returns a fresh copy of an earlier parse of file, if the file has
+// not changed since.
+func (c *Cache) parsed(file string, stamp fileStamp) (loaded, bool) {
+	c.mu.Lock()
+	e, ok := c.parses[file]
+	c.mu.Unlock()
+	if !ok || e.stamp != stamp {
+		return loaded{}, false
+	}
+	l := e.l
+	if l.page != nil {
+		p := e.page
+		// Slices the build appends to must not share the cached array.
+		p.Changelog = slices.Clip(p.Changelog)
+		l.page = &p
+	}
+	return l, true
+}
+
+func (c *Cache) storeParsed(file string, stamp fileStamp, l loaded) {
+	e := cachedParse{stamp: stamp, l: l}
+	if l.page != nil {
+		e.page = *l.page
+		e.page.Changelog = slices.Clip(e.page.Changelog)
+	}
+	c.mu.Lock()
+	if c.parses == nil {
+		c.parses = map[string]cachedParse{}
+	}
+	c.parses[file] = e
+	c.mu.Unlock()
+}
+
+// cacheState is what a build leaves for the next: the files it wrote and
+// what it learnt from each page while rendering it.
+type cacheState struct {
+	Format string
+	Out    string                 // the output folder, absolute
+	Files  map[string]fileSum     // every file written, by output name
+	Pages  map[string]*cachedPage // by page path
+}
+
+type fileSum struct {
+	Size int64
+	Sum  [16]byte
+}
+
+// cachedPage is what rendering a page taught the build besides its HTML:
+// heading ids and links for the link check, and text for search.
+type cachedPage struct {
+	Key    [32]byte
+	File   string // its output file
+	IDs    []string
+	Links  []cachedLink
+	Search []cachedSection
+}
+
+type cachedLink struct {
+	Line                           int
+	Dest, Target, Fragment, Source string
+}
+
+type cachedSection struct {
+	ID, Heading string
+	Text        []byte
+}
+
+func sumOf(data []byte) fileSum {
+	h := sha256.Sum256(data)
+	var s fileSum
+	s.Size = int64(len(data))
+	copy(s.Sum[:], h[:16])
+	return s
+}
+
+// LoadCache reads the cache of a site's cache folder. Anything wrong with
+// it gives an empty cache: a cache is an optimisation, never a source of
+// truth.
+func LoadCache(dir string) *Cache {
+	c := NewCache()
+	f, err := os.Open(filepath.Join(dir, CacheFile))
+	if err != nil {
+		return c
+	}
+	defer f.Close()
+	var st cacheState
+	if err := gob.NewDecoder(f).Decode(&st); err != nil || st.Format != cacheFormat+folioVersion() {
+		return c
+	}
+	c.state = &st
+	return c
+}
+
+// Save writes the cache into dir, atomically.
+func (c *Cache) Save(dir string) error {
+	c.mu.Lock()
+	st := c.state
+	c.mu.Unlock()
+	if st == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("save build cache: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(st); err != nil {
+		return fmt.Errorf("save build cache: %w", err)
+	}
+	tmp := filepath.Join(dir, CacheFile+".tmp")
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("save build cache: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, CacheFile)); err != nil {
+		return fmt.Errorf("save build cache: %w", err)
+	}
+	return nil
+}
+
+// forget drops the cache's knowledge of the output, before the output
+// changes, so an interrupted update is never mistaken for a finished one.
+func (c *Cache) forget(dir string) error {
+	c.mu.Lock()
+	c.state = nil
+	c.mu.Unlock()
+	if dir == "" {
+		return nil
+	}
+	err := os.Remove(filepath.Join(dir, CacheFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	return nil
+}
+
+// folioVersion names the running Folio, so a cache made by another build
+// of it is not trusted.
+func folioVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" || s.Key == "vcs.modified" || s.Key == "vcs.time" {
+			v += " " + s.Value
+		}
+	}
+	return v
+}
+
+// usable returns the cache's state when it describes the output folder as
+// it is: every file it lists is there with its size. Anything else, such
+// as a folder deleted or edited by hand, means a cold build.
+func (c *Cache) usable(out string) *cacheState {
+	c.mu.Lock()
+	st := c.state
+	c.mu.Unlock()
+	if st == nil || st.Out != out || st.Files == nil || st.Pages == nil {
+		return nil
+	}
+	for name, s := range st.Files {
+		fi, err := os.Stat(filepath.Join(out, filepath.FromSlash(name)))
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() != s.Size {
+			return nil
+		}
+	}
+	return st
+}
+
+// keyHasher writes length-prefixed fields into a hash, so no two
+// different inputs hash the same bytes.
+type keyHasher struct{ h hashWriter }
+
+type hashWriter interface {
+	Write([]byte) (int, error)
+	Sum([]byte) []byte
+}
+
+func newKeyHasher() *keyHasher { return &keyHasher{h: sha256.New()} }
+
+func (k *keyHasher) bytes(b []byte) {
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+	k.h.Write(n[:])
+	k.h.Write(b)
+}
+
+func (k *keyHasher) str(s string) { k.bytes([]byte(s)) }
+
+func (k *keyHasher) int(i int64) {
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(i))
+	k.h.Write(n[:])
+}
+
+func (k *keyHasher) time(t time.Time) {
+	if t.IsZero() {
+		k.int(0)
+		return
+	}
+	k.str(t.Format(time.RFC3339Nano))
+}
+
+func (k *keyHasher) sum() [32]byte {
+	var out [32]byte
+	copy(out[:], k.h.Sum(nil))
+	return out
+}
+
+// siteKey hashes everything that can change any page: Folio, the options,
+// the configuration, the theme, snippets and data from the caller.
+func (b *builder) siteKey() ([32]byte, error) {
+	k := newKeyHasher()
+	k.str(cacheFormat + folioVersion())
+	k.str(fmt.Sprint(b.opts.Drafts, b.opts.NoMinify, b.baseURL))
+	k.bytes(b.configData)
+	names := make([]string, 0, len(b.theme.layouts))
+	for n := range b.theme.layouts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		k.str(n)
+		k.str(b.theme.layouts[n])
+	}
+	names = names[:0]
+	for n := range b.theme.assets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		k.str(n)
+		k.bytes(b.theme.assets[n].data)
+	}
+	data, err := json.Marshal(b.opts.Data)
+	if err != nil {
+		return [32]byte{}, fmt.Errorf("build cache: data: %w", err)
+	}
+	k.bytes(data)
+	// Snippets can be included by any page.
+	if isDir(b.fsys, "content") {
+		err := fs.WalkDir(b.fsys, "content", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.Contains(p, "/_") || strings.HasSuffix(p, "/_index.md") || strings.HasSuffix(p, "/_index.markdown") {
+				return err
+			}
+			src, err := readLimited(b.fsys, p, maxPageSize)
+			if err != nil {
+				return err
+			}
+			k.str(p)
+			k.bytes(src)
+			return nil
+		})
+		if err != nil {
+			return [32]byte{}, fmt.Errorf("build cache: %w", err)
+		}
+	}
+	return k.sum(), nil
+}
+
+// metaKey hashes what one page's layout may show of other pages: the
+// navigation, section lists, breadcrumbs and neighbours.
+func (b *builder) metaKey() [32]byte {
+	k := newKeyHasher()
+	for _, p := range b.pages {
+		k.str(p.path)
+		k.str(p.Title)
+		k.str(p.Description)
+		k.int(int64(p.Weight))
+		k.time(p.Date)
+		k.time(p.Lastmod)
+		k.str(p.Kind)
+		k.str(p.Layout)
+		k.str(fmt.Sprint(p.Sidebar, p.isSection, len(p.Changelog), len(p.Versions)))
+		if p.Section != nil {
+			k.str(p.Section.path)
+		}
+	}
+	return k.sum()
+}
+
+// pageKey hashes every input of one page's output.
+func (b *builder) pageKey(site, meta [32]byte, p *Page) [32]byte {
+	k := newKeyHasher()
+	k.bytes(site[:])
+	k.bytes(meta[:])
+	k.str(p.File)
+	k.int(int64(p.bodyLine))
+	k.bytes(p.src)
+	k.str(fmt.Sprintf("%+v", p.Params))
+	// Pointers are left out: their addresses change from build to build.
+	for _, e := range p.Changelog {
+		k.time(e.Date)
+		k.str(e.Note + "\x00" + e.Source + "\x00" + e.Commit + "\x00" + e.ID)
+	}
+	for _, v := range p.Versions {
+		k.time(v.Date)
+		k.str(strings.Join([]string{v.Commit, v.Subject, v.Title, v.URL, v.Permalink, v.DiffURL}, "\x00"))
+		k.int(int64(v.Added))
+		k.int(int64(v.Removed))
+	}
+	return k.sum()
+}
+
+// remember keeps what rendering a page taught the build, once its key is
+// known.
+func (p *Page) remember(ids map[string]bool, raw []rawSection) {
+	if p.cache == nil {
+		return
+	}
+	c := p.cache
+	c.IDs = c.IDs[:0]
+	for id := range ids {
+		c.IDs = append(c.IDs, id)
+	}
+	sort.Strings(c.IDs)
+	c.Links = c.Links[:0]
+	for _, l := range p.links {
+		c.Links = append(c.Links, cachedLink{Line: l.line, Dest: l.dest, Target: l.target, Fragment: l.fragment, Source: l.source})
+	}
+	c.Search = c.Search[:0]
+	for _, r := range raw {
+		c.Search = append(c.Search, cachedSection{ID: r.id, Heading: r.heading, Text: r.text})
+	}
+}
+
+// restore gives a page that needs no rendering what its last rendering
+// found.
+func (b *builder) restore(p *Page, c *cachedPage) {
+	ids := make(map[string]bool, len(c.IDs))
+	for _, id := range c.IDs {
+		ids[id] = true
+	}
+	b.ids.Store(p.path, ids)
+	p.links = p.links[:0]
+	for _, l := range c.Links {
+		p.links = append(p.links, linkRef{line: l.Line, dest: l.Dest, target: l.Target, fragment: l.Fragment, source: l.Source})
+	}
+	raw := make([]rawSection, len(c.Search))
+	for i, s := range c.Search {
+		raw[i] = rawSection{id: s.ID, heading: s.Heading, text: s.Text}
+	}
+	b.search.addSections(p, raw)
+	p.cache = c
+}
+
+// cacheable reports whether a page's output depends only on what its key
+// covers. Pages made by the build itself, such as a folder's page without
+// _index.md or /changelog/, list other pages' content and are always made
+// again; they are few.
+func cacheable(p *Page) bool {
+	return len(p.src) > 0 && isMarkdown(p.File)
+}
+
+// assignKeys gives every cacheable page its key and an empty record to
+// fill while rendering.
+func (b *builder) assignKeys() error {
+	site, err := b.siteKey()
+	if err != nil {
+		return err
+	}
+	meta := b.metaKey()
+	for _, p := range b.pages {
+		if cacheable(p) {
+			p.cache = &cachedPage{Key: b.pageKey(site, meta, p), File: pageFile(p.path)}
+		}
+	}
+	return nil
+}
+
+// newState collects what this build leaves for the next one.
+func (b *builder) newState(out string, files map[string]fileSum) *cacheState {
+	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{}}
+	for _, p := range b.pages {
+		if p.cache != nil {
+			st.Pages[p.path] = p.cache
+		}
+	}
+	return st
+}
+
+// recordingOutput passes files on and notes the sum of each.
+type recordingOutput struct {
+	Output
+	mu    sync.Mutex
+	files map[string]fileSum
+}
+
+func (r *recordingOutput) WriteFile(name string, data []byte) error {
+	if err := r.Output.WriteFile(name, data); err != nil {
+		return err
+	}
+	s := sumOf(data)
+	r.mu.Lock()
+	r.files[name] = s
+	r.mu.Unlock()
+	return nil
+}
+
+// buildWarm renders only the pages whose keys changed since the cached
+// build, makes everything else in memory, and only when all of it
+// succeeded writes the files whose bytes changed and deletes those no
+// longer made. Copying or linking ten thousand unchanged files would cost
+// more than the whole build, so unlike a cold build this one does not
+// swap folders; the cache is dropped before the first write, so a build
+// that dies half-way is followed by a cold one.
+func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, dir string) (*Result, error) {
+	mem := &MapOutput{}
+	res, err := b.run(ctx, mem, func(p *Page) bool {
+		old, ok := st.Pages[p.path]
+		if p.cache == nil || !ok || old.Key != p.cache.Key || old.File != p.cache.File {
+			return false
+		}
+		if _, ok := st.Files[old.File]; !ok {
+			return false
+		}
+		b.restore(p, old)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]fileSum{}
+	for _, p := range b.pages {
+		if p.cache != nil {
+			if _, made := mem.Files[p.cache.File]; !made {
+				files[p.cache.File] = st.Files[p.cache.File]
+			}
+		}
+	}
+	var changed []string
+	for name, data := range mem.Files {
+		s := sumOf(data)
+		files[name] = s
+		if old, ok := st.Files[name]; !ok || old != s {
+			changed = append(changed, name)
+		}
+	}
+	sort.Strings(changed)
+	if err := cache.forget(b.opts.CacheDir); err != nil {
+		return nil, err
+	}
+	for _, name := range changed {
+		if err := writeFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), mem.Files[name]); err != nil {
+			return nil, fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	var stale []string
+	for name := range st.Files {
+		if _, ok := files[name]; !ok && !kept(name, b.cfg.Build.Keep) {
+			stale = append(stale, name)
+		}
+	}
+	sort.Strings(stale)
+	for _, name := range stale {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("remove %s: %w", name, err)
+		}
+		removeEmptyParents(dir, name)
+	}
+	cache.mu.Lock()
+	cache.state = b.newState(dir, files)
+	cache.mu.Unlock()
+	res.Files = len(changed)
+	res.Rendered = len(mem.Files)
+	return res, nil
+}
+
+// kept reports whether an output name lies under a [build] keep path.
+func kept(name string, keep []string) bool {
+	for _, k := range keep {
+		k = strings.Trim(k, "/")
+		if name == k || strings.HasPrefix(name, k+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// writeFileAtomic replaces a file with a rename, so a reader never sees
+// half of it.
+func writeFileAtomic(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp := name + ".folio-tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}
+
+// removeEmptyParents removes the folders a deleted file leaves empty.
+func removeEmptyParents(root, name string) {
+	for d := filepath.Dir(name); d != "." && d != "/"; d = filepath.Dir(d) {
+		if os.Remove(filepath.Join(root, filepath.FromSlash(d))) != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package generator
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cacheSite is a small site with sections, links between pages, a
+// snippet-free body and a page with a table of contents.
+var cacheSite = map[string]string{
+	"folio.toml":              "title = \"Cache\"\nbaseURL = \"https://example.org/\"\n",
+	"content/_index.md":       "---\ntitle: Home\n---\nSee [a](docs/a.md).\n",
+	"content/docs/_index.md":  "---\ntitle: Docs\n---\nDocs.\n",
+	"content/docs/a.md":       "---\ntitle: A\ndate: 2024-01-01\n---\n## One\n\nText of A, see [b](b.md#two).\n",
+	"content/docs/b.md":       "---\ntitle: B\nweight: 1\n---\n## Two\n\nText of B.\n",
+	"content/docs/c.md":       "---\ntitle: C\n---\nText of C.\n",
+	"static/robots-extra.txt": "x\n",
+}
+
+func buildWithCache(t *testing.T, root, out string) *Result {
+	t.Helper()
+	res, err := BuildDir(context.Background(), Options{Root: root, CacheDir: filepath.Join(root, ".folio-cache")}, out)
+	if err != nil {
+		t.Fatalf("BuildDir() = %v", err)
+	}
+	return res
+}
+
+func coldBuild(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := BuildDir(context.Background(), Options{Root: root}, out); err != nil {
+		t.Fatalf("cold BuildDir() = %v", err)
+	}
+	return snapshot(t, out)
+}
+
+func sameTree(t *testing.T, got, want map[string]string) {
+	t.Helper()
+	for name, data := range want {
+		if got[name] != data {
+			t.Errorf("warm output of %s differs from a cold build", name)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("warm output has %s, which a cold build does not", name)
+		}
+	}
+}
+
+func TestWarmBuildMatchesCold(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, cacheSite)
+	out := filepath.Join(root, "public")
+	first := buildWithCache(t, root, out)
+
+	// Nothing changed: nothing but the always-made files is rendered again.
+	again := buildWithCache(t, root, out)
+	if again.Files != 0 {
+		t.Errorf("unchanged rebuild wrote %d files, want 0", again.Files)
+	}
+	if again.Rendered >= first.Rendered {
+		t.Errorf("unchanged rebuild made %d files, no fewer than the cold build's %d", again.Rendered, first.Rendered)
+	}
+
+	// A body edit re-renders that page only, and the output is what a
+	// cold build makes.
+	writeFiles(t, root, map[string]string{"content/docs/c.md": "---\ntitle: C\n---\nNew text of C.\n"})
+	res := buildWithCache(t, root, out)
+	got := snapshot(t, out)
+	if !strings.Contains(got["docs/c/index.html"], "New text of C.") {
+		t.Fatal("warm build did not update the edited page")
+	}
+	if res.Files > 3 { // the page, search text and nothing else of note
+		t.Errorf("a body edit wrote %d files, want the page and the index that holds its text", res.Files)
+	}
+	sameTree(t, got, coldBuild(t, root))
+
+	// A title edit changes every page's navigation.
+	writeFiles(t, root, map[string]string{"content/docs/b.md": "---\ntitle: Bee\nweight: 1\n---\n## Two\n\nText of B.\n"})
+	buildWithCache(t, root, out)
+	got = snapshot(t, out)
+	if !strings.Contains(got["docs/a/index.html"], "Bee") {
+		t.Error("a title edit did not reach the navigation of another page")
+	}
+	sameTree(t, got, coldBuild(t, root))
+
+	// A removed page disappears from the output.
+	os.Remove(filepath.Join(root, "content/docs/c.md"))
+	buildWithCache(t, root, out)
+	got = snapshot(t, out)
+	if _, ok := got["docs/c/index.html"]; ok {
+		t.Error("warm build left the removed page behind")
+	}
+	sameTree(t, got, coldBuild(t, root))
+}
+
+func TestWarmBuildFailureLeavesOutput(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, cacheSite)
+	out := filepath.Join(root, "public")
+	buildWithCache(t, root, out)
+	writeFiles(t, root, map[string]string{"content/docs/c.md": "Text of C, new.\n\n[x](/missing/)\n"})
+	before := snapshot(t, out)
+	if _, err := BuildDir(context.Background(), Options{Root: root, CacheDir: filepath.Join(root, ".folio-cache")}, out); err == nil {
+		t.Fatal("warm build with a broken link succeeded")
+	}
+	after := snapshot(t, out)
+	if len(after) != len(before) {
+		t.Fatalf("failed warm build changed the number of files: %d to %d", len(before), len(after))
+	}
+	for name, data := range before {
+		if after[name] != data {
+			t.Errorf("failed warm build changed %s", name)
+		}
+	}
+}
+
+func TestBadCacheIsIgnored(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, cacheSite)
+	out := filepath.Join(root, "public")
+	cold := buildWithCache(t, root, out)
+	cacheFile := filepath.Join(root, ".folio-cache", CacheFile)
+	for name, mangle := range map[string]func(){
+		"corrupt": func() { os.WriteFile(cacheFile, []byte("not a cache at all"), 0o644) },
+		"foreign": func() { os.WriteFile(cacheFile, []byte{0x0d, 0xff, 0x81, 0x03, 0x01, 0x01}, 0o644) },
+		"output edited by hand": func() {
+			os.WriteFile(filepath.Join(out, "docs/a/index.html"), []byte("edited"), 0o644)
+		},
+		"output deleted": func() { os.RemoveAll(out) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			buildWithCache(t, root, out) // leaves a good cache
+			mangle()
+			res := buildWithCache(t, root, out)
+			if res.Rendered != cold.Rendered {
+				t.Errorf("after a %s cache the build made %d files, want a cold build's %d", name, res.Rendered, cold.Rendered)
+			}
+			sameTree(t, snapshot(t, out), coldBuild(t, root))
+		})
+	}
+}

@@ -97,6 +97,7 @@ type builder struct {
 	warns      []string
 	written    atomic.Int64
 	pageFiles  map[string]bool
+	sums       sync.Map        // content file -> fileSum, for the build cache
 	history    map[string]bool // paths of change-log and history pages, for link checks
 	gitDir     string          // where git history was read, for old versions
 	search     *searchIndex    // filled while pages render, written at the end
@@ -448,6 +449,7 @@ func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
 		raw := b.search.add(p, doc, body.src)
 		p.links = b.resolveLinks(p, doc)
 		p.remember(ids, raw)
+		b.rememberIncludes(p, body.included)
 		buf.Reset()
 		if err := b.md.Renderer().Render(buf, body.src, doc); err != nil {
 			return errorf(p.File, 0, "render markdown: %v", err)

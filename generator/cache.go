@@ -114,6 +114,13 @@ type cachedPage struct {
 	IDs    []string
 	Links  []cachedLink
 	Search []cachedSection
+	// Includes are the files the page included, with their sums then.
+	Includes []includedFile
+}
+
+type includedFile struct {
+	File string
+	Sum  fileSum // zero when the file could not be read
 }
 
 type cachedLink struct {
@@ -269,7 +276,8 @@ func (k *keyHasher) sum() [32]byte {
 }
 
 // siteKey hashes everything that can change any page: Folio, the options,
-// the configuration, the theme, snippets and data from the caller.
+// the configuration, the theme and data from the caller. Included files
+// are tracked per page, see rememberIncludes.
 func (b *builder) siteKey() ([32]byte, error) {
 	k := newKeyHasher()
 	k.str(cacheFormat + folioVersion())
@@ -298,24 +306,6 @@ func (b *builder) siteKey() ([32]byte, error) {
 		return [32]byte{}, fmt.Errorf("build cache: data: %w", err)
 	}
 	k.bytes(data)
-	// Snippets can be included by any page.
-	if isDir(b.fsys, "content") {
-		err := fs.WalkDir(b.fsys, "content", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.Contains(p, "/_") || strings.HasSuffix(p, "/_index.md") || strings.HasSuffix(p, "/_index.markdown") {
-				return err
-			}
-			src, err := readLimited(b.fsys, p, maxPageSize)
-			if err != nil {
-				return err
-			}
-			k.str(p)
-			k.bytes(src)
-			return nil
-		})
-		if err != nil {
-			return [32]byte{}, fmt.Errorf("build cache: %w", err)
-		}
-	}
 	return k.sum(), nil
 }
 
@@ -383,6 +373,41 @@ func (p *Page) remember(ids map[string]bool, raw []rawSection) {
 	for _, r := range raw {
 		c.Search = append(c.Search, cachedSection{ID: r.id, Heading: r.heading, Text: r.text})
 	}
+}
+
+// rememberIncludes notes the sums of the files a page included.
+func (b *builder) rememberIncludes(p *Page, files []string) {
+	if p.cache == nil {
+		return
+	}
+	p.cache.Includes = p.cache.Includes[:0]
+	for _, f := range files {
+		p.cache.Includes = append(p.cache.Includes, includedFile{File: f, Sum: b.contentSum(f)})
+	}
+}
+
+// contentSum is the sum of a file of the site, read once per build.
+func (b *builder) contentSum(file string) fileSum {
+	if v, ok := b.sums.Load(file); ok {
+		return v.(fileSum)
+	}
+	var s fileSum
+	if data, err := readLimited(b.fsys, file, maxPageSize); err == nil {
+		s = sumOf(data)
+	}
+	b.sums.Store(file, s)
+	return s
+}
+
+// includesUnchanged reports whether every file a cached page included
+// still has the same content.
+func (b *builder) includesUnchanged(c *cachedPage) bool {
+	for _, inc := range c.Includes {
+		if b.contentSum(inc.File) != inc.Sum {
+			return false
+		}
+	}
+	return true
 }
 
 // restore gives a page that needs no rendering what its last rendering
@@ -472,7 +497,7 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 		if p.cache == nil || !ok || old.Key != p.cache.Key || old.File != p.cache.File {
 			return false
 		}
-		if _, ok := st.Files[old.File]; !ok {
+		if _, ok := st.Files[old.File]; !ok || !b.includesUnchanged(old) {
 			return false
 		}
 		b.restore(p, old)

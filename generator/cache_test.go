@@ -145,3 +145,23 @@ func TestBadCacheIsIgnored(t *testing.T) {
 		})
 	}
 }
+
+func TestWarmBuildFollowsIncludes(t *testing.T) {
+	root := t.TempDir()
+	site := map[string]string{}
+	for k, v := range cacheSite {
+		site[k] = v
+	}
+	site["content/_snippets/note.md"] = "Snippet text one.\n"
+	site["content/docs/c.md"] = "---\ntitle: C\n---\n{{< include \"_snippets/note.md\" >}}\n"
+	writeFiles(t, root, site)
+	out := filepath.Join(root, "public")
+	buildWithCache(t, root, out)
+	writeFiles(t, root, map[string]string{"content/_snippets/note.md": "Snippet text two.\n"})
+	buildWithCache(t, root, out)
+	got := snapshot(t, out)
+	if !strings.Contains(got["docs/c/index.html"], "Snippet text two.") {
+		t.Fatalf("warm build kept the old text of an included snippet:\n%s", got["docs/c/index.html"])
+	}
+	sameTree(t, got, coldBuild(t, root))
+}

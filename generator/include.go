@@ -44,7 +44,10 @@ type pageBody struct {
 	src   []byte
 	errs  ErrorList
 	count int // includes expanded
-	size  int // bytes included
+	// included lists every file the page tried to include, for the
+	// build cache: a change to any of them changes the page.
+	included []string
+	size     int // bytes included
 	// overLimit stops repeating the same error for every include past
 	// a bound.
 	overLimit bool
@@ -157,6 +160,7 @@ func (pb *pageBody) include(inc *includeNode, fr *frame) {
 		fr.errorf(off, "include %q: includes nested more than %d deep", arg, maxIncludeDepth)
 		return
 	}
+	pb.included = append(pb.included, file)
 	s := pb.b.shortcodes.snippet(file)
 	if s.err != nil {
 		var e *Error

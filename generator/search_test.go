@@ -247,6 +247,23 @@ func TestSearchGolden(t *testing.T) {
 	golden(t, "search.golden", archive(only))
 }
 
+// searchFiles writes the index into a map of files.
+func searchFiles(t testing.TB, s *searchIndex) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := s.writeTo(func(name string, data []byte) error {
+		if _, dup := files[name]; dup {
+			return fmt.Errorf("%s written twice", name)
+		}
+		files[name] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
 // synthIndex is an index of n pages whose text repeats words words times.
 func synthIndex(n, words int) *searchIndex {
 	pages := make([]*Page, n)
@@ -279,7 +296,7 @@ func TestSearchSplit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			files := synthIndex(tt.pages, tt.words).files()
+			files := searchFiles(t, synthIndex(tt.pages, tt.words))
 			ix := decodeSearch(t, files)
 			if len(ix.docs) != tt.pages {
 				t.Fatalf("index holds %d pages, want %d", len(ix.docs), tt.pages)

@@ -82,17 +82,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return errors.Join(fmt.Errorf("collect: %w", err), c.Close(context.Background()), st.Close())
 	}
-	srv := &http.Server{
-		Handler: c.Handler(),
-		// The endpoint answers at once; anything slow is a client holding
-		// a connection open.
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          analytics.ServerErrorLog(logger),
-	}
+	srv := newCollectServer(c.Handler(), logger)
 	fmt.Fprintf(stdout, "collecting page views at http://%s%s into %s\n", ln.Addr(), ac.Path, dbPath)
 
 	errc := make(chan error, 1)
@@ -117,6 +107,42 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		serveErr = errors.Join(serveErr, fmt.Errorf("collect: %w", err))
 	}
 	return serveErr
+}
+
+// newCollectServer bounds what a client can make the endpoint hold. The
+// endpoint answers at once; anything slow is a client holding a
+// connection open. Bodies are bounded by the endpoint itself
+// (analytics.MaxBody).
+func newCollectServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           collectHeaders(h),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          analytics.ServerErrorLog(logger),
+	}
+}
+
+// collectHeaderValues are sent with every answer of folio collect, which
+// serves no page: nothing may be loaded, framed or sniffed. Made once and
+// shared, as the endpoint answers thousands of beacons a second; net/http
+// never changes a header's slice, it replaces it.
+var collectHeaderValues = map[string][]string{
+	"X-Content-Type-Options":  {"nosniff"},
+	"Referrer-Policy":         {"no-referrer"},
+	"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"},
+}
+
+func collectHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for k, v := range collectHeaderValues {
+			h[k] = v
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // defaultRateLimit is the -rate-limit of folio collect.

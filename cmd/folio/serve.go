@@ -46,6 +46,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		origin: "http://" + ln.Addr().String(),
 		site:   &siteHandler{inject: []byte(`<script src="/_folio/live.js" defer></script>`)},
 		events: newHub(),
+		cache:  generator.NewCache(),
 	}
 	tmp, err := os.MkdirTemp("", "folio-serve-")
 	if err != nil {
@@ -96,14 +97,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // newHTTPServer bounds what a client can make the server hold: slow
-// headers, slow bodies, idle connections and header size. Its error log
-// goes through a filter, because net/http writes client addresses there.
+// headers, slow bodies, slow reads of the answer, idle connections and
+// header size; every answer, the analytics endpoint's too, carries
+// securityHeaders. The live-reload stream outlives WriteTimeout by moving its
+// own write deadline before each event. Its error log goes through a
+// filter, because net/http writes client addresses there.
 func newHTTPServer(h http.Handler, logOut io.Writer) *http.Server {
 	return &http.Server{
-		Handler:           h,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			securityHeaders(w.Header())
+			h.ServeHTTP(w, r)
+		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      0, // event streams stay open; handlers bound their own writes
+		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          log.New(addressFreeWriter{logOut}, "http: ", 0),
@@ -138,6 +145,8 @@ type server struct {
 
 	// mu makes rebuilds one at a time.
 	mu sync.Mutex
+	// cache makes a rebuild render only what changed.
+	cache *generator.Cache
 }
 
 // siteDir is where every build goes: BuildDir swaps each new build into
@@ -160,7 +169,7 @@ func (s *server) rebuild(ctx context.Context, why string) {
 		return
 	}
 	res, err := generator.BuildDir(ctx, generator.Options{
-		Root: s.root, Config: cfg, Data: data, Drafts: s.drafts, BaseURL: s.origin + "/",
+		Root: s.root, Config: cfg, Data: data, Drafts: s.drafts, BaseURL: s.origin + "/", Cache: s.cache,
 		Warn: func(m string) { warnings = append(warnings, m) },
 	}, dir)
 	if err != nil {
@@ -178,7 +187,7 @@ func (s *server) rebuild(ctx context.Context, why string) {
 		fmt.Fprintf(s.stderr, "%s: %v\n", why, err)
 		return
 	}
-	fmt.Fprintf(s.stdout, "%s: %d pages in %s\n", why, res.Pages, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(s.stdout, "%s: %d of %d pages made, %d files written in %s\n", why, res.Rendered, res.Pages, res.Files, time.Since(start).Round(time.Millisecond))
 	s.events.send("reload", "")
 }
 
@@ -318,9 +327,16 @@ func (h *hub) close() {
 	}
 }
 
+// streamWriteTimeout bounds each write of the event stream, which as a
+// whole stays open for as long as the page does.
+const streamWriteTimeout = 10 * time.Second
+
 func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
-	fl, ok := w.(http.Flusher)
-	if !ok {
+	rc := http.NewResponseController(w)
+	// The server's WriteTimeout counts from the request; a stream moves
+	// the deadline before each write instead.
+	deadline := func() error { return rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout)) }
+	if err := deadline(); err != nil {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
@@ -347,7 +363,9 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	fmt.Fprint(w, "retry: 1000\n\n")
-	fl.Flush()
+	if rc.Flush() != nil {
+		return
+	}
 	for {
 		select {
 		case <-r.Context().Done():
@@ -356,12 +374,17 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
+			if deadline() != nil {
+				return
+			}
 			fmt.Fprintf(w, "event: %s\n", e.name)
 			for _, line := range strings.Split(e.data, "\n") {
 				fmt.Fprintf(w, "data: %s\n", line)
 			}
 			fmt.Fprint(w, "\n")
-			fl.Flush()
+			if rc.Flush() != nil {
+				return // the page went away
+			}
 		}
 	}
 }

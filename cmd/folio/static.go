@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// securityHeaders are sent with every response of serve and collect. The
+// securityHeaders are sent with every response of serve (collect, which
+// serves no page, sends stricter ones: collectHeaderValues). The
 // default theme needs no inline script or style, so the policy can be
 // strict.
 func securityHeaders(h http.Header) {

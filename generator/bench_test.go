@@ -120,3 +120,44 @@ func BenchmarkFloor(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWarmBuild is a rebuild after a one-page body edit, with the
+// build cache on disk (folio build) and in memory (folio serve).
+func BenchmarkWarmBuild(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		for _, mode := range []string{"disk", "memory"} {
+			b.Run(fmt.Sprintf("%d/%s", n, mode), func(b *testing.B) {
+				root := b.TempDir()
+				if err := sitegen.Generate(root, n); err != nil {
+					b.Fatal(err)
+				}
+				out := filepath.Join(root, "public")
+				opts := Options{Root: root}
+				if mode == "disk" {
+					opts.CacheDir = filepath.Join(root, ".folio-cache")
+				} else {
+					opts.Cache = NewCache()
+				}
+				if _, err := BuildDir(context.Background(), opts, out); err != nil {
+					b.Fatal(err)
+				}
+				page := filepath.Join(root, "content", "section-000", "page-00001.md")
+				b.ResetTimer()
+				for i := range b.N {
+					b.StopTimer()
+					if err := os.WriteFile(page, []byte(sitegen.Page(1, n)+fmt.Sprintf("\nEdit %d.\n", i)), 0o644); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					res, err := BuildDir(context.Background(), opts, out)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if res.Files == 0 {
+						b.Fatal("the edit was not written")
+					}
+				}
+			})
+		}
+	}
+}

@@ -43,6 +43,7 @@ type Cache struct {
 	mu     sync.Mutex
 	parses map[string]cachedParse // content file -> last parse; memory only
 	state  *cacheState
+	last   *builder // the last successful build, for RenderOne; memory only
 }
 
 // NewCache returns an empty cache.
@@ -546,6 +547,7 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 	}
 	cache.mu.Lock()
 	cache.state = b.newState(dir, files)
+	cache.last = b
 	cache.mu.Unlock()
 	res.Files = len(changed)
 	res.Rendered = len(mem.Files)
@@ -583,4 +585,70 @@ func removeEmptyParents(root, name string) {
 			return
 		}
 	}
+}
+
+// RenderOne renders again the page of one edited content file (a path
+// relative to the site root, such as content/docs/a.md) in the site as the
+// last build through this cache left it, so a writing loop can show the
+// edit before the whole site is rebuilt. ok is false whenever the edit
+// might change anything but that page's own HTML (its title, date, weight,
+// draft state, address, layout or other front matter changed, the file is
+// new, or the page has errors or broken links): the caller then waits for
+// the full rebuild, which also reports the errors.
+func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
+	c.mu.Lock()
+	b := c.last
+	c.mu.Unlock()
+	if b == nil || !isMarkdown(file) {
+		return "", nil, false
+	}
+	rel := strings.TrimPrefix(file, "content/")
+	old, found := b.bySource[rel]
+	if !found || old.fm == nil {
+		return "", nil, false
+	}
+	l := b.parse(source{file: file, rel: rel})
+	np := l.page
+	if len(l.errs) > 0 || np == nil || !sameMeta(old, np) {
+		return "", nil, false
+	}
+	// The new body in the old page's place in the tree.
+	view := *old
+	view.src, view.bodyLine, view.fm, view.Params = np.src, np.bodyLine, np.fm, np.Params
+	view.cache, view.links = nil, nil
+	var buf bytes.Buffer
+	out := &MapOutput{}
+	if err := b.renderPage(&view, out, &buf); err != nil {
+		return "", nil, false
+	}
+	for _, lr := range view.links {
+		if b.checkLink(&view, lr) != "" {
+			return "", nil, false
+		}
+	}
+	name = pageFile(old.path)
+	data, ok = out.Files[name]
+	return name, data, ok
+}
+
+// sameMeta reports whether two parses of a page agree on everything but
+// the body, so that no other page can show a difference.
+func sameMeta(a, b *Page) bool {
+	return a.path == b.path && a.Title == b.Title && a.Description == b.Description &&
+		a.Weight == b.Weight && a.Draft == b.Draft && a.fm.Layout == b.fm.Layout && a.Sidebar == b.Sidebar &&
+		a.fm.Date.Equal(b.fm.Date) && a.fm.Lastmod.Equal(b.fm.Lastmod) &&
+		fmt.Sprint(a.Aliases) == fmt.Sprint(b.Aliases) && fmt.Sprintf("%v", a.Params) == fmt.Sprintf("%v", b.Params) &&
+		len(a.fm.Changelog) == len(b.fm.Changelog) && fmt.Sprintf("%v", a.fm.Changelog) == fmt.Sprintf("%v", b.fm.Changelog) &&
+		a.fm.History == b.fm.History && changelogText(a) == changelogText(b)
+}
+
+// changelogText is what a page's own entries say, body entries included.
+func changelogText(p *Page) string {
+	var sb strings.Builder
+	for _, e := range p.Changelog {
+		if e.Source != SourceGit {
+			sb.WriteString(e.Date.String() + e.Note + "\n")
+		}
+	}
+	return sb.String()
 }

@@ -165,3 +165,42 @@ func TestWarmBuildFollowsIncludes(t *testing.T) {
 	}
 	sameTree(t, got, coldBuild(t, root))
 }
+
+func TestRenderOne(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, cacheSite)
+	out := filepath.Join(root, "public")
+	cache := NewCache()
+	opts := Options{Root: root, Cache: cache}
+	if _, ok := func() (string, bool) { n, _, ok := cache.RenderOne("content/docs/c.md"); return n, ok }(); ok {
+		t.Fatal("RenderOne before any build succeeded")
+	}
+	if _, err := BuildDir(context.Background(), opts, out); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, root, map[string]string{"content/docs/c.md": "---\ntitle: C\n---\nQuick text of C.\n"})
+	name, data, ok := cache.RenderOne("content/docs/c.md")
+	if !ok || name != "docs/c/index.html" {
+		t.Fatalf("RenderOne() = %q, ok %v; want docs/c/index.html", name, ok)
+	}
+	if _, err := BuildDir(context.Background(), opts, out); err != nil {
+		t.Fatal(err)
+	}
+	if full := snapshot(t, out)[name]; full != string(data) {
+		t.Errorf("RenderOne made other bytes than the full build:\n%s\nwant\n%s", data, full)
+	}
+	for what, src := range map[string]string{
+		"a new title":   "---\ntitle: Cee\n---\nText.\n",
+		"a new weight":  "---\ntitle: C\nweight: 3\n---\nText.\n",
+		"a broken link": "---\ntitle: C\n---\n[x](/nowhere/)\n",
+		"a bad date":    "---\ntitle: C\ndate: soon\n---\nText.\n",
+	} {
+		writeFiles(t, root, map[string]string{"content/docs/c.md": src})
+		if _, _, ok := cache.RenderOne("content/docs/c.md"); ok {
+			t.Errorf("RenderOne accepted an edit with %s, which needs the full build", what)
+		}
+	}
+	if _, _, ok := cache.RenderOne("content/docs/new.md"); ok {
+		t.Error("RenderOne accepted a file the last build did not have")
+	}
+}

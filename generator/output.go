@@ -130,6 +130,7 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	if cache != nil {
 		cache.mu.Lock()
 		cache.state = b.newState(dir, rec.files)
+		cache.last = b
 		cache.mu.Unlock()
 		return res, saveCache(cache, opts.CacheDir)
 	}

@@ -67,12 +67,17 @@ const (
 	// searchMaxText bounds the text of one page that is searched, which
 	// bounds the build's memory however long a page is.
 	searchMaxText = 32 << 10
-	// searchKeepText is how much of a page's text the index keeps for
-	// snippets, shared fairly between its sections; searchKeepMin is the
-	// least each section keeps. Kept text is most of the index: 2 KB
-	// keeps an average docs page whole and the index under a quarter of
-	// the HTML on 10,000 pages of varied text (4 KB made it 28%).
-	searchKeepText = 2 << 10
+	// searchKeepSite is how much text the index keeps for snippets in all,
+	// shared evenly between pages, but never more than searchKeepMax or
+	// less than searchKeepPage a page; within a page it is shared fairly
+	// between sections, none keeping less than searchKeepMin. Kept text
+	// is most of the index and of the memory search takes in a build: a
+	// site of up to 2,000 pages keeps whole docs pages for its snippets,
+	// and 10,000 pages of varied text keep the index under a quarter of
+	// the HTML (at 4 KB a page it was 28%).
+	searchKeepSite = 16 << 20
+	searchKeepMax  = 8 << 10
+	searchKeepPage = 2 << 10
 	searchKeepMin  = 120
 	// searchMaxTerm is the longest term, in characters; longer words are
 	// cut, in the index and in queries alike.
@@ -91,6 +96,7 @@ const (
 type searchIndex struct {
 	slots map[*Page]int
 	docs  []searchDoc
+	keep  int // bytes of text each page keeps
 
 	mu    sync.Mutex
 	ids   map[string]uint32
@@ -125,10 +131,15 @@ func searchable(p *Page) bool {
 func newSearchIndex(pages []*Page) *searchIndex {
 	s := &searchIndex{slots: map[*Page]int{}, ids: map[string]uint32{}}
 	for _, p := range pages {
+		if searchable(p) {
+			s.slots[p] = len(s.slots)
+		}
+	}
+	s.keep = min(max(searchKeepSite/max(len(s.slots), 1), searchKeepPage), searchKeepMax)
+	for _, p := range pages {
 		if !searchable(p) {
 			continue
 		}
-		s.slots[p] = len(s.docs)
 		// A page without a body, such as a folder's section page, is
 		// found by its title.
 		d := searchDoc{url: p.URL, title: p.Title}
@@ -170,7 +181,7 @@ func (s *searchIndex) sections(title string, raw []rawSection) []searchSection {
 	for i, r := range raw {
 		lens[i] = len(r.text)
 	}
-	keep := keepCap(lens, searchKeepText, searchKeepMin)
+	keep := keepCap(lens, s.keep, searchKeepMin)
 	out := make([]searchSection, len(raw))
 	local := make([]map[string]uint8, len(raw))
 	for i, r := range raw {

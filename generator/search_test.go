@@ -355,13 +355,16 @@ func TestSearchPageBounds(t *testing.T) {
 		t.Errorf("text read = %d bytes, want at most %d", total, searchMaxText)
 	}
 	s := newSearchIndex(nil)
+	if s.keep != searchKeepMax {
+		t.Errorf("a small site keeps %d bytes a page, want %d", s.keep, searchKeepMax)
+	}
 	secs := s.sections("Bounds", raw)
 	kept := 0
 	for _, sec := range secs {
 		kept += len(sec.text)
 	}
-	if kept > searchKeepText+len("…") || !strings.HasSuffix(secs[1].text, "…") {
-		t.Errorf("kept text = %d bytes, ending %q; want at most %d, cut with …", kept, secs[1].text[max(0, len(secs[1].text)-20):], searchKeepText)
+	if kept > s.keep+len("…") || !strings.HasSuffix(secs[1].text, "…") {
+		t.Errorf("kept text = %d bytes, ending %q; want at most %d, cut with …", kept, secs[1].text[max(0, len(secs[1].text)-20):], s.keep)
 	}
 	if secs[0].text != "Intro." {
 		t.Errorf("short section kept as %q, want whole", secs[0].text)
@@ -392,6 +395,20 @@ func TestKeepCap(t *testing.T) {
 		got := keepCap(tt.lens, 4096, 120)
 		if tt.want < 0 && got < 5000 || tt.want >= 0 && got != tt.want {
 			t.Errorf("keepCap(%v) = %d, want %d", tt.lens, got, tt.want)
+		}
+	}
+}
+
+func TestSearchKeepPerPage(t *testing.T) {
+	for _, tt := range []struct{ pages, want int }{
+		{1, searchKeepMax}, {2000, searchKeepMax}, {4000, searchKeepSite / 4000}, {10000, searchKeepPage},
+	} {
+		pages := make([]*Page, tt.pages)
+		for i := range pages {
+			pages[i] = &Page{Kind: KindPage}
+		}
+		if got := newSearchIndex(pages).keep; got != tt.want {
+			t.Errorf("%d pages keep %d bytes of text each, want %d", tt.pages, got, tt.want)
 		}
 	}
 }

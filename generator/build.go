@@ -66,7 +66,7 @@ type Options struct {
 type Result struct {
 	Pages    int // HTML pages rendered from content
 	Files    int // files written in all
-	Rendered int // files made by this build: with a cache, only what changed and what is always made
+	Rendered int // pages rendered: with a cache, only those whose inputs changed
 	Warnings []string
 }
 
@@ -354,6 +354,7 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*Page) bool) (*
 	if err := b.renderPages(ctx, todo, out); err != nil {
 		return nil, err
 	}
+	rendered := len(todo)
 	b.checkLinks()
 	if len(b.errs) > 0 {
 		return nil, b.errs.sorted()
@@ -376,7 +377,7 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*Page) bool) (*
 			b.opts.Warn(w)
 		}
 	}
-	return &Result{Pages: len(b.pages), Files: int(b.written.Load()), Warnings: b.warns}, nil
+	return &Result{Pages: len(b.pages), Rendered: rendered, Files: int(b.written.Load()), Warnings: b.warns}, nil
 }
 
 // renderPages renders every page on all cores. Each page is written as

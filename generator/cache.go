@@ -550,7 +550,6 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 	cache.last = b
 	cache.mu.Unlock()
 	res.Files = len(changed)
-	res.Rendered = len(mem.Files)
 	return res, nil
 }
 
@@ -629,6 +628,18 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	name = pageFile(old.path)
 	data, ok = out.Files[name]
 	return name, data, ok
+}
+
+// Wrote tells the cache that the caller wrote a file of RenderOne into
+// the output folder, so the next build still trusts the folder.
+func (c *Cache) Wrote(name string, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != nil {
+		if _, ok := c.state.Files[name]; ok {
+			c.state.Files[name] = sumOf(data)
+		}
+	}
 }
 
 // sameMeta reports whether two parses of a page agree on everything but

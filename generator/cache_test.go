@@ -64,7 +64,7 @@ func TestWarmBuildMatchesCold(t *testing.T) {
 		t.Errorf("unchanged rebuild wrote %d files, want 0", again.Files)
 	}
 	if again.Rendered >= first.Rendered {
-		t.Errorf("unchanged rebuild made %d files, no fewer than the cold build's %d", again.Rendered, first.Rendered)
+		t.Errorf("unchanged rebuild rendered %d pages, no fewer than the cold build's %d", again.Rendered, first.Rendered)
 	}
 
 	// A body edit re-renders that page only, and the output is what a
@@ -74,6 +74,9 @@ func TestWarmBuildMatchesCold(t *testing.T) {
 	got := snapshot(t, out)
 	if !strings.Contains(got["docs/c/index.html"], "New text of C.") {
 		t.Fatal("warm build did not update the edited page")
+	}
+	if res.Rendered > 1 {
+		t.Errorf("a body edit rendered %d pages, want 1 (pages the build makes itself aside)", res.Rendered)
 	}
 	if res.Files > 3 { // the page, search text and nothing else of note
 		t.Errorf("a body edit wrote %d files, want the page and the index that holds its text", res.Files)
@@ -139,7 +142,7 @@ func TestBadCacheIsIgnored(t *testing.T) {
 			mangle()
 			res := buildWithCache(t, root, out)
 			if res.Rendered != cold.Rendered {
-				t.Errorf("after a %s cache the build made %d files, want a cold build's %d", name, res.Rendered, cold.Rendered)
+				t.Errorf("after a %s cache the build rendered %d pages, want a cold build's %d", name, res.Rendered, cold.Rendered)
 			}
 			sameTree(t, snapshot(t, out), coldBuild(t, root))
 		})

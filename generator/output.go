@@ -126,7 +126,6 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 		return nil, err
 	}
 	ok = true
-	res.Rendered = res.Files
 	if cache != nil {
 		cache.mu.Lock()
 		cache.state = b.newState(dir, rec.files)

@@ -23,6 +23,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseURL := fs.String("baseurl", "", "absolute URL of the site, overriding folio.toml's baseURL")
 	noMinify := fs.Bool("no-minify", false, "write HTML, CSS and JS as the templates made them")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	cacheDir := fs.String("cache", "", "build cache folder (default ROOT/.folio-cache)")
+	noCache := fs.Bool("no-cache", false, "render every page, and neither read nor write the build cache")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,12 +34,18 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out == "" {
 		*out = filepath.Join(*root, "public")
 	}
+	if *cacheDir == "" {
+		*cacheDir = filepath.Join(*root, ".folio-cache")
+	}
+	if *noCache {
+		*cacheDir = ""
+	}
 	cfg, data, err := loadSite(*root)
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}
 	opts := generator.Options{
-		Root: *root, Config: cfg, Data: data, Drafts: *drafts, BaseURL: *baseURL, NoMinify: *noMinify,
+		Root: *root, Config: cfg, Data: data, Drafts: *drafts, BaseURL: *baseURL, NoMinify: *noMinify, CacheDir: *cacheDir,
 		Warn: func(msg string) {
 			if !*quiet {
 				fmt.Fprintln(stderr, "warning:", msg)
@@ -54,7 +62,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return reportBuildError(stderr, err)
 	}
 	if !*quiet {
-		fmt.Fprintf(stdout, "built %d pages, %d files into %s in %s\n", res.Pages, res.Files, *out, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "built %d pages into %s in %s (%d rendered, %d files written)\n", res.Pages, *out, time.Since(start).Round(time.Millisecond), res.Rendered, res.Files)
 	}
 	return nil
 }

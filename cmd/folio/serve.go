@@ -55,7 +55,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer os.RemoveAll(tmp)
 	s.tmp = tmp
-	s.rebuild(ctx, "start")
+	s.rebuild(ctx, "start", true)
 
 	mux := http.NewServeMux()
 	mux.Handle("/", s.site)
@@ -155,7 +155,7 @@ func (s *server) siteDir() string { return filepath.Join(s.tmp, "site") }
 
 // rebuild builds the site into a new folder and serves it; on failure the
 // last good build stays served and open pages show the error.
-func (s *server) rebuild(ctx context.Context, why string) {
+func (s *server) rebuild(ctx context.Context, why string, reload bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
@@ -187,8 +187,42 @@ func (s *server) rebuild(ctx context.Context, why string) {
 		fmt.Fprintf(s.stderr, "%s: %v\n", why, err)
 		return
 	}
-	fmt.Fprintf(s.stdout, "%s: %d of %d pages made, %d files written in %s\n", why, res.Rendered, res.Pages, res.Files, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(s.stdout, "%s: %d of %d pages rendered, %d files written in %s\n", why, res.Rendered, res.Pages, res.Files, time.Since(start).Round(time.Millisecond))
+	if reload || s.events.failing() {
+		s.events.send("reload", "")
+	}
+}
+
+// preview shows a body edit of one page at once: the page is rendered in
+// the site as the last build left it and served, and open pages reload,
+// before the rebuild of everything else that follows. It reports whether
+// it did, which it does only for edits that cannot change other pages.
+func (s *server) preview(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	out, data, ok := s.cache.RenderOne(name)
+	if !ok {
+		return false
+	}
+	if err := writeFileAtomic(filepath.Join(s.siteDir(), filepath.FromSlash(out)), data); err != nil {
+		fmt.Fprintf(s.stderr, "%s: %v\n", name, err)
+		return false
+	}
+	s.cache.Wrote(out, data)
+	fmt.Fprintf(s.stdout, "%s changed: page shown in %s\n", name, time.Since(start).Round(time.Millisecond))
 	s.events.send("reload", "")
+	return true
+}
+
+// writeFileAtomic replaces a served file with a rename, so a request
+// never reads half of it.
+func writeFileAtomic(name string, data []byte) error {
+	tmp := name + ".folio-tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
 }
 
 // watchedDirs are the folders whose changes trigger a rebuild.
@@ -245,7 +279,8 @@ func (s *server) watch(ctx context.Context) {
 				names = append(names, n)
 			}
 			clear(changed)
-			s.rebuild(ctx, describeChange(names))
+			quick := len(names) == 1 && s.preview(names[0])
+			s.rebuild(ctx, describeChange(names), !quick)
 		case err, ok := <-w.Errors:
 			if !ok {
 				return
@@ -315,6 +350,14 @@ func (h *hub) send(name, data string) {
 		default: // a page that does not read loses nothing it needs
 		}
 	}
+}
+
+// failing reports whether the last event was a failed build, which a
+// good build must clear from open pages.
+func (h *hub) failing() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.last != nil
 }
 
 func (h *hub) close() {

@@ -24,24 +24,22 @@ func securityHeaders(h http.Header) {
 	h.Set("X-Frame-Options", "DENY")
 }
 
-// siteHandler serves a built site from a folder that a rebuild can swap.
-// It never lists folders, never follows a path out of the site (os.Root
-// refuses "..", absolute paths and symlinks that leave it) and answers
-// unknown paths with the site's 404 page.
+// siteHandler serves a built site from a folder that rebuilds replace or
+// update. It never lists folders, never follows a path out of the site
+// (os.Root refuses "..", absolute paths and symlinks that leave it) and
+// answers unknown paths with the site's 404 page. The folder is opened
+// per request, so a request after a rebuild swapped the folder sees the
+// new one.
 type siteHandler struct {
-	root   atomic.Pointer[os.Root]
+	dir    atomic.Pointer[string]
 	inject []byte // added before </body> of HTML pages, for live reload
 }
 
 func (s *siteHandler) swap(dir string) error {
-	r, err := os.OpenRoot(dir)
-	if err != nil {
+	if _, err := os.Stat(dir); err != nil {
 		return err
 	}
-	if old := s.root.Swap(r); old != nil {
-		// Requests in flight hold their own open files.
-		old.Close()
-	}
+	s.dir.Store(&dir)
 	return nil
 }
 
@@ -52,11 +50,17 @@ func (s *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	root := s.root.Load()
-	if root == nil {
+	dir := s.dir.Load()
+	if dir == nil {
 		http.Error(w, "the site is being built", http.StatusServiceUnavailable)
 		return
 	}
+	root, err := os.OpenRoot(*dir)
+	if err != nil {
+		http.Error(w, "the site is being built", http.StatusServiceUnavailable)
+		return
+	}
+	defer root.Close()
 	// An encoded slash or backslash could make one path look like another.
 	if strings.Contains(strings.ToLower(r.URL.RawPath), "%2f") || strings.Contains(r.URL.Path, "\\") || strings.Contains(r.URL.Path, "\x00") {
 		s.notFound(w, r, root)

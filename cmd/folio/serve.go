@@ -29,7 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	root := fs.String("root", ".", "site folder")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; 127.0.0.1 keeps the site and its report on this machine")
 	db := fs.String("db", filepath.Join("data", "analytics.db"), "analytics database, relative to -root unless absolute")
-	drafts := fs.Bool("drafts", true, "include pages marked draft: true")
+	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
 	noAnalytics := fs.Bool("no-analytics", false, "do not count visits")
 	if err := fs.Parse(args); err != nil {
 		return err

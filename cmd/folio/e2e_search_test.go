@@ -198,7 +198,8 @@ func TestE2ESearchLargeSite(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	queries := []string{"configuring integration 4321", "integration", "token expired", "th", "troubleshooting network port", "scan_interval"}
+	k := n - 1 - n/3 // a page of the site, anywhere but first
+	queries := []string{fmt.Sprintf("configuring integration %d", k), "integration", "token expired", "th", "troubleshooting network port", "scan_interval"}
 	times := searchTimes(t, tab, srv.URL+"/section-000/page-00001/", queries, 20)
 	var loaded, loadedGzip int
 	for _, r := range tab.net.requests() {
@@ -211,6 +212,9 @@ func TestE2ESearchLargeSite(t *testing.T) {
 	t.Logf("%d pages, index in %d files; the six queries loaded %d of them, %d bytes gzip", n, len(parts), loaded, loadedGzip)
 	for _, q := range queries {
 		t.Logf("%-30q first run %6.1f ms (loads its parts), then %5.2f ms", q, times[q].First, times[q].Warm)
+	}
+	if want := fmt.Sprintf("/section-%03d/page-%05d/", k/sitegen.PagesPerSection, k); times[queries[0]].Top != want {
+		t.Errorf("search(%q) puts %q first, want %q", queries[0], times[queries[0]].Top, want)
 	}
 	if loaded*4 > len(parts) {
 		t.Errorf("six queries loaded %d of %d index files; a query should need few", loaded, len(parts))
@@ -225,18 +229,23 @@ const searchTimesJS = `(async () => {
 	const out = {};
 	for (const q of %s) {
 		const t0 = performance.now();
-		await s.search(q);
+		const res = await s.search(q);
 		const first = performance.now() - t0;
 		const t1 = performance.now();
 		for (let i = 0; i < %d; i++) await s.search(q);
-		out[q] = {first, warm: (performance.now() - t1) / %d};
+		out[q] = {first, warm: (performance.now() - t1) / %d, top: res.results.length ? res.results[0].url : ""};
 	}
 	return out;
 })()`
 
+type searchTime struct {
+	First, Warm float64 // milliseconds
+	Top         string  // the first result's address
+}
+
 // searchTimes runs the queries on the index of the site at url in the tab
 // and returns, per query, the first run's and a loaded run's milliseconds.
-func searchTimes(t *testing.T, tab *e2eTab, url string, queries []string, runs int) map[string]struct{ First, Warm float64 } {
+func searchTimes(t *testing.T, tab *e2eTab, url string, queries []string, runs int) map[string]searchTime {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join("..", "..", "themes", "default", "assets", "search.js"))
 	if err != nil {
@@ -250,5 +259,5 @@ func searchTimes(t *testing.T, tab *e2eTab, url string, queries []string, runs i
 	}
 	eval[chromedp.Void](t, tab, "var module = {exports: {}};\n"+string(src)+"\nvar __search = module.exports;")
 	qs, _ := json.Marshal(queries)
-	return eval[map[string]struct{ First, Warm float64 }](t, tab, fmt.Sprintf(searchTimesJS, qs, runs, runs))
+	return eval[map[string]searchTime](t, tab, fmt.Sprintf(searchTimesJS, qs, runs, runs))
 }

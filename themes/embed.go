@@ -2,7 +2,7 @@
 //
 // The default theme lives in default/: html/template layouts and partials
 // under layouts/, files the generator minifies and fingerprints under
-// assets/ (style.css, beacon.js), and files copied as they are under
+// assets/ (style.css, beacon.js, search.js), and files copied as they are under
 // static/. Because it is embedded, `folio build` works for a site that has
 // no themes/ folder of its own; a site's layouts/ folder overrides any
 // layout of the same name.

@@ -6,7 +6,7 @@
 // box stays hidden and the navigation reaches every page.
 //
 // The functions above the DOM code are pure and also run under node, for
-// the tests in generator/search_test.go.
+// the tests in generator/search_node_test.go.
 (function () {
   "use strict";
 

@@ -550,8 +550,8 @@ func readSearchFiles(t testing.TB, dir string) map[string][]byte {
 // split: complete, in parts, and within a quarter of the HTML when both
 // are gzip-compressed. BenchmarkSearchIndex measures 10,000 pages.
 func TestSearchGeneratedSite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 1,500-page site")
+	if testing.Short() || raceDetector {
+		t.Skip("builds a 1,500-page site; skipped with -short and -race")
 	}
 	const n = 1500
 	dir := generatedSite(t, n)

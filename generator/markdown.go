@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	stdhtml "html"
 	"strconv"
 	"strings"
 	"sync"
@@ -179,7 +180,8 @@ func nodeText(n ast.Node, src []byte) string {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(t.Value)
+			// The typographer's quotes and dashes are entities here.
+			b.WriteString(stdhtml.UnescapeString(string(t.Value)))
 		case *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		}

@@ -281,3 +281,18 @@ Text.
 		t.Errorf("default theme page has inline styles, which a strict CSP forbids")
 	}
 }
+
+func TestHeadingIDsWithTypography(t *testing.T) {
+	site := "-- content/a.md --\n## Don't stop -- \"quoted\"\n\n[x](#dont-stop--quoted)\n"
+	out, _, err := buildSite(t, site, Options{NoMinify: true})
+	if err != nil {
+		t.Fatalf("Build() = %v", err)
+	}
+	page := string(out.Files["a/index.html"])
+	if !strings.Contains(page, `<h2 id="dont-stop--quoted">`) {
+		t.Errorf("heading id is not GitHub's for a heading with typographic quotes:\n%s", page)
+	}
+	if strings.Contains(page, "&amp;rsquo;") {
+		t.Errorf("table of contents shows an escaped entity:\n%s", page)
+	}
+}

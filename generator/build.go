@@ -341,6 +341,12 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*Page) bool) (*
 	if err := b.prepareVersions(ctx); err != nil {
 		return nil, err
 	}
+	if b.opts.Cache != nil {
+		// Keys cover versions, so they are made once those are known.
+		if err := b.assignKeys(); err != nil {
+			return nil, err
+		}
+	}
 	b.search = newSearchIndex(b.pages)
 	todo := b.pages
 	if skip != nil {

@@ -86,9 +86,6 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
 	if cache != nil {
-		if err := b.assignKeys(); err != nil {
-			return nil, err
-		}
 		if st := cache.usable(dir); st != nil {
 			res, err := b.buildWarm(ctx, cache, st, dir)
 			if err != nil {

@@ -496,7 +496,11 @@ func (b *builder) renderTemplate(p *Page) ([]byte, error) {
 		}
 		return nil, errorf(p.File, 0, "layout %s: %s", p.Layout, msg)
 	}
-	return b.minify("text/html", buf.Bytes())
+	var min func([]byte) ([]byte, error)
+	if b.min != nil {
+		min = func(data []byte) ([]byte, error) { return b.minify("text/html", data) }
+	}
+	return b.theme.splice(buf.Bytes(), min)
 }
 
 func (b *builder) minify(mediaType string, data []byte) ([]byte, error) {

@@ -277,6 +277,14 @@ Text.
 			t.Errorf("default theme page lacks %q:\n%s", want, page)
 		}
 	}
+	if !strings.Contains(page, `href="/docs/a/" aria-current="page"`) {
+		t.Errorf("the navigation does not mark the current page:\n%s", page)
+	}
+	for name, data := range out.Files {
+		if bytes.ContainsAny(data, "\x00\x01") {
+			t.Errorf("%s holds a partialCached marker", name)
+		}
+	}
 	if strings.Contains(page, "style=") || strings.Contains(page, "<style") {
 		t.Errorf("default theme page has inline styles, which a strict CSP forbids")
 	}

@@ -37,13 +37,19 @@ type theme struct {
 	// partials runs partialCached; a clone of base made before any
 	// execution, since html/template cannot clone an executed set.
 	partials *template.Template
-	cache    sync.Map // partialCached key -> *cachedPartial
+	cache    map[string]*cachedPartial // by partial and key; guarded by mu
+	byID     []*cachedPartial          // the same, by marker number
 }
 
 type cachedPartial struct {
 	once sync.Once
+	id   int
 	html template.HTML
 	err  error
+
+	minOnce sync.Once
+	min     []byte // html minified, made once
+	minErr  error
 }
 
 type asset struct {
@@ -282,9 +288,23 @@ func (b *builder) funcs() template.FuncMap {
 	}
 }
 
+// partialCached runs a partial once per key. What it returns to the
+// template is a marker, not the HTML: the page around it is minified
+// without it and the partial's HTML, minified once, is put in its place
+// after (see splice). Navigation is most of a docs page's bytes, so this
+// saves most of the minifier's work on every page.
 func (t *theme) partialCached(name string, ctx any, key string) (template.HTML, error) {
-	v, _ := t.cache.LoadOrStore(name+"\x00"+key, &cachedPartial{})
-	c := v.(*cachedPartial)
+	t.mu.Lock()
+	c, ok := t.cache[name+"\x00"+key]
+	if !ok {
+		c = &cachedPartial{id: len(t.byID)}
+		t.byID = append(t.byID, c)
+		if t.cache == nil {
+			t.cache = map[string]*cachedPartial{}
+		}
+		t.cache[name+"\x00"+key] = c
+	}
+	t.mu.Unlock()
 	c.once.Do(func() {
 		t.mu.Lock()
 		set := t.partials
@@ -300,7 +320,82 @@ func (t *theme) partialCached(name string, ctx any, key string) (template.HTML, 
 		}
 		c.html = template.HTML(buf.String())
 	})
-	return c.html, c.err
+	if c.err != nil {
+		return "", c.err
+	}
+	return template.HTML(markerStart + strconv.Itoa(c.id) + markerEnd), nil
+}
+
+// Markers stand for a cached partial in a template's output until splice
+// replaces them. NUL never occurs in a page: html/template escapes it.
+const (
+	markerStart = "\x00folio-partial:"
+	markerURL   = "\x01" // then the URL markCurrent marks
+	markerEnd   = "\x00"
+)
+
+// splice replaces the markers in a page with their partials: the text
+// between markers is minified (when min is not nil) piece by piece, and
+// each partial is minified once for all pages.
+func (t *theme) splice(page []byte, min func([]byte) ([]byte, error)) ([]byte, error) {
+	if !bytes.Contains(page, []byte(markerStart)) {
+		if min == nil {
+			return page, nil
+		}
+		return min(page)
+	}
+	out := make([]byte, 0, len(page))
+	rest := page
+	for len(rest) > 0 {
+		i := bytes.Index(rest, []byte(markerStart))
+		text := rest
+		if i >= 0 {
+			text = rest[:i]
+		}
+		if min != nil {
+			m, err := min(text)
+			if err != nil {
+				return nil, err
+			}
+			text = m
+		}
+		out = append(out, text...)
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(markerStart):]
+		j := bytes.Index(rest, []byte(markerEnd))
+		if j < 0 {
+			return nil, fmt.Errorf("partialCached: a template cut a marker short")
+		}
+		ref := string(rest[:j])
+		rest = rest[j+len(markerEnd):]
+		idText, url, marked := strings.Cut(ref, markerURL)
+		id, err := strconv.Atoi(idText)
+		t.mu.Lock()
+		ok := err == nil && id >= 0 && id < len(t.byID)
+		var c *cachedPartial
+		if ok {
+			c = t.byID[id]
+		}
+		t.mu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("partialCached: a template changed a marker")
+		}
+		html := []byte(c.html)
+		if min != nil {
+			c.minOnce.Do(func() { c.min, c.minErr = min(html) })
+			if c.minErr != nil {
+				return nil, c.minErr
+			}
+			html = c.min
+		}
+		if marked {
+			html = []byte(markCurrent(template.HTML(html), url))
+		}
+		out = append(out, html...)
+	}
+	return out, nil
 }
 
 // hrefTemplate writes a URL the way html/template writes it in an href,
@@ -308,6 +403,10 @@ func (t *theme) partialCached(name string, ctx any, key string) (template.HTML, 
 var hrefTemplate = template.Must(template.New("href").Parse(`href="{{ . }}"`))
 
 func markCurrent(nav template.HTML, url string) template.HTML {
+	if s := string(nav); strings.HasPrefix(s, markerStart) && !strings.Contains(s, markerURL) {
+		// A cached partial: splice marks it once it is in place.
+		return template.HTML(strings.TrimSuffix(s, markerEnd) + markerURL + url + markerEnd)
+	}
 	var buf strings.Builder
 	if err := hrefTemplate.Execute(&buf, url); err != nil {
 		return nav

@@ -101,6 +101,7 @@ type builder struct {
 	history    map[string]bool // paths of change-log and history pages, for link checks
 	gitDir     string          // where git history was read, for old versions
 	search     *searchIndex    // filled while pages render, written at the end
+	cache      *Cache          // the build cache BuildDir uses, if any
 }
 
 // Site is a loaded site, ready to render pages that are not in its
@@ -341,7 +342,7 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*Page) bool) (*
 	if err := b.prepareVersions(ctx); err != nil {
 		return nil, err
 	}
-	if b.opts.Cache != nil {
+	if b.cache != nil {
 		// Keys cover versions, so they are made once those are known.
 		if err := b.assignKeys(); err != nil {
 			return nil, err
@@ -474,6 +475,8 @@ func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
+	// The body is not needed again, and a big site's bodies add up.
+	p.src = nil
 	return b.write(out, pageFile(p.path), data)
 }
 

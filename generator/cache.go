@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -171,12 +172,21 @@ func (c *Cache) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("save build cache: %w", err)
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(st); err != nil {
+	tmp := filepath.Join(dir, CacheFile+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
 		return fmt.Errorf("save build cache: %w", err)
 	}
-	tmp := filepath.Join(dir, CacheFile+".tmp")
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+	w := bufio.NewWriter(f)
+	err = gob.NewEncoder(w).Encode(st)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("save build cache: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, CacheFile)); err != nil {
@@ -429,6 +439,7 @@ func (b *builder) restore(p *Page, c *cachedPage) {
 	}
 	b.search.addSections(p, raw)
 	p.cache = c
+	p.src = nil // not rendered, so not needed
 }
 
 // cacheable reports whether a page's output depends only on what its key

@@ -161,14 +161,19 @@ var fmKeyRE = regexp.MustCompile(`^"?([A-Za-z_][A-Za-z0-9_-]*)"?\s*[:=]`)
 // one a decoder reports.
 func keyLines(src []byte, bodyLine int) map[string]int {
 	lines := map[string]int{}
-	for i, l := range strings.Split(string(src), "\n") {
-		if i == 0 || i >= bodyLine {
+	rest := src
+	for i := 0; i < bodyLine && len(rest) > 0; i++ {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if i == 0 {
 			continue
 		}
-		l = strings.TrimLeft(l, "{, ")
+		l := strings.TrimLeft(string(line), "{, ")
 		if m := fmKeyRE.FindStringSubmatch(l); m != nil {
-			if _, ok := lines[strings.ToLower(m[1])]; !ok {
-				lines[strings.ToLower(m[1])] = i + 1
+			// A copy, so the map does not keep the line's text alive.
+			key := strings.Clone(strings.ToLower(m[1]))
+			if _, ok := lines[key]; !ok {
+				lines[key] = i + 1
 			}
 		}
 	}

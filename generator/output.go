@@ -71,13 +71,15 @@ func (o *MapOutput) WriteFile(name string, data []byte) error {
 func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	cache := opts.Cache
 	if cache == nil && opts.CacheDir != "" {
+		// Not opts.Cache: a one-shot build has no use for keeping every
+		// parse in memory for a next build in the same process.
 		cache = LoadCache(opts.CacheDir)
-		opts.Cache = cache
 	}
 	b, err := newBuilder(opts)
 	if err != nil {
 		return nil, err
 	}
+	b.cache = cache
 	if err := b.load(); err != nil {
 		return nil, err
 	}

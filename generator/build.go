@@ -49,6 +49,10 @@ type Options struct {
 	Warn func(string)
 	// Progress, when set, is called now and then with pages done so far.
 	Progress func(done, total int)
+	// Loaded, when set, is told how many pages the site has once they are
+	// read and before any is rendered, so a caller can size resources
+	// such as a memory limit.
+	Loaded func(pages int)
 	// Data is handed to templates as .Site.Data: facts from outside the
 	// site's files, such as what the visit counter stores, which a
 	// privacy policy prints so that it cannot drift from the code.
@@ -240,6 +244,9 @@ func (b *builder) load() error {
 	}
 	if err := b.loadContent(); err != nil {
 		return err
+	}
+	if b.opts.Loaded != nil {
+		b.opts.Loaded(len(b.pages))
 	}
 	b.site = &Site{
 		Title: b.cfg.Title, BaseURL: b.baseURL, Language: b.cfg.Language,

@@ -26,7 +26,7 @@ const CacheFile = "build.gob"
 
 // cacheFormat changes whenever what the cache holds or how a key is made
 // changes, so an old cache is never trusted by a newer Folio.
-const cacheFormat = "folio-build-cache-1"
+const cacheFormat = "folio-build-cache-2"
 
 // Cache remembers what earlier builds did, so that the next build renders
 // only the pages whose inputs changed and writes only the files whose
@@ -153,12 +153,46 @@ func LoadCache(dir string) *Cache {
 		return c
 	}
 	defer f.Close()
-	var st cacheState
-	if err := gob.NewDecoder(f).Decode(&st); err != nil || st.Format != cacheFormat+folioVersion() {
+	dec := gob.NewDecoder(bufio.NewReader(f))
+	var h cacheHeader
+	if err := dec.Decode(&h); err != nil || h.Format != cacheFormat+folioVersion() || h.Files < 0 || h.Pages < 0 {
 		return c
 	}
-	c.state = &st
+	st := &cacheState{Format: h.Format, Out: h.Out, Files: map[string]fileSum{}, Pages: map[string]*cachedPage{}}
+	for range h.Files {
+		var e cacheFileEntry
+		if err := dec.Decode(&e); err != nil {
+			return c
+		}
+		st.Files[e.Name] = e.Sum
+	}
+	for range h.Pages {
+		var e cachePageEntry
+		if err := dec.Decode(&e); err != nil || e.Page == nil {
+			return c
+		}
+		st.Pages[e.Path] = e.Page
+	}
+	c.state = st
 	return c
+}
+
+// The cache file is a gob stream: a header, then one message per file and
+// per page, so neither writing nor reading it holds the whole encoding in
+// memory at once.
+type cacheHeader struct {
+	Format, Out  string
+	Files, Pages int
+}
+
+type cacheFileEntry struct {
+	Name string
+	Sum  fileSum
+}
+
+type cachePageEntry struct {
+	Path string
+	Page *cachedPage
 }
 
 // Save writes the cache into dir, atomically.
@@ -178,7 +212,7 @@ func (c *Cache) Save(dir string) error {
 		return fmt.Errorf("save build cache: %w", err)
 	}
 	w := bufio.NewWriter(f)
-	err = gob.NewEncoder(w).Encode(st)
+	err = encodeState(gob.NewEncoder(w), st)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -191,6 +225,33 @@ func (c *Cache) Save(dir string) error {
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, CacheFile)); err != nil {
 		return fmt.Errorf("save build cache: %w", err)
+	}
+	return nil
+}
+
+func encodeState(enc *gob.Encoder, st *cacheState) error {
+	if err := enc.Encode(cacheHeader{Format: st.Format, Out: st.Out, Files: len(st.Files), Pages: len(st.Pages)}); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(st.Files))
+	for n := range st.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := enc.Encode(cacheFileEntry{Name: n, Sum: st.Files[n]}); err != nil {
+			return err
+		}
+	}
+	paths := make([]string, 0, len(st.Pages))
+	for p := range st.Pages {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if err := enc.Encode(cachePageEntry{Path: p, Page: st.Pages[p]}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"bytes"
-	stdhtml "html"
 	"strconv"
 	"strings"
 	"sync"
@@ -166,30 +165,6 @@ func headingID(text string) string {
 	return b.String()
 }
 
-// nodeText is the plain text of an inline tree, as a reader sees it.
-func nodeText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch t := c.(type) {
-		case *ast.Text:
-			b.Write(t.Value(src))
-			if t.SoftLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			// The typographer's quotes and dashes are entities here.
-			b.WriteString(stdhtml.UnescapeString(string(t.Value)))
-		case *ast.RawHTML:
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return b.String()
-}
-
 // headingIDs assigns GitHub-style ids to every heading of doc and returns
 // the table of contents (levels 2 to 4) and the set of ids.
 func headingIDs(doc ast.Node, src []byte) ([]*Heading, map[string]bool) {
@@ -202,7 +177,7 @@ func headingIDs(doc ast.Node, src []byte) ([]*Heading, map[string]bool) {
 		if !entering || !ok {
 			return ast.WalkContinue, nil
 		}
-		text := strings.TrimSpace(nodeText(h, src))
+		text := strings.TrimSpace(plainText(h, src))
 		base := headingID(text)
 		if base == "" {
 			base = "section"

@@ -381,32 +381,98 @@ func (b *builder) siteKey() ([32]byte, error) {
 	return k.sum(), nil
 }
 
-// metaKey hashes what one page's layout may show of other pages: the
-// navigation, section lists, breadcrumbs and neighbours.
+// writeMeta hashes what other pages may show of p: its place and title in
+// the navigation, section lists, breadcrumbs and neighbour links.
+func writeMeta(k *keyHasher, p *Page) {
+	k.str(p.path)
+	k.str(p.Title)
+	k.str(p.Description)
+	k.int(int64(p.Weight))
+	k.time(p.Date)
+	k.time(p.Lastmod)
+	k.str(p.Kind)
+	k.str(p.Layout)
+	k.str(fmt.Sprint(p.Sidebar, p.isSection, len(p.Changelog), len(p.Versions)))
+	if p.Section != nil {
+		k.str(p.Section.path)
+	}
+}
+
+// metaKey hashes the metadata of every page, for themes whose layouts
+// reach all pages (.Site.Pages), where any page may show any other.
 func (b *builder) metaKey() [32]byte {
 	k := newKeyHasher()
 	for _, p := range b.pages {
-		k.str(p.path)
-		k.str(p.Title)
-		k.str(p.Description)
-		k.int(int64(p.Weight))
-		k.time(p.Date)
-		k.time(p.Lastmod)
-		k.str(p.Kind)
-		k.str(p.Layout)
-		k.str(fmt.Sprint(p.Sidebar, p.isSection, len(p.Changelog), len(p.Versions)))
-		if p.Section != nil {
-			k.str(p.Section.path)
-		}
+		writeMeta(k, p)
 	}
 	return k.sum()
 }
 
+// navKeys hashes, for each page, the metadata of the pages its layout can
+// show: the top of the site, and the pages of every section from the
+// page's own up to the home page (its navigation, breadcrumbs, neighbours
+// and, for a section, its list). A title edit then re-renders the pages
+// that show that title, not the whole site. A theme that reaches
+// .Site.Pages gets one key over all pages instead.
+func (b *builder) navKeys() map[*Page][32]byte {
+	keys := make(map[*Page][32]byte, len(b.pages))
+	global := false
+	for _, text := range b.theme.layouts {
+		if strings.Contains(text, ".Site.Pages") {
+			global = true
+			break
+		}
+	}
+	if global {
+		all := b.metaKey()
+		for _, p := range b.pages {
+			keys[p] = all
+		}
+		return keys
+	}
+	children := map[*Page][32]byte{}
+	childrenKey := func(s *Page) [32]byte {
+		if h, ok := children[s]; ok {
+			return h
+		}
+		k := newKeyHasher()
+		writeMeta(k, s)
+		for _, c := range s.Pages {
+			writeMeta(k, c)
+		}
+		h := k.sum()
+		children[s] = h
+		return h
+	}
+	var top [32]byte
+	if b.home != nil {
+		top = childrenKey(b.home)
+	}
+	for _, p := range b.pages {
+		k := newKeyHasher()
+		k.bytes(top[:])
+		if b.site != nil {
+			k.str(b.site.ChangelogURL)
+		}
+		writeMeta(k, p)
+		nav := p
+		if !p.isSection {
+			nav = p.Section
+		}
+		for s := nav; s != nil; s = s.Section {
+			h := childrenKey(s)
+			k.bytes(h[:])
+		}
+		keys[p] = k.sum()
+	}
+	return keys
+}
+
 // pageKey hashes every input of one page's output.
-func (b *builder) pageKey(site, meta [32]byte, p *Page) [32]byte {
+func (b *builder) pageKey(site, nav [32]byte, p *Page) [32]byte {
 	k := newKeyHasher()
 	k.bytes(site[:])
-	k.bytes(meta[:])
+	k.bytes(nav[:])
 	k.str(p.File)
 	k.int(int64(p.bodyLine))
 	k.bytes(p.src)
@@ -518,10 +584,10 @@ func (b *builder) assignKeys() error {
 	if err != nil {
 		return err
 	}
-	meta := b.metaKey()
+	nav := b.navKeys()
 	for _, p := range b.pages {
 		if cacheable(p) {
-			p.cache = &cachedPage{Key: b.pageKey(site, meta, p), File: pageFile(p.path)}
+			p.cache = &cachedPage{Key: b.pageKey(site, nav[p], p), File: pageFile(p.path)}
 		}
 	}
 	return nil

@@ -207,3 +207,43 @@ func TestRenderOne(t *testing.T) {
 		t.Error("RenderOne accepted a file the last build did not have")
 	}
 }
+
+// TestTitleEditRendersOnlyWhereShown checks that a title edit re-renders
+// the pages that show the title and leaves the rest alone.
+func TestTitleEditRendersOnlyWhereShown(t *testing.T) {
+	root := t.TempDir()
+	site := map[string]string{}
+	for k, v := range cacheSite {
+		site[k] = v
+	}
+	site["content/guide/_index.md"] = "---\ntitle: Guide\n---\nGuide.\n"
+	site["content/guide/x.md"] = "---\ntitle: X\n---\nText of X.\n"
+	site["content/guide/y.md"] = "---\ntitle: Why\n---\nText of Y.\n"
+	writeFiles(t, root, site)
+	out := filepath.Join(root, "public")
+	buildWithCache(t, root, out)
+	before := snapshot(t, out)
+
+	writeFiles(t, root, map[string]string{"content/guide/x.md": "---\ntitle: Ex\n---\nText of X.\n"})
+	res := buildWithCache(t, root, out)
+	got := snapshot(t, out)
+	// x itself, its neighbour y and the guide's own page show the title.
+	if res.Rendered != 3 {
+		t.Errorf("a title edit rendered %d pages, want 3 (x, y and the guide's page)", res.Rendered)
+	}
+	if !strings.Contains(got["guide/y/index.html"], ">Ex<") || !strings.Contains(got["guide/index.html"], ">Ex<") {
+		t.Error("the new title is missing where the guide section shows it")
+	}
+	if got["docs/a/index.html"] != before["docs/a/index.html"] {
+		t.Error("a page of another section changed")
+	}
+	sameTree(t, got, coldBuild(t, root))
+
+	// A section's own title is in everyone's navigation.
+	writeFiles(t, root, map[string]string{"content/guide/_index.md": "---\ntitle: Handbook\n---\nGuide.\n"})
+	res = buildWithCache(t, root, out)
+	if !strings.Contains(snapshot(t, out)["docs/a/index.html"], "Handbook") {
+		t.Error("a top-level title edit did not reach another section's navigation")
+	}
+	sameTree(t, snapshot(t, out), coldBuild(t, root))
+}

@@ -348,8 +348,9 @@ func (k *keyHasher) sum() [32]byte {
 }
 
 // siteKey hashes everything that can change any page: Folio, the options,
-// the configuration, the theme and data from the caller. Included files
-// are tracked per page, see rememberIncludes.
+// the configuration, the theme (but for the page layouts, which are in the
+// key of the pages that use them) and data from the caller. Included
+// files are tracked per page, see rememberIncludes.
 func (b *builder) siteKey() ([32]byte, error) {
 	k := newKeyHasher()
 	k.str(cacheFormat + folioVersion())
@@ -357,7 +358,9 @@ func (b *builder) siteKey() ([32]byte, error) {
 	k.bytes(b.configData)
 	names := make([]string, 0, len(b.theme.layouts))
 	for n := range b.theme.layouts {
-		names = append(names, n)
+		if !pageLayout(n) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
@@ -468,11 +471,20 @@ func (b *builder) navKeys() map[*Page][32]byte {
 	return keys
 }
 
+// pageLayout reports whether a layout file renders whole pages of its
+// own (page.html, section.html), as opposed to the base, partials and
+// shortcodes that any page may use.
+func pageLayout(name string) bool {
+	return !strings.Contains(name, "/") && name != "base.html"
+}
+
 // pageKey hashes every input of one page's output.
 func (b *builder) pageKey(site, nav [32]byte, p *Page) [32]byte {
 	k := newKeyHasher()
 	k.bytes(site[:])
 	k.bytes(nav[:])
+	k.str(p.Layout)
+	k.str(b.theme.layouts[p.Layout+".html"])
 	k.str(p.File)
 	k.int(int64(p.bodyLine))
 	k.bytes(p.src)

@@ -247,3 +247,25 @@ func TestTitleEditRendersOnlyWhereShown(t *testing.T) {
 	}
 	sameTree(t, snapshot(t, out), coldBuild(t, root))
 }
+
+func TestLayoutEditRendersItsPages(t *testing.T) {
+	root := t.TempDir()
+	site := map[string]string{}
+	for k, v := range cacheSite {
+		site[k] = v
+	}
+	site["layouts/section.html"] = `{{ define "main" }}<h1>{{ .Title }}</h1>{{ end }}`
+	writeFiles(t, root, site)
+	out := filepath.Join(root, "public")
+	buildWithCache(t, root, out)
+	writeFiles(t, root, map[string]string{"layouts/section.html": `{{ define "main" }}<h1 class="s">{{ .Title }}</h1>{{ end }}`})
+	res := buildWithCache(t, root, out)
+	if res.Rendered != 1 { // docs/_index.md; the home page has its own layout
+		t.Errorf("a section layout edit rendered %d pages, want 1", res.Rendered)
+	}
+	got := snapshot(t, out)
+	if !strings.Contains(got["docs/index.html"], `<h1 class="s">`) {
+		t.Error("the section page does not use the edited layout")
+	}
+	sameTree(t, got, coldBuild(t, root))
+}

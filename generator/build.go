@@ -683,9 +683,7 @@ func (b *builder) checkLink(p *Page, l linkRef) string {
 	page := b.pageAt(target)
 	if page == nil {
 		if b.fileExists(target) {
-			if l.fragment != "" && !strings.HasSuffix(target, ".html") {
-				return ""
-			}
+			// A fragment of a file that is not a page cannot be checked.
 			return ""
 		}
 		return fmt.Sprintf("broken link %s: no page or file at %s", l.dest, target)
@@ -755,9 +753,6 @@ func (b *builder) copyFiles(out Output) error {
 	}
 	names := make([]string, 0, len(last))
 	for n := range last {
-		if _, isPage := b.byPath["/"+n]; isPage {
-			continue
-		}
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -213,3 +213,17 @@ B
 		t.Fatalf("Build() = %v, want links to kept, generated and static paths accepted", err)
 	}
 }
+
+func TestStaticFileOverAPage(t *testing.T) {
+	site := `
+-- content/a.md --
+A.
+-- static/a/index.html --
+<p>static</p>
+`
+	_, _, err := buildSite(t, site, Options{})
+	want := "static/a/index.html: has the same output file a/index.html as a page"
+	if err == nil || err.Error() != want {
+		t.Errorf("Build() error = %v, want %q", err, want)
+	}
+}

@@ -349,6 +349,13 @@ func (r *netRequest) streaming() bool {
 	return r.typ == network.ResourceTypeEventSource || strings.HasSuffix(r.url, "/_folio/events")
 }
 
+// answeredPing reports whether a beacon got its answer. A beacon sent just
+// before the page is left may never be reported finished, though the
+// server answered it.
+func (r *netRequest) answeredPing() bool {
+	return r.typ == network.ResourceTypePing && r.status != 0
+}
+
 // waitIdle waits until every request has ended and none has started for
 // quiet, so the beacon, which the page sends after its scripts run, is in
 // the log.
@@ -360,7 +367,7 @@ func (n *netLog) waitIdle(t *testing.T, quiet time.Duration) {
 		reqs := n.requests()
 		pending := 0
 		for _, r := range reqs {
-			if !r.done && !r.streaming() {
+			if !r.done && !r.streaming() && !r.answeredPing() {
 				pending++
 			}
 		}

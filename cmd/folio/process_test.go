@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -39,30 +38,13 @@ func buildFolio(t *testing.T) string {
 type collectProcess struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr *lockedWriter
-}
-
-type lockedWriter struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *lockedWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
+	stderr *lockedBuffer
 }
 
 func startCollectProcess(t *testing.T, bin, site, db string, flags ...string) *collectProcess {
 	t.Helper()
 	args := append([]string{"collect", "-root", exampleRoot, "-site", site, "-db", db, "-addr", "127.0.0.1:0", "-trusted-proxies", "127.0.0.1"}, flags...)
-	p := &collectProcess{cmd: exec.Command(bin, args...), stderr: &lockedWriter{}}
+	p := &collectProcess{cmd: exec.Command(bin, args...), stderr: &lockedBuffer{}}
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,10 +152,7 @@ func TestBadCacheIsIgnored(t *testing.T) {
 
 func TestWarmBuildFollowsIncludes(t *testing.T) {
 	root := t.TempDir()
-	site := map[string]string{}
-	for k, v := range cacheSite {
-		site[k] = v
-	}
+	site := maps.Clone(cacheSite)
 	site["content/_snippets/note.md"] = "Snippet text one.\n"
 	site["content/docs/c.md"] = "---\ntitle: C\n---\n{{< include \"_snippets/note.md\" >}}\n"
 	writeFiles(t, root, site)
@@ -212,10 +210,7 @@ func TestRenderOne(t *testing.T) {
 // the pages that show the title and leaves the rest alone.
 func TestTitleEditRendersOnlyWhereShown(t *testing.T) {
 	root := t.TempDir()
-	site := map[string]string{}
-	for k, v := range cacheSite {
-		site[k] = v
-	}
+	site := maps.Clone(cacheSite)
 	site["content/guide/_index.md"] = "---\ntitle: Guide\n---\nGuide.\n"
 	site["content/guide/x.md"] = "---\ntitle: X\n---\nText of X.\n"
 	site["content/guide/y.md"] = "---\ntitle: Why\n---\nText of Y.\n"
@@ -250,10 +245,7 @@ func TestTitleEditRendersOnlyWhereShown(t *testing.T) {
 
 func TestLayoutEditRendersItsPages(t *testing.T) {
 	root := t.TempDir()
-	site := map[string]string{}
-	for k, v := range cacheSite {
-		site[k] = v
-	}
+	site := maps.Clone(cacheSite)
 	site["layouts/section.html"] = `{{ define "main" }}<h1>{{ .Title }}</h1>{{ end }}`
 	writeFiles(t, root, site)
 	out := filepath.Join(root, "public")

@@ -780,16 +780,27 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	return name, data, ok
 }
 
-// Wrote tells the cache that the caller wrote a file of RenderOne into
-// the output folder, so the next build still trusts the folder.
-func (c *Cache) Wrote(name string, data []byte) {
+// WriteOne renders one edited page as RenderOne does and writes it into
+// the output folder of the last build, updating what the cache knows of
+// that folder, so the next build still trusts it. It returns the output
+// file's name and whether it wrote it; ok is false whenever RenderOne's is.
+func (c *Cache) WriteOne(file string) (name string, ok bool, err error) {
+	name, data, ok := c.RenderOne(file)
+	if !ok {
+		return "", false, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state != nil {
-		if _, ok := c.state.Files[name]; ok {
-			c.state.Files[name] = sumOf(data)
-		}
+	if c.state == nil {
+		return "", false, nil
 	}
+	if err := writeFileAtomic(filepath.Join(c.state.Out, filepath.FromSlash(name)), data); err != nil {
+		return "", false, fmt.Errorf("write %s: %w", name, err)
+	}
+	if _, known := c.state.Files[name]; known {
+		c.state.Files[name] = sumOf(data)
+	}
+	return name, true, nil
 }
 
 // sameMeta reports whether two parses of a page agree on everything but

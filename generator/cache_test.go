@@ -261,3 +261,31 @@ func TestLayoutEditRendersItsPages(t *testing.T) {
 	}
 	sameTree(t, got, coldBuild(t, root))
 }
+
+func TestWriteOneKeepsTheCacheValid(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, cacheSite)
+	out := filepath.Join(root, "public")
+	cache := NewCache()
+	opts := Options{Root: root, Cache: cache}
+	first, err := BuildDir(context.Background(), opts, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, root, map[string]string{"content/docs/c.md": "---\ntitle: C\n---\nShown at once.\n"})
+	name, ok, err := cache.WriteOne("content/docs/c.md")
+	if err != nil || !ok || name != "docs/c/index.html" {
+		t.Fatalf("WriteOne() = %q, %v, %v", name, ok, err)
+	}
+	if !strings.Contains(snapshot(t, out)[name], "Shown at once.") {
+		t.Fatal("WriteOne did not write the page into the output")
+	}
+	res, err := BuildDir(context.Background(), opts, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rendered >= first.Rendered {
+		t.Errorf("the build after WriteOne rendered %d pages, as many as a cold build: it no longer trusted the output", res.Rendered)
+	}
+	sameTree(t, snapshot(t, out), coldBuild(t, root))
+}

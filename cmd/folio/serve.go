@@ -201,28 +201,15 @@ func (s *server) preview(name string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	out, data, ok := s.cache.RenderOne(name)
-	if !ok {
+	if _, ok, err := s.cache.WriteOne(name); !ok {
+		if err != nil {
+			fmt.Fprintf(s.stderr, "%s: %v\n", name, err)
+		}
 		return false
 	}
-	if err := writeFileAtomic(filepath.Join(s.siteDir(), filepath.FromSlash(out)), data); err != nil {
-		fmt.Fprintf(s.stderr, "%s: %v\n", name, err)
-		return false
-	}
-	s.cache.Wrote(out, data)
 	fmt.Fprintf(s.stdout, "%s changed: page shown in %s\n", name, time.Since(start).Round(time.Millisecond))
 	s.events.send("reload", "")
 	return true
-}
-
-// writeFileAtomic replaces a served file with a rename, so a request
-// never reads half of it.
-func writeFileAtomic(name string, data []byte) error {
-	tmp := name + ".folio-tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, name)
 }
 
 // watchedDirs are the folders whose changes trigger a rebuild.

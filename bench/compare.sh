@@ -47,7 +47,7 @@ TOML
 		rows+=("$(measure hugo hugo --quiet --minify -s "$hsite" -d "$work/out-hugo-$n1")")
 		rows+=("$(measure floor "$work/floor" -site "$site" -out "$work/out-floor-$n1")")
 		rows+=("$(measure folio-cold "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
-		page="$site/content/section-000/page-00000.md"
+		page="$site/content/area-0/section-000/page-00000.md"
 		echo "One more line." >>"$page"
 		rows+=("$(measure folio-warm "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
 		read -r _ hwall hrss <<<"${rows[0]}"

@@ -141,7 +141,7 @@ func BenchmarkWarmBuild(b *testing.B) {
 				if _, err := BuildDir(context.Background(), opts, out); err != nil {
 					b.Fatal(err)
 				}
-				page := filepath.Join(root, "content", "section-000", "page-00001.md")
+				page := filepath.Join(root, "content", filepath.FromSlash(sitegen.PageFile(1)))
 				b.ResetTimer()
 				for i := range b.N {
 					b.StopTimer()

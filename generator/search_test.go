@@ -556,14 +556,14 @@ func TestSearchGeneratedSite(t *testing.T) {
 	const n = 1500
 	dir := generatedSite(t, n)
 	ix := decodeSearch(t, readSearchFiles(t, dir))
-	// Pages, their sections and the home page.
-	if want := n + (n+sitegen.PagesPerSection-1)/sitegen.PagesPerSection + 1; len(ix.docs) != want {
+	// Pages, their sections and areas, and the home page.
+	if want := n + sitegen.Sections(n) + sitegen.AreaCount(n) + 1; len(ix.docs) != want {
 		t.Errorf("index holds %d pages, want %d", len(ix.docs), want)
 	}
 	if ix.files == 0 {
 		t.Error("a site past 1,000 pages has a one-file index")
 	}
-	d := ix.doc("/section-012/page-01234/")
+	d := ix.doc(sitegen.PageURL(1234))
 	if d == nil || d.Title != "Page 1234 about configuring integration 1234" || len(d.Sections) != 5 || d.Sections[4][0] != "troubleshooting" {
 		t.Errorf("page 1234 = %+v", d)
 	}

@@ -1,6 +1,10 @@
-// Package sitegen writes docs-like test sites for benchmarks: sections of
-// pages with front matter, headings, lists, a table, a code block and
-// links to their neighbours, the mix a real documentation site has.
+// Package sitegen writes docs-like test sites for benchmarks: areas that
+// hold sections of pages with front matter, headings, lists, a table, a
+// code block and links to their neighbours, the mix and the shape a real
+// documentation site has. A site always has at most Areas top-level
+// sections, so a page's navigation (the areas, the sections of its own
+// area, the pages of its own section) stays about the same size as the
+// site grows, as it does on a real site.
 package sitegen
 
 import (
@@ -13,38 +17,72 @@ import (
 // PagesPerSection is how many pages each generated section holds.
 const PagesPerSection = 100
 
+// Areas is the most top-level sections a generated site has; section s
+// lives in area s % Areas.
+const Areas = 10
+
+// Sections returns how many sections a site of n pages has.
+func Sections(n int) int { return (n + PagesPerSection - 1) / PagesPerSection }
+
+// AreaCount returns how many top-level areas a site of n pages has.
+func AreaCount(n int) int { return min(Areas, Sections(n)) }
+
+func sectionDir(s int) string {
+	return fmt.Sprintf("area-%d/section-%03d", s%Areas, s)
+}
+
+// PageFile returns the path of page i under content/, with slashes.
+func PageFile(i int) string {
+	return fmt.Sprintf("%s/page-%05d.md", sectionDir(i/PagesPerSection), i)
+}
+
+// PageURL returns the site path of page i.
+func PageURL(i int) string {
+	return fmt.Sprintf("/%s/page-%05d/", sectionDir(i/PagesPerSection), i)
+}
+
 // Generate writes a site of n pages under root: folio.toml and content/.
 func Generate(root string, n int) error {
-	if err := os.MkdirAll(filepath.Join(root, "content"), 0o755); err != nil {
-		return err
+	content := filepath.Join(root, "content")
+	write := func(rel, text string) error {
+		p := filepath.Join(content, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(p, []byte(text), 0o644)
 	}
 	cfg := "title = \"Bench\"\nbaseURL = \"https://bench.example.org/\"\n"
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return err
+	}
 	if err := os.WriteFile(filepath.Join(root, "folio.toml"), []byte(cfg), 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(root, "content", "_index.md"), []byte("---\ntitle: Bench\n---\nA generated site.\n"), 0o644); err != nil {
+	if err := write("_index.md", "---\ntitle: Bench\n---\nA generated site.\n"); err != nil {
 		return err
 	}
-	for i := 0; i < n; i++ {
-		sec := i / PagesPerSection
-		dir := filepath.Join(root, "content", fmt.Sprintf("section-%03d", sec))
-		if i%PagesPerSection == 0 {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			idx := fmt.Sprintf("---\ntitle: Section %d\nweight: %d\n---\nPages about topic %d.\n", sec, sec+1, sec)
-			if err := os.WriteFile(filepath.Join(dir, "_index.md"), []byte(idx), 0o644); err != nil {
+	for a := range AreaCount(n) {
+		idx := fmt.Sprintf("---\ntitle: Area %d\nweight: %d\n---\nEverything about area %d.\n", a, a+1, a)
+		if err := write(fmt.Sprintf("area-%d/_index.md", a), idx); err != nil {
+			return err
+		}
+	}
+	for i := range n {
+		if s := i / PagesPerSection; i%PagesPerSection == 0 {
+			idx := fmt.Sprintf("---\ntitle: Section %d\nweight: %d\n---\nPages about topic %d.\n", s, s+1, s)
+			if err := write(sectionDir(s)+"/_index.md", idx); err != nil {
 				return err
 			}
 		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("page-%05d.md", i)), []byte(Page(i, n)), 0o644); err != nil {
+		if err := write(PageFile(i), Page(i, n)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Page returns the markdown of page i of a site of n pages.
+// Page returns the markdown of page i of a site of n pages. No two pages
+// share their code block, so that a highlighter has real work on each.
 func Page(i, n int) string {
 	next := (i + 1) % n
 	if next/PagesPerSection != i/PagesPerSection {
@@ -55,7 +93,7 @@ func Page(i, n int) string {
 	fmt.Fprintf(&b, "Integration %d connects your system to a service. This page explains how to install it, configure it and fix common problems.\n\n", i)
 	b.WriteString("## Installation\n\nInstall the integration from the settings page, then restart. You need:\n\n")
 	b.WriteString("- an account with the service\n- a token with *read* access\n- about **five minutes**\n\n")
-	b.WriteString("## Configuration\n\nAdd the following to your configuration file:\n\n```yaml\nintegration:\n  name: example\n  token: !secret token\n  scan_interval: 30\n```\n\n")
+	fmt.Fprintf(&b, "## Configuration\n\nAdd the following to your configuration file:\n\n```yaml\nintegration_%d:\n  name: example-%d\n  token: !secret token_%d\n  scan_interval: %d\n```\n\n", i, i, i, 10+i%50)
 	b.WriteString("### Options\n\n| Option | Type | Default | Description |\n|---|---|---|---|\n| `name` | string | none | The name shown in the interface. |\n| `token` | string | none | The access token. |\n| `scan_interval` | integer | 30 | Seconds between updates. |\n\n")
 	fmt.Fprintf(&b, "## Troubleshooting\n\nIf the integration does not start, check the log and read [the next page](page-%05d.md#installation). ", next)
 	b.WriteString("Most problems come from an expired token or a blocked network port; renewing the token and restarting fixes them in almost every case.\n\n")

@@ -200,7 +200,7 @@ func TestE2ESearchLargeSite(t *testing.T) {
 
 	k := n - 1 - n/3 // a page of the site, anywhere but first
 	queries := []string{fmt.Sprintf("configuring integration %d", k), "integration", "token expired", "th", "troubleshooting network port", "scan_interval"}
-	times := searchTimes(t, tab, srv.URL+"/section-000/page-00001/", queries, 20)
+	times := searchTimes(t, tab, srv.URL+sitegen.PageURL(1), queries, 20)
 	var loaded, loadedGzip int
 	for _, r := range tab.net.requests() {
 		if strings.Contains(r.url, "/search/") {
@@ -213,7 +213,7 @@ func TestE2ESearchLargeSite(t *testing.T) {
 	for _, q := range queries {
 		t.Logf("%-30q first run %6.1f ms (loads its parts), then %5.2f ms", q, times[q].First, times[q].Warm)
 	}
-	if want := fmt.Sprintf("/section-%03d/page-%05d/", k/sitegen.PagesPerSection, k); times[queries[0]].Top != want {
+	if want := sitegen.PageURL(k); times[queries[0]].Top != want {
 		t.Errorf("search(%q) puts %q first, want %q", queries[0], times[queries[0]].Top, want)
 	}
 	if loaded*4 > len(parts) {

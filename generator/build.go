@@ -410,9 +410,9 @@ func (b *builder) renderPages(ctx context.Context, pages []*Page, out Output) er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf bytes.Buffer
+			var bufs renderBuffers
 			for p := range jobs {
-				err := b.renderPage(p, out, &buf)
+				err := b.renderPage(p, out, &bufs)
 				if err != nil {
 					mu.Lock()
 					if l, ok := asErrorList(err); ok {
@@ -453,7 +453,7 @@ func (b *builder) renderPages(ctx context.Context, pages []*Page, out Output) er
 
 // renderPage turns one page's markdown into HTML, runs its layout and
 // writes the result.
-func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
+func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 	view := *p
 	if len(p.src) > 0 {
 		// The tree points into body.src: the page with its includes.
@@ -465,20 +465,20 @@ func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
 		p.links = b.resolveLinks(p, doc)
 		p.remember(ids, raw)
 		b.rememberIncludes(p, body.included)
-		buf.Reset()
-		if err := b.md.Renderer().Render(buf, body.src, doc); err != nil {
+		bufs.body.Reset()
+		if err := b.md.Renderer().Render(&bufs.body, body.src, doc); err != nil {
 			return errorf(p.File, 0, "render markdown: %v", err)
 		}
 		if len(body.errs) > 0 {
 			return body.errs
 		}
-		view.Content = htmlString(buf.String())
+		view.Content = htmlString(bufs.body.String())
 		view.TOC = toc
 	} else {
 		// A generated page, such as /changelog/, may have stored its ids.
 		b.ids.LoadOrStore(p.path, map[string]bool{})
 	}
-	data, err := b.renderTemplate(&view)
+	data, err := b.renderTemplateTo(&view, bufs)
 	if err != nil {
 		return err
 	}
@@ -487,8 +487,24 @@ func (b *builder) renderPage(p *Page, out Output, buf *bytes.Buffer) error {
 	return b.write(out, pageFile(p.path), data)
 }
 
+// renderBuffers are one render worker's buffers, reused from page to
+// page, so that a page's HTML is not allocated afresh three times over.
+// Outputs copy what they keep, so a page's bytes may live in them.
+type renderBuffers struct {
+	body bytes.Buffer // the markdown as HTML
+	page bytes.Buffer // the layout's output, with partial markers
+	out  bytes.Buffer // the page as written: spliced and minified
+}
+
 // renderTemplate runs the page's layout and minifies the result.
 func (b *builder) renderTemplate(p *Page) ([]byte, error) {
+	var bufs renderBuffers
+	return b.renderTemplateTo(p, &bufs)
+}
+
+// renderTemplateTo is renderTemplate with a worker's buffers: the bytes
+// it returns are valid until they are next used.
+func (b *builder) renderTemplateTo(p *Page, bufs *renderBuffers) ([]byte, error) {
 	tmpl, err := b.theme.template(p.Layout)
 	if err == errLayoutMissing {
 		return nil, errorf(p.File, 1, "layout %q not found", p.Layout)
@@ -496,8 +512,8 @@ func (b *builder) renderTemplate(p *Page) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, "base.html", p); err != nil {
+	bufs.page.Reset()
+	if err := tmpl.ExecuteTemplate(&bufs.page, "base.html", p); err != nil {
 		msg := err.Error()
 		if m := templateErrRE.FindStringSubmatch(msg); m != nil {
 			if src, ok := b.theme.source[m[1]]; ok {
@@ -506,11 +522,20 @@ func (b *builder) renderTemplate(p *Page) ([]byte, error) {
 		}
 		return nil, errorf(p.File, 0, "layout %s: %s", p.Layout, msg)
 	}
-	var min func([]byte) ([]byte, error)
+	var min func(*bytes.Buffer, []byte) error
 	if b.min != nil {
-		min = func(data []byte) ([]byte, error) { return b.minify("text/html", data) }
+		min = func(dst *bytes.Buffer, data []byte) error {
+			if err := b.min.Minify("text/html", dst, bytes.NewReader(data)); err != nil {
+				return fmt.Errorf("minify text/html: %w", err)
+			}
+			return nil
+		}
 	}
-	return b.theme.splice(buf.Bytes(), min)
+	bufs.out.Reset()
+	if err := b.theme.splice(&bufs.out, bufs.page.Bytes(), min); err != nil {
+		return nil, err
+	}
+	return bufs.out.Bytes(), nil
 }
 
 func (b *builder) minify(mediaType string, data []byte) ([]byte, error) {

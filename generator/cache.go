@@ -2,7 +2,6 @@ package generator
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -765,9 +764,9 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	view := *old
 	view.src, view.bodyLine, view.fm, view.Params = np.src, np.bodyLine, np.fm, np.Params
 	view.cache, view.links = nil, nil
-	var buf bytes.Buffer
+	var bufs renderBuffers
 	out := &MapOutput{}
-	if err := b.renderPage(&view, out, &buf); err != nil {
+	if err := b.renderPage(&view, out, &bufs); err != nil {
 		return "", nil, false
 	}
 	for _, lr := range view.links {

@@ -48,7 +48,7 @@ type cachedPartial struct {
 	err  error
 
 	minOnce sync.Once
-	min     []byte // html minified, made once
+	min     string // html minified, made once
 	minErr  error
 }
 
@@ -334,39 +334,31 @@ const (
 	markerEnd   = "\x00"
 )
 
-// splice replaces the markers in a page with their partials: the text
-// between markers is minified (when min is not nil) piece by piece, and
-// each partial is minified once for all pages.
-func (t *theme) splice(page []byte, min func([]byte) ([]byte, error)) ([]byte, error) {
-	if !bytes.Contains(page, []byte(markerStart)) {
+// splice writes a page to dst with its markers replaced by their
+// partials: the text between markers is minified (when min is not nil)
+// piece by piece, and each partial is minified once for all pages.
+func (t *theme) splice(dst *bytes.Buffer, page []byte, min func(*bytes.Buffer, []byte) error) error {
+	write := func(text []byte) error {
 		if min == nil {
-			return page, nil
+			dst.Write(text)
+			return nil
 		}
-		return min(page)
+		return min(dst, text)
 	}
-	out := make([]byte, 0, len(page))
+	dst.Grow(len(page))
 	rest := page
-	for len(rest) > 0 {
+	for {
 		i := bytes.Index(rest, []byte(markerStart))
-		text := rest
-		if i >= 0 {
-			text = rest[:i]
-		}
-		if min != nil {
-			m, err := min(text)
-			if err != nil {
-				return nil, err
-			}
-			text = m
-		}
-		out = append(out, text...)
 		if i < 0 {
-			break
+			return write(rest)
+		}
+		if err := write(rest[:i]); err != nil {
+			return err
 		}
 		rest = rest[i+len(markerStart):]
 		j := bytes.Index(rest, []byte(markerEnd))
 		if j < 0 {
-			return nil, fmt.Errorf("partialCached: a template cut a marker short")
+			return fmt.Errorf("partialCached: a template cut a marker short")
 		}
 		ref := string(rest[:j])
 		rest = rest[j+len(markerEnd):]
@@ -380,43 +372,56 @@ func (t *theme) splice(page []byte, min func([]byte) ([]byte, error)) ([]byte, e
 		}
 		t.mu.Unlock()
 		if !ok {
-			return nil, fmt.Errorf("partialCached: a template changed a marker")
+			return fmt.Errorf("partialCached: a template changed a marker")
 		}
-		html := []byte(c.html)
+		html := string(c.html)
 		if min != nil {
-			c.minOnce.Do(func() { c.min, c.minErr = min(html) })
+			c.minOnce.Do(func() {
+				var m bytes.Buffer
+				c.minErr = min(&m, []byte(c.html))
+				c.min = m.String()
+			})
 			if c.minErr != nil {
-				return nil, c.minErr
+				return c.minErr
 			}
 			html = c.min
 		}
 		if marked {
-			html = []byte(markCurrent(template.HTML(html), url))
+			writeMarked(dst, html, url)
+		} else {
+			dst.WriteString(html)
 		}
-		out = append(out, html...)
 	}
-	return out, nil
+}
+
+// markCurrent marks the link to url in navigation HTML with
+// aria-current="page". Given a cached partial's marker, it adds url to
+// the marker, and splice marks the link once the partial is in place.
+func markCurrent(nav template.HTML, url string) template.HTML {
+	if s := string(nav); strings.HasPrefix(s, markerStart) && !strings.Contains(s, markerURL) {
+		return template.HTML(strings.TrimSuffix(s, markerEnd) + markerURL + url + markerEnd)
+	}
+	var b bytes.Buffer
+	writeMarked(&b, string(nav), url)
+	return template.HTML(b.String())
+}
+
+// writeMarked writes nav to dst with aria-current="page" on the first link
+// to url.
+func writeMarked(dst *bytes.Buffer, nav, url string) {
+	var buf strings.Builder
+	if err := hrefTemplate.Execute(&buf, url); err == nil {
+		href := buf.String()
+		if i := strings.Index(nav, href); i >= 0 {
+			i += len(href)
+			dst.WriteString(nav[:i])
+			dst.WriteString(` aria-current="page"`)
+			nav = nav[i:]
+		}
+	}
+	dst.WriteString(nav)
 }
 
 // hrefTemplate writes a URL the way html/template writes it in an href,
 // so markCurrent finds links whose URL it had to escape.
 var hrefTemplate = template.Must(template.New("href").Parse(`href="{{ . }}"`))
-
-func markCurrent(nav template.HTML, url string) template.HTML {
-	if s := string(nav); strings.HasPrefix(s, markerStart) && !strings.Contains(s, markerURL) {
-		// A cached partial: splice marks it once it is in place.
-		return template.HTML(strings.TrimSuffix(s, markerEnd) + markerURL + url + markerEnd)
-	}
-	var buf strings.Builder
-	if err := hrefTemplate.Execute(&buf, url); err != nil {
-		return nav
-	}
-	href := buf.String()
-	s := string(nav)
-	i := strings.Index(s, href)
-	if i < 0 {
-		return nav
-	}
-	i += len(href)
-	return template.HTML(s[:i] + ` aria-current="page"` + s[i:])
-}

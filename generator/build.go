@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
+	"github.com/tdewolff/parse/v2/buffer"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 )
@@ -466,7 +468,10 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 		p.remember(ids, raw)
 		b.rememberIncludes(p, body.included)
 		bufs.body.Reset()
-		if err := b.md.Renderer().Render(&bufs.body, body.src, doc); err != nil {
+		if bufs.bodyW == nil {
+			bufs.bodyW = bufio.NewWriter(&bufs.body)
+		}
+		if err := b.md.Renderer().Render(bufs.bodyW, body.src, doc); err != nil {
 			return errorf(p.File, 0, "render markdown: %v", err)
 		}
 		if len(body.errs) > 0 {
@@ -491,9 +496,10 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 // page, so that a page's HTML is not allocated afresh three times over.
 // Outputs copy what they keep, so a page's bytes may live in them.
 type renderBuffers struct {
-	body bytes.Buffer // the markdown as HTML
-	page bytes.Buffer // the layout's output, with partial markers
-	out  bytes.Buffer // the page as written: spliced and minified
+	body  bytes.Buffer  // the markdown as HTML
+	bodyW *bufio.Writer // goldmark's writer into body, which it flushes
+	page  bytes.Buffer  // the layout's output, with partial markers
+	out   bytes.Buffer  // the page as written: spliced and minified
 }
 
 // renderTemplate runs the page's layout and minifies the result.
@@ -525,7 +531,8 @@ func (b *builder) renderTemplateTo(p *Page, bufs *renderBuffers) ([]byte, error)
 	var min func(*bytes.Buffer, []byte) error
 	if b.min != nil {
 		min = func(dst *bytes.Buffer, data []byte) error {
-			if err := b.min.Minify("text/html", dst, bytes.NewReader(data)); err != nil {
+			// A buffer.Reader hands the minifier data itself, not a copy.
+			if err := b.min.Minify("text/html", dst, buffer.NewReader(data)); err != nil {
 				return fmt.Errorf("minify text/html: %w", err)
 			}
 			return nil
@@ -544,7 +551,7 @@ func (b *builder) minify(mediaType string, data []byte) ([]byte, error) {
 	}
 	var out bytes.Buffer
 	out.Grow(len(data))
-	if err := b.min.Minify(mediaType, &out, bytes.NewReader(data)); err != nil {
+	if err := b.min.Minify(mediaType, &out, buffer.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("minify %s: %w", mediaType, err)
 	}
 	return out.Bytes(), nil

@@ -74,8 +74,10 @@ func splitFrontMatter(file string, src []byte) (map[string]any, []byte, int, err
 	if !bytes.HasSuffix(src, rest) {
 		return nil, nil, 0, errorf(file, 1, "front matter: cannot find where the body starts")
 	}
+	// The body as part of src, not of the parser's buffer, which is
+	// twice its size and would be held until the page is rendered.
 	offset := len(src) - len(rest)
-	return raw, rest, bytes.Count(src[:offset], []byte("\n")), nil
+	return raw, src[offset:], bytes.Count(src[:offset], []byte("\n")), nil
 }
 
 // scanDelimiters finds the opening delimiter line and whether a closing line

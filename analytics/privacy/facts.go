@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	useragent "github.com/medama-io/go-useragent"
 	"github.com/medama-io/go-useragent/agents"
@@ -136,7 +137,10 @@ type Agent struct {
 	Browser, OS, Device string
 }
 
-var uaParser = useragent.NewParser()
+// uaParser is made on first use: its tables take several megabytes, which
+// a command that never reads a user agent, such as folio build, need not
+// hold.
+var uaParser = sync.OnceValue(useragent.NewParser)
 
 // botWords are lower-case fragments of automated agents the trie parser
 // does not mark as bots. "bot/" and "bot;" rather than "bot" alone, so a
@@ -161,7 +165,7 @@ func ParseAgent(ua string) (a Agent, bot bool) {
 			return a, true
 		}
 	}
-	p := uaParser.Parse(ua)
+	p := uaParser().Parse(ua)
 	if p.IsBot() {
 		return a, true
 	}

@@ -25,7 +25,7 @@ const CacheFile = "build.gob"
 
 // cacheFormat changes whenever what the cache holds or how a key is made
 // changes, so an old cache is never trusted by a newer Folio.
-const cacheFormat = "folio-build-cache-2"
+const cacheFormat = "folio-build-cache-3"
 
 // Cache remembers what earlier builds did, so that the next build renders
 // only the pages whose inputs changed and writes only the files whose
@@ -130,8 +130,8 @@ type cachedLink struct {
 }
 
 type cachedSection struct {
-	ID, Heading string
-	Text        []byte
+	ID, Heading, Text string
+	Terms             string // as termsOf makes them
 }
 
 func sumOf(data []byte) fileSum {
@@ -520,7 +520,7 @@ func (p *Page) remember(ids map[string]bool, raw []rawSection) {
 	}
 	c.Search = c.Search[:0]
 	for _, r := range raw {
-		c.Search = append(c.Search, cachedSection{ID: r.id, Heading: r.heading, Text: r.text})
+		c.Search = append(c.Search, cachedSection{ID: r.id, Heading: r.heading, Text: r.text, Terms: r.terms})
 	}
 }
 
@@ -573,7 +573,7 @@ func (b *builder) restore(p *Page, c *cachedPage) {
 	}
 	raw := make([]rawSection, len(c.Search))
 	for i, s := range c.Search {
-		raw[i] = rawSection{id: s.ID, heading: s.Heading, text: s.Text}
+		raw[i] = rawSection{id: s.ID, heading: s.Heading, text: s.Text, terms: s.Terms}
 	}
 	b.search.addSections(p, raw)
 	p.cache = c

@@ -170,12 +170,43 @@ func (s *searchIndex) addSections(p *Page, raw []rawSection) {
 	s.docs[i].sections = s.sections(p.Title, raw)
 }
 
+// rawSection is a section of a page as its body has it. terms is made
+// from the heading and text by termsOf the first time the section is
+// indexed and kept with it, so a page a build cache did not render again
+// is indexed without folding its text again.
 type rawSection struct {
-	id, heading string
-	text        []byte
+	id, heading, text string
+	terms             string
 }
 
-// sections turns a page's raw sections into indexed ones.
+// termsOf lists a section's terms, sorted, each as its flags (a digit)
+// then the term, separated by spaces: "3install 2token". Terms are
+// letters and digits only, so a space never occurs in one.
+func termsOf(heading, text string) string {
+	flags := map[string]uint8{}
+	forTerms(foldText(heading), func(t string) { flags[t] |= inHeading })
+	forTerms(foldText(text), func(t string) { flags[t] |= inText })
+	terms := make([]string, 0, len(flags))
+	size := 0
+	for t := range flags {
+		terms = append(terms, t)
+		size += len(t) + 2
+	}
+	slices.Sort(terms)
+	var b strings.Builder
+	b.Grow(size)
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte('0' + flags[t])
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// sections turns a page's raw sections into indexed ones, filling in the
+// terms of those that have none yet. Their text is shared, not copied.
 func (s *searchIndex) sections(title string, raw []rawSection) []searchSection {
 	lens := make([]int, len(raw))
 	for i, r := range raw {
@@ -183,31 +214,34 @@ func (s *searchIndex) sections(title string, raw []rawSection) []searchSection {
 	}
 	keep := keepCap(lens, s.keep, searchKeepMin)
 	out := make([]searchSection, len(raw))
-	local := make([]map[string]uint8, len(raw))
-	for i, r := range raw {
+	for i := range raw {
+		r := &raw[i]
 		heading := r.heading
 		if i == 0 {
 			heading = title
 		}
-		flags := map[string]uint8{}
-		forTerms(foldText(heading), func(t string) { flags[t] |= inHeading })
-		forTerms(foldText(string(r.text)), func(t string) { flags[t] |= inText })
-		local[i] = flags
-		out[i] = searchSection{id: r.id, heading: r.heading, text: cutText(string(r.text), keep)}
+		if r.terms == "" {
+			r.terms = termsOf(heading, r.text)
+		}
+		out[i] = searchSection{id: r.id, heading: r.heading, text: cutText(r.text, keep)}
 	}
 	// One lock per page, not per word.
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, flags := range local {
-		terms := make([]uint32, 0, len(flags))
-		for t, f := range flags {
+	for i, r := range raw {
+		terms := make([]uint32, 0, strings.Count(r.terms, " ")+1)
+		for e := range strings.SplitSeq(r.terms, " ") {
+			if len(e) < 2 {
+				continue
+			}
+			f, t := uint32(e[0]-'0'), e[1:]
 			id, ok := s.ids[t]
 			if !ok {
 				id = uint32(len(s.terms))
 				s.ids[t] = id
 				s.terms = append(s.terms, t)
 			}
-			terms = append(terms, id<<2|uint32(f))
+			terms = append(terms, id<<2|f)
 		}
 		out[i].terms = terms
 	}
@@ -225,7 +259,7 @@ func pageSections(doc ast.Node, src []byte) []rawSection {
 		switch n := n.(type) {
 		case *ast.Heading:
 			if entering {
-				secs[len(secs)-1].text = body.take()
+				secs[len(secs)-1].text = string(body.take())
 				id, _ := n.AttributeString("id")
 				idb, _ := id.([]byte)
 				heading.limit = searchMaxText
@@ -256,7 +290,7 @@ func pageSections(doc ast.Node, src []byte) []rawSection {
 		body.space = true
 		return ast.WalkContinue, nil
 	})
-	secs[len(secs)-1].text = body.take()
+	secs[len(secs)-1].text = string(body.take())
 	return secs
 }
 

@@ -277,8 +277,8 @@ func synthIndex(n, words int) *searchIndex {
 			fmt.Fprintf(&text, "word%d ", (i*7+j)%5000)
 		}
 		s.docs[i].sections = s.sections(p.Title, []rawSection{
-			{text: []byte("Intro of page " + strconv.Itoa(i))},
-			{id: "more", heading: "More", text: []byte(text.String())},
+			{text: "Intro of page " + strconv.Itoa(i)},
+			{id: "more", heading: "More", text: text.String()},
 		})
 	}
 	return s

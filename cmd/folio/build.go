@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"folio/generator"
@@ -26,6 +27,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	cacheDir := fs.String("cache", "", "build cache folder (default ROOT/.folio-cache)")
 	noCache := fs.Bool("no-cache", false, "render every page, and neither read nor write the build cache")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file, for go tool pprof")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +60,17 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		opts.Progress = progressPrinter(f)
 	}
 	opts.Loaded = limitMemory
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	res, err := generator.BuildDir(ctx, opts, *out)
 	if err != nil {

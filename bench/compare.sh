@@ -15,16 +15,16 @@ go build -o "$work/folio" ./cmd/folio
 go build -o "$work/floor" ./bench/floor
 go build -o "$work/gensite" ./bench/gensite
 
-# measure NAME COMMAND...: runs COMMAND, prints "NAME wall_s rss_mib".
+# measure NAME COMMAND...: runs COMMAND, prints "NAME wall_s rss_mib cpu_s".
 measure() {
 	local name=$1; shift
 	sync
-	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-	read -r wall kb <"$work/time"
-	printf '%s %s %s\n' "$name" "$wall" "$((kb / 1024))"
+	/usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+	read -r wall kb user sys <"$work/time"
+	printf '%s %s %s %s\n' "$name" "$wall" "$((kb / 1024))" "$(echo "$user + $sys" | bc)"
 }
 
-printf '%-8s %-12s %9s %9s %10s %10s\n' pages tool wall_s rss_MiB "x_hugo_t" "x_hugo_mem"
+printf '%-8s %-12s %9s %9s %9s %10s %10s\n' pages tool wall_s rss_MiB cpu_s "x_hugo_t" "x_hugo_mem"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 for n1 in "${sizes[@]}"; do
@@ -50,10 +50,10 @@ TOML
 		page="$site/content/area-0/section-000/page-00000.md"
 		echo "One more line." >>"$page"
 		rows+=("$(measure folio-warm "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
-		read -r _ hwall hrss <<<"${rows[0]}"
+		read -r _ hwall hrss _ <<<"${rows[0]}"
 		for r in "${rows[@]}"; do
-			read -r name wall rss <<<"$r"
-			printf '%-8s %-12s %9s %9s %10.3f %10.3f\n' "$n1" "$name" "$wall" "$rss" \
+			read -r name wall rss cpu <<<"$r"
+			printf '%-8s %-12s %9s %9s %9s %10.3f %10.3f\n' "$n1" "$name" "$wall" "$rss" "$cpu" \
 				"$(echo "$wall / $hwall" | bc -l)" "$(echo "$rss / $hrss" | bc -l)"
 		done
 	}

@@ -107,6 +107,7 @@ type builder struct {
 	history    map[string]bool // paths of change-log and history pages, for link checks
 	gitDir     string          // where git history was read, for old versions
 	search     *searchIndex    // filled while pages render, written at the end
+	sections   *sectionStore   // the search sections of this build's pages, until closeSections
 	cache      *Cache          // the build cache BuildDir uses, if any
 }
 
@@ -334,7 +335,17 @@ func Build(ctx context.Context, opts Options, out Output) (*Result, error) {
 	if err := b.load(); err != nil {
 		return nil, err
 	}
+	defer b.closeSections()
 	return b.build(ctx, out)
+}
+
+// closeSections lets go of the search sections of the build's pages,
+// which its cache was made from.
+func (b *builder) closeSections() {
+	if b.sections != nil {
+		b.sections.close()
+		b.sections = nil
+	}
 }
 
 func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
@@ -358,6 +369,7 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*Page) bool) (*
 		}
 	}
 	b.search = newSearchIndex(b.pages)
+	b.sections = b.search.store
 	todo := b.pages
 	if skip != nil {
 		todo = nil
@@ -463,9 +475,9 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 		doc := body.doc
 		toc, ids := headingIDs(doc, body.src)
 		b.ids.Store(p.path, ids)
-		raw := b.search.add(p, doc, body.src)
+		raw, ref := b.search.add(p, doc, body.src)
 		p.links = b.resolveLinks(p, doc)
-		p.remember(ids, raw)
+		p.remember(ids, raw, ref)
 		b.rememberIncludes(p, body.included)
 		bufs.body.Reset()
 		if bufs.bodyW == nil {

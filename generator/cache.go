@@ -100,6 +100,9 @@ type cacheState struct {
 	Out    string                 // the output folder, absolute
 	Files  map[string]fileSum     // every file written, by output name
 	Pages  map[string]*cachedPage // by page path
+	// sections holds the search sections of pages rendered by the build
+	// that made this state, while it runs (see cachedPage.searchRef).
+	sections *sectionStore
 }
 
 type fileSum struct {
@@ -115,6 +118,9 @@ type cachedPage struct {
 	IDs    []string
 	Links  []cachedLink
 	Search []cachedSection
+	// searchRef holds Search in the search index's store while a build
+	// runs.
+	searchRef sectionRef
 	// Includes are the files the page included, with their sums then.
 	Includes []includedFile
 }
@@ -247,8 +253,19 @@ func encodeState(enc *gob.Encoder, st *cacheState) error {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	var rec []byte
 	for _, p := range paths {
-		if err := enc.Encode(cachePageEntry{Path: p, Page: st.Pages[p]}); err != nil {
+		pg := st.Pages[p]
+		if pg.searchRef.n > 0 {
+			search, err := st.sections.cached(pg.searchRef, &rec)
+			if err != nil {
+				return err
+			}
+			c := *pg
+			c.Search = search
+			pg = &c
+		}
+		if err := enc.Encode(cachePageEntry{Path: p, Page: pg}); err != nil {
 			return err
 		}
 	}
@@ -504,7 +521,7 @@ func (b *builder) pageKey(site, nav [32]byte, p *Page) [32]byte {
 
 // remember keeps what rendering a page taught the build, once its key is
 // known.
-func (p *Page) remember(ids map[string]bool, raw []rawSection) {
+func (p *Page) remember(ids map[string]bool, raw []rawSection, ref sectionRef) {
 	if p.cache == nil {
 		return
 	}
@@ -518,10 +535,57 @@ func (p *Page) remember(ids map[string]bool, raw []rawSection) {
 	for _, l := range p.links {
 		c.Links = append(c.Links, cachedLink{Line: l.line, Dest: l.dest, Target: l.target, Fragment: l.fragment, Source: l.source})
 	}
-	c.Search = c.Search[:0]
-	for _, r := range raw {
-		c.Search = append(c.Search, cachedSection{ID: r.id, Heading: r.heading, Text: r.text, Terms: r.terms})
+	// Sections in the search index's store are read back once the index
+	// is written (see keepSections); only pages outside the index keep
+	// theirs here, and those are never read.
+	c.Search, c.searchRef = nil, ref
+	if ref.n == 0 {
+		c.Search = cachedSections(raw)
 	}
+}
+
+func cachedSections(raw []rawSection) []cachedSection {
+	out := make([]cachedSection, len(raw))
+	for i, r := range raw {
+		out[i] = cachedSection{ID: r.id, Heading: r.heading, Text: r.text, Terms: r.terms}
+	}
+	return out
+}
+
+// keepSections reads the sections of the pages rendered in this build
+// back from the search index's store into their cache entries, before
+// the store goes.
+func (b *builder) keepSections() error {
+	var rec []byte
+	for _, p := range b.pages {
+		c := p.cache
+		if c == nil || c.searchRef.n == 0 {
+			continue
+		}
+		search, err := b.sections.cached(c.searchRef, &rec)
+		if err != nil {
+			return err
+		}
+		c.Search, c.searchRef = search, sectionRef{}
+	}
+	return nil
+}
+
+// cached reads the sections at ref as a cache entry holds them.
+func (s *sectionStore) cached(ref sectionRef, buf *[]byte) ([]cachedSection, error) {
+	if s == nil {
+		return nil, fmt.Errorf("build cache: the search sections are gone")
+	}
+	rec, err := s.get(ref, *buf)
+	if err != nil {
+		return nil, err
+	}
+	*buf = rec
+	raw, err := decodeSections(rec)
+	if err != nil {
+		return nil, err
+	}
+	return cachedSections(raw), nil
 }
 
 // rememberIncludes notes the sums of the files a page included.
@@ -606,7 +670,7 @@ func (b *builder) assignKeys() error {
 
 // newState collects what this build leaves for the next one.
 func (b *builder) newState(out string, files map[string]fileSum) *cacheState {
-	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{}}
+	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{}, sections: b.sections}
 	for _, p := range b.pages {
 		if p.cache != nil {
 			st.Pages[p.path] = p.cache

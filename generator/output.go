@@ -83,6 +83,7 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	if err := b.load(); err != nil {
 		return nil, err
 	}
+	defer b.closeSections()
 	dir, err = filepath.Abs(filepath.Clean(dir))
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
@@ -93,7 +94,7 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			return res, saveCache(cache, opts.CacheDir)
+			return res, b.saveCache(cache)
 		}
 		if err := cache.forget(opts.CacheDir); err != nil {
 			return nil, err
@@ -130,16 +131,24 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 		cache.state = b.newState(dir, rec.files)
 		cache.last = b
 		cache.mu.Unlock()
-		return res, saveCache(cache, opts.CacheDir)
+		return res, b.saveCache(cache)
 	}
 	return res, nil
 }
 
-func saveCache(c *Cache, dir string) error {
-	if dir == "" {
+// saveCache writes the cache to its folder, reading the search sections
+// of the pages rendered in this build back from where they waited; a
+// cache kept in memory for the next build gets them in memory too.
+func (b *builder) saveCache(c *Cache) error {
+	if b.opts.Cache != nil {
+		if err := b.keepSections(); err != nil {
+			return err
+		}
+	}
+	if b.opts.CacheDir == "" {
 		return nil
 	}
-	return c.Save(dir)
+	return c.Save(b.opts.CacheDir)
 }
 
 // swapDir moves the kept paths of dir into tmp and then puts tmp in dir's

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -97,17 +96,15 @@ type searchIndex struct {
 	slots map[*Page]int
 	docs  []searchDoc
 	keep  int // bytes of text each page keeps
-
-	mu    sync.Mutex
-	ids   map[string]uint32
-	terms []string
+	store *sectionStore
 }
 
 type searchDoc struct {
 	url, title string
-	sections   []searchSection
+	ref        sectionRef // the page's sections; none: its title alone
 }
 
+// searchSection is a section as the index shows it.
 type searchSection struct {
 	id, heading, text string
 	terms             []uint32 // term number << 2 | flags
@@ -128,46 +125,51 @@ func searchable(p *Page) bool {
 	return !p.Draft
 }
 
+// newSearchIndex makes the index of pages. Its sections wait in a store
+// until the index is written; whoever made the index closes the store.
 func newSearchIndex(pages []*Page) *searchIndex {
-	s := &searchIndex{slots: map[*Page]int{}, ids: map[string]uint32{}}
+	s := &searchIndex{slots: map[*Page]int{}, store: newSectionStore()}
 	for _, p := range pages {
 		if searchable(p) {
 			s.slots[p] = len(s.slots)
+			s.docs = append(s.docs, searchDoc{url: p.URL, title: p.Title})
 		}
 	}
 	s.keep = min(max(searchKeepSite/max(len(s.slots), 1), searchKeepPage), searchKeepMax)
-	for _, p := range pages {
-		if !searchable(p) {
-			continue
-		}
-		// A page without a body, such as a folder's section page, is
-		// found by its title.
-		d := searchDoc{url: p.URL, title: p.Title}
-		d.sections = s.sections(p.Title, []rawSection{{}})
-		s.docs = append(s.docs, d)
-	}
 	return s
 }
 
 // add reads a page's sections from its parsed body, after headingIDs has
-// given the headings their ids. Safe for concurrent use by distinct pages.
-func (s *searchIndex) add(p *Page, doc ast.Node, src []byte) []rawSection {
+// given the headings their ids, and indexes them. Safe for concurrent use
+// by distinct pages.
+func (s *searchIndex) add(p *Page, doc ast.Node, src []byte) ([]rawSection, sectionRef) {
 	raw := pageSections(doc, src)
-	s.addSections(p, raw)
-	return raw
+	return raw, s.addSections(p, raw)
 }
 
-// addSections indexes sections read earlier, such as those a build cache
-// kept for a page it did not render again.
-func (s *searchIndex) addSections(p *Page, raw []rawSection) {
+// addSections indexes sections, such as those a build cache kept for a
+// page it did not render again, filling in their terms. It returns where
+// they are kept, or no ref when the page is not in the index.
+func (s *searchIndex) addSections(p *Page, raw []rawSection) sectionRef {
 	if s == nil {
-		return
+		return sectionRef{}
 	}
 	i, ok := s.slots[p]
 	if !ok {
-		return
+		return sectionRef{}
 	}
-	s.docs[i].sections = s.sections(p.Title, raw)
+	for j := range raw {
+		if r := &raw[j]; r.terms == "" {
+			heading := r.heading
+			if j == 0 {
+				heading = p.Title
+			}
+			r.terms = termsOf(heading, r.text)
+		}
+	}
+	ref := s.store.put(raw)
+	s.docs[i].ref = ref
+	return ref
 }
 
 // rawSection is a section of a page as its body has it. terms is made
@@ -203,49 +205,6 @@ func termsOf(heading, text string) string {
 		b.WriteString(t)
 	}
 	return b.String()
-}
-
-// sections turns a page's raw sections into indexed ones, filling in the
-// terms of those that have none yet. Their text is shared, not copied.
-func (s *searchIndex) sections(title string, raw []rawSection) []searchSection {
-	lens := make([]int, len(raw))
-	for i, r := range raw {
-		lens[i] = len(r.text)
-	}
-	keep := keepCap(lens, s.keep, searchKeepMin)
-	out := make([]searchSection, len(raw))
-	for i := range raw {
-		r := &raw[i]
-		heading := r.heading
-		if i == 0 {
-			heading = title
-		}
-		if r.terms == "" {
-			r.terms = termsOf(heading, r.text)
-		}
-		out[i] = searchSection{id: r.id, heading: r.heading, text: cutText(r.text, keep)}
-	}
-	// One lock per page, not per word.
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, r := range raw {
-		terms := make([]uint32, 0, strings.Count(r.terms, " ")+1)
-		for e := range strings.SplitSeq(r.terms, " ") {
-			if len(e) < 2 {
-				continue
-			}
-			f, t := uint32(e[0]-'0'), e[1:]
-			id, ok := s.ids[t]
-			if !ok {
-				id = uint32(len(s.terms))
-				s.ids[t] = id
-				s.terms = append(s.terms, t)
-			}
-			terms = append(terms, id<<2|f)
-		}
-		out[i].terms = terms
-	}
-	return out
 }
 
 // pageSections splits a page's text at its headings. Text is what a reader
@@ -497,38 +456,125 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 		return nil
 	}
 
-	// Postings, in doc and section order: counted first, so that they
-	// fill one exact allocation instead of a slice per term.
-	count := make([]int, len(s.terms)+1)
-	for _, doc := range s.docs {
-		for _, sec := range doc.sections {
-			for _, e := range sec.terms {
-				count[e>>2+1] += 2
+	// Each doc's sections are read back once: their text goes out in the
+	// doc parts at once, their terms are numbered and kept, flat, for the
+	// postings.
+	var (
+		ids      = map[string]uint32{}
+		terms    []string
+		flat     []uint32 // term number << 2 | flags, doc by doc, section by section
+		bounds   []int32  // where each section of each doc ends in flat
+		docSecs  = make([]int32, len(s.docs)+1)
+		buf, rec []byte
+	)
+	for d := range s.docs {
+		doc := &s.docs[d]
+		raw := []rawSection{{terms: termsOf(doc.title, "")}}
+		if doc.ref.n > 0 {
+			var err error
+			if rec, err = s.store.get(doc.ref, rec); err != nil {
+				return err
+			}
+			if raw, err = decodeSections(rec); err != nil {
+				return err
 			}
 		}
+		for _, r := range raw {
+			for e := range strings.SplitSeq(r.terms, " ") {
+				if len(e) < 2 {
+					continue
+				}
+				t := e[1:]
+				id, ok := ids[t]
+				if !ok {
+					id = uint32(len(terms))
+					ids[t] = id
+					terms = append(terms, t)
+				}
+				flat = append(flat, id<<2|uint32(e[0]-'0'))
+			}
+			bounds = append(bounds, int32(len(flat)))
+		}
+		docSecs[d+1] = int32(len(bounds))
+
+		if len(docParts) == 0 || len(docParts[len(docParts)-1].data) >= searchDocPartSize {
+			if len(docParts) > 0 {
+				docParts[len(docParts)-1].data = append(docParts[len(docParts)-1].data, ']')
+				if err := done(docParts, "d"); err != nil {
+					return err
+				}
+			}
+			docParts = append(docParts, searchPart{start: d, data: []byte{'['}})
+		}
+		part := &docParts[len(docParts)-1]
+		if len(part.data) > 1 {
+			part.data = append(part.data, ',')
+		}
+		lens := make([]int, len(raw))
+		for i, r := range raw {
+			lens[i] = len(r.text)
+		}
+		keep := keepCap(lens, s.keep, searchKeepMin)
+		buf = buf[:0]
+		buf = append(buf, '[')
+		buf = appendJSONString(buf, doc.url)
+		buf = append(buf, ',')
+		buf = appendJSONString(buf, doc.title)
+		buf = append(buf, ",["...)
+		for i, sec := range raw {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, '[')
+			buf = appendJSONString(buf, sec.id)
+			buf = append(buf, ',')
+			buf = appendJSONString(buf, sec.heading)
+			buf = append(buf, ',')
+			buf = appendJSONString(buf, cutText(sec.text, keep))
+			buf = append(buf, ']')
+		}
+		buf = append(buf, "]]"...)
+		part.data = append(part.data, buf...)
+	}
+	if len(docParts) > 0 {
+		docParts[len(docParts)-1].data = append(docParts[len(docParts)-1].data, ']')
+		if err := done(docParts, "d"); err != nil {
+			return err
+		}
+	}
+
+	// Postings, in doc and section order: counted first, so that they
+	// fill one exact allocation instead of a slice per term.
+	count := make([]int, len(terms)+1)
+	for _, e := range flat {
+		count[e>>2+1] += 2
 	}
 	for i := 1; i < len(count); i++ {
 		count[i] += count[i-1]
 	}
 	all := make([]uint32, count[len(count)-1])
-	posts := make([][]uint32, len(s.terms))
+	posts := make([][]uint32, len(terms))
 	for id := range posts {
 		posts[id] = all[count[id]:count[id]:count[id+1]]
 	}
-	for d, doc := range s.docs {
-		for si, sec := range doc.sections {
-			for _, e := range sec.terms {
+	for d := range s.docs {
+		start := int32(0)
+		for si, sec := 0, docSecs[d]; sec < docSecs[d+1]; si, sec = si+1, sec+1 {
+			if sec > 0 {
+				start = bounds[sec-1]
+			}
+			for _, e := range flat[start:bounds[sec]] {
 				id := e >> 2
 				posts[id] = append(posts[id], uint32(d), uint32(si)<<2|e&3)
 			}
-			doc.sections[si].terms = nil
 		}
 	}
-	order := make([]uint32, len(s.terms))
+	flat, bounds = nil, nil
+	order := make([]uint32, len(terms))
 	for i := range order {
 		order[i] = uint32(i)
 	}
-	slices.SortFunc(order, func(a, b uint32) int { return utf16Compare(s.terms[a], s.terms[b]) })
+	slices.SortFunc(order, func(a, b uint32) int { return utf16Compare(terms[a], terms[b]) })
 	for _, id := range order {
 		if len(termParts) == 0 || len(termParts[len(termParts)-1].data) >= searchPartSize {
 			if len(termParts) > 0 {
@@ -537,13 +583,13 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 					return err
 				}
 			}
-			termParts = append(termParts, searchPart{first: s.terms[id], data: []byte{'{'}})
+			termParts = append(termParts, searchPart{first: terms[id], data: []byte{'{'}})
 		}
 		part := &termParts[len(termParts)-1]
 		if len(part.data) > 1 {
 			part.data = append(part.data, ',')
 		}
-		part.data = appendJSONString(part.data, s.terms[id])
+		part.data = appendJSONString(part.data, terms[id])
 		part.data = append(part.data, ':', '[')
 		prev := uint32(0)
 		for i := 0; i < len(posts[id]); i += 2 {
@@ -565,51 +611,6 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 		// The first part starts at the first possible term, so every
 		// query term has a part to look in.
 		termParts[0].first = ""
-	}
-
-	var buf []byte
-	for d := range s.docs {
-		if len(docParts) == 0 || len(docParts[len(docParts)-1].data) >= searchDocPartSize {
-			if len(docParts) > 0 {
-				docParts[len(docParts)-1].data = append(docParts[len(docParts)-1].data, ']')
-				if err := done(docParts, "d"); err != nil {
-					return err
-				}
-			}
-			docParts = append(docParts, searchPart{start: d, data: []byte{'['}})
-		}
-		part := &docParts[len(docParts)-1]
-		if len(part.data) > 1 {
-			part.data = append(part.data, ',')
-		}
-		doc := &s.docs[d]
-		buf = buf[:0]
-		buf = append(buf, '[')
-		buf = appendJSONString(buf, doc.url)
-		buf = append(buf, ',')
-		buf = appendJSONString(buf, doc.title)
-		buf = append(buf, ",["...)
-		for i, sec := range doc.sections {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, '[')
-			buf = appendJSONString(buf, sec.id)
-			buf = append(buf, ',')
-			buf = appendJSONString(buf, sec.heading)
-			buf = append(buf, ',')
-			buf = appendJSONString(buf, sec.text)
-			buf = append(buf, ']')
-		}
-		buf = append(buf, "]]"...)
-		part.data = append(part.data, buf...)
-		doc.sections = nil
-	}
-	if len(docParts) > 0 {
-		docParts[len(docParts)-1].data = append(docParts[len(docParts)-1].data, ']')
-		if err := done(docParts, "d"); err != nil {
-			return err
-		}
 	}
 
 	inline := !stream && size <= searchInlineMax

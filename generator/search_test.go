@@ -276,7 +276,7 @@ func synthIndex(n, words int) *searchIndex {
 		for j := range words {
 			fmt.Fprintf(&text, "word%d ", (i*7+j)%5000)
 		}
-		s.docs[i].sections = s.sections(p.Title, []rawSection{
+		s.addSections(p, []rawSection{
 			{text: "Intro of page " + strconv.Itoa(i)},
 			{id: "more", heading: "More", text: text.String()},
 		})
@@ -354,24 +354,27 @@ func TestSearchPageBounds(t *testing.T) {
 	if total > searchMaxText {
 		t.Errorf("text read = %d bytes, want at most %d", total, searchMaxText)
 	}
-	s := newSearchIndex(nil)
+	p := &Page{Kind: KindPage, Title: "Bounds", URL: "/bounds/"}
+	s := newSearchIndex([]*Page{p})
+	defer s.store.close()
 	if s.keep != searchKeepMax {
 		t.Errorf("a small site keeps %d bytes a page, want %d", s.keep, searchKeepMax)
 	}
-	secs := s.sections("Bounds", raw)
+	s.addSections(p, raw)
+	ix := decodeSearch(t, searchFiles(t, s))
+	secs := ix.doc("/bounds/").Sections
 	kept := 0
 	for _, sec := range secs {
-		kept += len(sec.text)
+		kept += len(sec[2])
 	}
-	if kept > s.keep+len("…") || !strings.HasSuffix(secs[1].text, "…") {
-		t.Errorf("kept text = %d bytes, ending %q; want at most %d, cut with …", kept, secs[1].text[max(0, len(secs[1].text)-20):], s.keep)
+	if kept > s.keep+len("…") || !strings.HasSuffix(secs[1][2], "…") {
+		t.Errorf("kept text = %d bytes, ending %q; want at most %d, cut with …", kept, secs[1][2][max(0, len(secs[1][2])-20):], s.keep)
 	}
-	if secs[0].text != "Intro." {
-		t.Errorf("short section kept as %q, want whole", secs[0].text)
+	if secs[0][2] != "Intro." {
+		t.Errorf("short section kept as %q, want whole", secs[0][2])
 	}
 	has := func(term string) bool {
-		id, ok := s.ids[term]
-		return ok && slices.ContainsFunc(secs[1].terms, func(e uint32) bool { return e>>2 == id })
+		return slices.ContainsFunc(ix.terms[term], func(p posting) bool { return p.Sec == 1 })
 	}
 	if !has("word2000") {
 		t.Error("a word past the kept text but within searchMaxText is not searchable")

@@ -158,13 +158,17 @@ func (s *searchIndex) addSections(p *Page, raw []rawSection) sectionRef {
 	if !ok {
 		return sectionRef{}
 	}
+	var flags map[string]uint8
 	for j := range raw {
 		if r := &raw[j]; r.terms == "" {
 			heading := r.heading
 			if j == 0 {
 				heading = p.Title
 			}
-			r.terms = termsOf(heading, r.text)
+			if flags == nil {
+				flags = map[string]uint8{}
+			}
+			r.terms = termsWith(flags, heading, r.text)
 		}
 	}
 	ref := s.store.put(raw)
@@ -185,7 +189,12 @@ type rawSection struct {
 // then the term, separated by spaces: "3install 2token". Terms are
 // letters and digits only, so a space never occurs in one.
 func termsOf(heading, text string) string {
-	flags := map[string]uint8{}
+	return termsWith(map[string]uint8{}, heading, text)
+}
+
+// termsWith is termsOf with a map to use, which it clears first.
+func termsWith(flags map[string]uint8, heading, text string) string {
+	clear(flags)
 	forTerms(foldText(heading), func(t string) { flags[t] |= inHeading })
 	forTerms(foldText(text), func(t string) { flags[t] |= inText })
 	terms := make([]string, 0, len(flags))
@@ -398,8 +407,17 @@ func forTerms(folded string, fn func(string)) {
 			fn(t)
 		}
 	}
-	for i, r := range folded {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+	for i := 0; i < len(folded); {
+		c, size := folded[i], 1
+		var word bool
+		if c < utf8.RuneSelf {
+			word = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(folded[i:])
+			word = unicode.IsLetter(r) || unicode.IsNumber(r)
+		}
+		if word {
 			if start < 0 {
 				start = i
 			}
@@ -407,6 +425,7 @@ func forTerms(folded string, fn func(string)) {
 			emit(i)
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
 		emit(len(folded))

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -248,6 +250,13 @@ func (b *builder) load() error {
 	if err := b.loadContent(); err != nil {
 		return err
 	}
+	if b.opts.Cache == nil {
+		// A one-shot build reads each body again when it renders the
+		// page, rather than hold every body from now until then.
+		for _, p := range b.pages {
+			p.src = nil
+		}
+	}
 	if b.opts.Loaded != nil {
 		b.opts.Loaded(len(b.pages))
 	}
@@ -468,8 +477,15 @@ func (b *builder) renderPages(ctx context.Context, pages []*Page, out Output) er
 // renderPage turns one page's markdown into HTML, runs its layout and
 // writes the result.
 func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
+	if p.hasBody && p.src == nil {
+		src, err := b.readBody(p)
+		if err != nil {
+			return err
+		}
+		p.src = src
+	}
 	view := *p
-	if len(p.src) > 0 {
+	if p.hasBody {
 		// The tree points into body.src: the page with its includes.
 		body := b.parseBody(p)
 		doc := body.doc
@@ -502,6 +518,19 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 	// The body is not needed again, and a big site's bodies add up.
 	p.src = nil
 	return b.write(out, pageFile(p.path), data)
+}
+
+// readBody reads a page's body again, for rendering, and makes sure it
+// is the body the page was loaded with.
+func (b *builder) readBody(p *Page) ([]byte, error) {
+	src, err := readLimited(b.fsys, p.File, maxPageSize)
+	if err == nil && (len(src) < p.bodyAt || sha256.Sum256(src[p.bodyAt:]) != p.srcSum) {
+		err = errors.New("the file changed while the site was being built; build again")
+	}
+	if err != nil {
+		return nil, errorf(p.File, 0, "%v", err)
+	}
+	return src[p.bodyAt:], nil
 }
 
 // renderBuffers are one render worker's buffers, reused from page to

@@ -304,3 +304,39 @@ func TestHeadingIDsWithTypography(t *testing.T) {
 		t.Errorf("table of contents shows an escaped entity:\n%s", page)
 	}
 }
+
+// TestBodyChangedDuringBuild: a one-shot build reads each body again when
+// it renders the page; a body that changed since the site was loaded fails
+// the build instead of mixing two versions of the file.
+func TestBodyChangedDuringBuild(t *testing.T) {
+	fsys := txtarFS(t, []byte(`
+-- content/index.md --
+---
+title: Home
+---
+Hello.
+-- content/docs/a.md --
+---
+title: A
+---
+The first body.
+`))
+	b, err := newBuilder(Options{FS: fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.load(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range b.pages {
+		if p.src != nil {
+			t.Fatalf("%s holds its body between loading and rendering", p.File)
+		}
+	}
+	fsys["content/docs/a.md"] = &fstest.MapFile{Data: []byte("---\ntitle: A\n---\nA second body.\n")}
+	_, err = b.build(context.Background(), &MapOutput{})
+	want := "content/docs/a.md: the file changed while the site was being built; build again"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("build after a body changed: %v, want %q", err, want)
+	}
+}

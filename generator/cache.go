@@ -25,7 +25,7 @@ const CacheFile = "build.gob"
 
 // cacheFormat changes whenever what the cache holds or how a key is made
 // changes, so an old cache is never trusted by a newer Folio.
-const cacheFormat = "folio-build-cache-3"
+const cacheFormat = "folio-build-cache-4"
 
 // Cache remembers what earlier builds did, so that the next build renders
 // only the pages whose inputs changed and writes only the files whose
@@ -503,7 +503,7 @@ func (b *builder) pageKey(site, nav [32]byte, p *Page) [32]byte {
 	k.str(b.theme.layouts[p.Layout+".html"])
 	k.str(p.File)
 	k.int(int64(p.bodyLine))
-	k.bytes(p.src)
+	k.bytes(p.srcSum[:])
 	k.str(fmt.Sprintf("%+v", p.Params))
 	// Pointers are left out: their addresses change from build to build.
 	for _, e := range p.Changelog {
@@ -649,7 +649,7 @@ func (b *builder) restore(p *Page, c *cachedPage) {
 // _index.md or /changelog/, list other pages' content and are always made
 // again; they are few.
 func cacheable(p *Page) bool {
-	return len(p.src) > 0 && isMarkdown(p.File)
+	return p.hasBody && isMarkdown(p.File)
 }
 
 // assignKeys gives every cacheable page its key and an empty record to
@@ -827,6 +827,7 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	// The new body in the old page's place in the tree.
 	view := *old
 	view.src, view.bodyLine, view.fm, view.Params = np.src, np.bodyLine, np.fm, np.Params
+	view.hasBody, view.bodyAt, view.srcSum = np.hasBody, np.bodyAt, np.srcSum
 	view.cache, view.links = nil, nil
 	var bufs renderBuffers
 	out := &MapOutput{}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"path"
@@ -201,6 +202,7 @@ func (b *builder) parsePage(file, rel string) (*Page, bool) {
 		Weight: fm.Weight, Draft: fm.Draft, Layout: fm.Layout, Sidebar: fm.Sidebar,
 		Params: fm.Params, Aliases: fm.Aliases, File: file,
 		src: body, bodyLine: bodyLine, fm: fm,
+		hasBody: len(body) > 0, bodyAt: len(src) - len(body), srcSum: sha256.Sum256(body),
 	}
 	b.readChangelog(p, src)
 	folderPage := stem == "_index" || stem == "index"

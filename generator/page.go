@@ -70,8 +70,11 @@ type Page struct {
 
 	// path is the page's URL path without the baseURL prefix: "/docs/install/".
 	path      string
-	src       []byte // the body, front matter removed
-	bodyLine  int    // file line of the first body line, minus one
+	src       []byte   // the body, front matter removed; nil between loading and rendering a one-shot build (see readBody)
+	hasBody   bool     // the body is not empty
+	bodyAt    int      // where the body starts in the file
+	srcSum    [32]byte // SHA-256 of the body
+	bodyLine  int      // file line of the first body line, minus one
 	isSection bool
 	folder    string // for a folder's own page: its content folder, "docs/"
 	fm        *frontMatter

@@ -1,0 +1,52 @@
+package generator
+
+import (
+	"bufio"
+	"bytes"
+	"testing"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+)
+
+// TestWriteTokensMatchesChroma holds writeTokens to chroma's own HTML
+// formatter with classes, on code in several languages with the
+// characters HTML escapes and lines that split tokens.
+func TestWriteTokensMatchesChroma(t *testing.T) {
+	snippets := map[string]string{
+		"go":         "package main\n\nimport \"fmt\"\n\n// Say <hi> & 'bye'.\nfunc main() {\n\tfmt.Println(\"a < b && c > \\\"d\\\"\", `raw\nstring`)\n}\n",
+		"yaml":       "integration:\n  name: \"x & y\"\n  token: !secret token\n  list: [a, 'b']\n# comment <here>\n",
+		"bash":       "#!/bin/sh\nif [ \"$1\" != '' ]; then\n  echo \"<$1>\" && exit 1\nfi\ncat <<EOF\nheredoc & more\nEOF\n",
+		"json":       "{\"a\": [1, 2.5, true, null], \"b\": \"<&>\\u00e9\"}\n",
+		"html":       "<!doctype html>\n<p class=\"x\">a &amp; b</p>\n<script>if (a < b) alert('x')</script>\n",
+		"python":     "def f(x):\n    \"\"\"Doc 'string'.\"\"\"\n    return x < 3 and x > 1  # é\n",
+		"javascript": "const s = `a ${b} <c>`;\n/* multi\nline */ x => x && y;\n",
+		"toml":       "title = \"Folio\"\n[build]\nkeep = ['.git', \"CNAME\"]\n",
+		"diff":       "--- a\n+++ b\n@@ -1 +1 @@\n-old <x>\n+new & y\n",
+		"css":        "a:hover > b::after { content: \"\\201C\"; color: #fff; }\n",
+	}
+	ref := chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(true))
+	for lang, code := range snippets {
+		lx := lexerFor(lang)
+		if lx == nil {
+			t.Fatalf("no lexer for %s", lang)
+		}
+		it, err := lx.Tokenise(nil, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens := it.Tokens()
+		var want bytes.Buffer
+		if err := ref.Format(&want, styles.Fallback, chroma.Literator(tokens...)); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		w := bufio.NewWriter(&got)
+		writeTokens(w, tokens)
+		w.Flush()
+		if got.String() != want.String() {
+			t.Errorf("%s:\n got %s\nwant %s", lang, got.String(), want.String())
+		}
+	}
+}

@@ -3,6 +3,8 @@ package generator
 import (
 	"bufio"
 	"bytes"
+	"html/template"
+	"strings"
 	"testing"
 
 	"github.com/alecthomas/chroma/v2"
@@ -48,5 +50,35 @@ func TestWriteTokensMatchesChroma(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("%s:\n got %s\nwant %s", lang, got.String(), want.String())
 		}
+	}
+}
+
+// TestTableOfContentsMatchesTemplate holds Page.TableOfContents to the
+// HTML the same list makes through html/template, escaping included.
+func TestTableOfContentsMatchesTemplate(t *testing.T) {
+	tmpl := template.Must(template.New("toc").Parse(`{{ define "list" }}<ul>{{ range . }}<li><a href="#{{ .ID }}">{{ .Text }}</a>{{ with .Children }}{{ template "list" . }}{{ end }}</li>{{ end }}</ul>{{ end }}{{ template "list" . }}`))
+	toc := []*Heading{
+		{Level: 2, ID: "café-crème", Text: "Café & crème", Children: []*Heading{
+			{Level: 3, ID: "a-b", Text: `<a> "quoted" 'single'`},
+			{Level: 3, ID: "100%-sure?", Text: "100% sure?"},
+		}},
+		{Level: 2, ID: "日本語", Text: "日本語"},
+		{Level: 2, ID: "x\x00y", Text: "nul\x00byte"},
+	}
+	var want strings.Builder
+	if err := tmpl.Execute(&want, toc); err != nil {
+		t.Fatal(err)
+	}
+	p := &Page{TOC: toc}
+	if got := string(p.TableOfContents()); got != want.String() {
+		t.Errorf("TableOfContents:\n got %s\nwant %s", got, want.String())
+	}
+	for _, short := range [][]*Heading{nil, toc[1:2]} {
+		if got := (&Page{TOC: short}).TableOfContents(); got != "" {
+			t.Errorf("TableOfContents of %d heading(s) = %q, want none", len(short), got)
+		}
+	}
+	if got := (&Page{TOC: toc[:1]}).TableOfContents(); got == "" {
+		t.Error("one heading with subheadings has no table of contents")
 	}
 }

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"html/template"
+	"strings"
 	"time"
 )
 
@@ -96,6 +97,36 @@ type Heading struct {
 // section made by an _index.md or a folder).
 func (p *Page) IsSection() bool { return p.isSection }
 
+// TableOfContents is the page's headings as nested lists of links, or ""
+// when there are fewer than two of them: a table of contents worth
+// showing. It is the HTML a theme would make from .TOC, made without a
+// template call for every heading.
+func (p *Page) TableOfContents() template.HTML {
+	if len(p.TOC) < 2 && (len(p.TOC) == 0 || len(p.TOC[0].Children) == 0) {
+		return ""
+	}
+	var b strings.Builder
+	writeTOC(&b, p.TOC)
+	return template.HTML(b.String())
+}
+
+func writeTOC(b *strings.Builder, hs []*Heading) {
+	b.WriteString("<ul>")
+	for _, h := range hs {
+		// Escaped as html/template escapes href="#{{ .ID }}" and text.
+		b.WriteString(`<li><a href="#`)
+		writeURLEscaped(b, h.ID)
+		b.WriteString(`">`)
+		b.WriteString(template.HTMLEscapeString(h.Text))
+		b.WriteString("</a>")
+		if len(h.Children) > 0 {
+			writeTOC(b, h.Children)
+		}
+		b.WriteString("</li>")
+	}
+	b.WriteString("</ul>")
+}
+
 // IsHome reports whether p is the site's home page.
 func (p *Page) IsHome() bool { return p.Kind == KindHome }
 
@@ -159,4 +190,21 @@ func (d SiteData) Need(name string) (any, error) {
 type SiteAnalytics struct {
 	Enabled  bool
 	Endpoint string // path or URL of the event endpoint: /api/event
+}
+
+// writeURLEscaped escapes s as html/template escapes a value in a URL's
+// fragment: everything but ASCII letters, digits and -._~ as %xx, in
+// lower case.
+func writeURLEscaped(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -476,20 +477,55 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 	}
 
 	// Each doc's sections are read back once: their text goes out in the
-	// doc parts at once, their terms are numbered and kept, flat, for the
-	// postings.
+	// doc parts here, while their terms are numbered and kept, flat, for
+	// the postings by a second goroutine, so the two halves of the work
+	// share the cores.
 	var (
-		ids      = map[string]uint32{}
-		terms    []string
-		flat     []uint32 // term number << 2 | flags, doc by doc, section by section
-		bounds   []int32  // where each section of each doc ends in flat
-		docSecs  = make([]int32, len(s.docs)+1)
-		buf, rec []byte
+		ids     = map[string]uint32{}
+		terms   []string
+		flat    []uint32 // term number << 2 | flags, doc by doc, section by section
+		bounds  []int32  // where each section of each doc ends in flat
+		docSecs = make([]int32, len(s.docs)+1)
+		toTerms = make(chan []rawSection, 64)
+		counted = make(chan struct{})
 	)
+	go func() {
+		defer close(counted)
+		d := 0
+		for raw := range toTerms {
+			for _, r := range raw {
+				for e := range strings.SplitSeq(r.terms, " ") {
+					if len(e) < 2 {
+						continue
+					}
+					t := e[1:]
+					id, ok := ids[t]
+					if !ok {
+						id = uint32(len(terms))
+						ids[t] = id
+						terms = append(terms, t)
+					}
+					flat = append(flat, id<<2|uint32(e[0]-'0'))
+				}
+				bounds = append(bounds, int32(len(flat)))
+			}
+			d++
+			docSecs[d] = int32(len(bounds))
+		}
+	}()
+	// stop ends the goroutine and waits for it, on every way out.
+	stop := sync.OnceFunc(func() {
+		close(toTerms)
+		<-counted
+	})
+	defer stop()
+	var buf, rec []byte
 	for d := range s.docs {
 		doc := &s.docs[d]
-		raw := []rawSection{{terms: termsOf(doc.title, "")}}
-		if doc.ref.n > 0 {
+		var raw []rawSection
+		if doc.ref.n == 0 {
+			raw = []rawSection{{terms: termsOf(doc.title, "")}}
+		} else {
 			var err error
 			if rec, err = s.store.get(doc.ref, rec); err != nil {
 				return err
@@ -498,23 +534,7 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 				return err
 			}
 		}
-		for _, r := range raw {
-			for e := range strings.SplitSeq(r.terms, " ") {
-				if len(e) < 2 {
-					continue
-				}
-				t := e[1:]
-				id, ok := ids[t]
-				if !ok {
-					id = uint32(len(terms))
-					ids[t] = id
-					terms = append(terms, t)
-				}
-				flat = append(flat, id<<2|uint32(e[0]-'0'))
-			}
-			bounds = append(bounds, int32(len(flat)))
-		}
-		docSecs[d+1] = int32(len(bounds))
+		toTerms <- raw
 
 		if len(docParts) == 0 || len(docParts[len(docParts)-1].data) >= searchDocPartSize {
 			if len(docParts) > 0 {
@@ -561,6 +581,8 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 			return err
 		}
 	}
+
+	stop()
 
 	// Postings, in doc and section order: counted first, so that they
 	// fill one exact allocation instead of a slice per term.
@@ -727,6 +749,15 @@ func appendJSONString(buf []byte, s string) []byte {
 	const hexDigits = "0123456789abcdef"
 	buf = append(buf, '"')
 	for i := 0; i < len(s); {
+		// A run of ASCII that needs no escape goes in at once.
+		j := i
+		for j < len(s) && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '"' && s[j] != '\\' {
+			j++
+		}
+		buf = append(buf, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {

@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"folio/bench/sitegen"
 )
@@ -459,19 +461,6 @@ func cmpInt(a, b int) int {
 	return 0
 }
 
-func TestAppendJSONString(t *testing.T) {
-	for _, s := range []string{"plain", `q"b\s`, "tab\tnl\n\x01", "é 日本 🙂", "\u2028\u2029", "bad \xff utf8"} {
-		var got string
-		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
-			t.Errorf("appendJSONString(%q) is not JSON: %v", s, err)
-			continue
-		}
-		if want := strings.ToValidUTF8(s, "\ufffd"); got != want {
-			t.Errorf("appendJSONString(%q) reads back as %q", s, got)
-		}
-	}
-}
-
 // gzipSize is the size of data compressed as a web server would.
 func gzipSize(data []byte) int {
 	var buf bytes.Buffer
@@ -599,5 +588,39 @@ func BenchmarkSearchIndex(b *testing.B) {
 			b.ReportMetric(float64(len(files)), "index-files")
 			b.ReportMetric(100*float64(index)/float64(html), "index-%-of-html")
 		})
+	}
+}
+
+// TestAppendJSONString checks the escaper against encoding/json on text
+// with quotes, controls, line separators and invalid UTF-8, which must
+// come out as valid JSON holding the text with U+FFFD for bad bytes.
+func TestAppendJSONString(t *testing.T) {
+	cases := []string{"", "plain ascii", `quote " and \ backslash`, "tab\tnew\nline\x00\x1f", "é ü 日本", "sep\u2028par\u2029", "bad \xff\xfe byte", "cut \xe6\x97", strings.Repeat("long text ", 100) + "\"end\""}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 500 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		out := appendJSONString(nil, s)
+		var got string
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("%q: %s is not JSON: %v", s, out, err)
+		}
+		var want strings.Builder
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			want.WriteRune(r) // RuneError for each bad byte
+			i += n
+		}
+		if got != want.String() {
+			t.Errorf("%q: decodes to %q, want %q", s, got, want.String())
+		}
+		if bytes.ContainsAny(out, "\u2028\u2029") {
+			t.Errorf("%q: U+2028 or U+2029 left unescaped in %s", s, out)
+		}
 	}
 }

@@ -22,7 +22,13 @@ type sectionStore struct {
 	size int64
 	mem  []byte
 	err  error
+	// win is a window of the file read ahead: pages are read back in
+	// about the order they were written, so one read serves many.
+	win   []byte
+	winAt int64
 }
+
+const sectionWindow = 1 << 20
 
 // sectionRef is where one page's sections are in a sectionStore.
 type sectionRef struct {
@@ -77,9 +83,25 @@ func (s *sectionStore) get(ref sectionRef, buf []byte) ([]byte, error) {
 		buf = make([]byte, ref.n)
 	}
 	buf = buf[:ref.n]
-	if _, err := s.f.ReadAt(buf, ref.at); err != nil {
-		return nil, fmt.Errorf("search index: temporary file: %w", err)
+	end := ref.at + int64(ref.n)
+	if ref.at < s.winAt || end > s.winAt+int64(len(s.win)) {
+		if ref.n > sectionWindow {
+			if _, err := s.f.ReadAt(buf, ref.at); err != nil {
+				return nil, fmt.Errorf("search index: temporary file: %w", err)
+			}
+			return buf, nil
+		}
+		if s.win == nil {
+			s.win = make([]byte, sectionWindow)
+		}
+		n, err := s.f.ReadAt(s.win[:cap(s.win)], ref.at)
+		if n < ref.n {
+			s.win = s.win[:0]
+			return nil, fmt.Errorf("search index: temporary file: %w", err)
+		}
+		s.win, s.winAt = s.win[:n], ref.at
 	}
+	copy(buf, s.win[ref.at-s.winAt:])
 	return buf, nil
 }
 
@@ -93,7 +115,7 @@ func (s *sectionStore) close() {
 		}
 		s.f = nil
 	}
-	s.mem = nil
+	s.mem, s.win = nil, nil
 }
 
 // encodeSections writes sections as a count, then each section's id,

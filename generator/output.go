@@ -36,8 +36,12 @@ func (o *DirOutput) WriteFile(name string, data []byte) error {
 	full := filepath.Join(o.Dir, filepath.FromSlash(name))
 	dir := filepath.Dir(full)
 	if _, ok := o.dirs.Load(dir); !ok {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
+		// Mostly the parent is there already: one mkdir, not MkdirAll's
+		// stat of every level first.
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
 		}
 		o.dirs.Store(dir, true)
 	}

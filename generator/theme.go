@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -128,15 +129,40 @@ func (t *theme) addLayouts(fsys fs.FS, dir, shown string) error {
 	})
 }
 
+// readLimited reads a file of at most limit bytes: opened once, its size
+// checked, then read whole.
 func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	fi, err := fs.Stat(fsys, name)
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if fi.Size() > limit {
 		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
-	return fs.ReadFile(fsys, name)
+	// Room for one byte more than the size, so the end shows in one read;
+	// a file that grew since is read on, up to the limit.
+	data := make([]byte, 0, fi.Size()+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > limit {
+			return nil, fmt.Errorf("larger than %d bytes", limit)
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // addAssets minifies the theme's assets/ and names each by a hash of its

@@ -21,6 +21,7 @@ import (
 
 	"folio/analytics/store"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -235,6 +236,7 @@ type netRequest struct {
 	headers network.Headers // response headers
 	done    bool            // finished or failed
 	errText string
+	loader  cdp.LoaderID // the document load that made the request
 }
 
 // netLog records the requests of one tab, and the errors its pages report
@@ -263,7 +265,7 @@ func (n *netLog) listen(ev any) {
 	defer n.mu.Unlock()
 	switch ev := ev.(type) {
 	case *network.EventRequestWillBeSent:
-		r := &netRequest{id: ev.RequestID, url: ev.Request.URL, method: ev.Request.Method, typ: ev.Type}
+		r := &netRequest{id: ev.RequestID, url: ev.Request.URL, method: ev.Request.Method, typ: ev.Type, loader: ev.LoaderID}
 		for _, e := range ev.Request.PostDataEntries {
 			r.body += string(e.Bytes)
 		}
@@ -367,15 +369,17 @@ func (n *netLog) waitIdle(t *testing.T, quiet time.Duration) {
 		reqs := n.requests()
 		pending := 0
 		// A beacon of a page that was left may never be answered or
-		// reported finished: only the current page's requests count.
-		current := 0
+		// reported finished, and may even be logged after the next page's
+		// request: only the current page's requests count, known by the
+		// document load that made them.
+		current, currentLoader := 0, cdp.LoaderID("")
 		for i, r := range reqs {
 			if r.typ == network.ResourceTypeDocument {
-				current = i
+				current, currentLoader = i, r.loader
 			}
 		}
 		for i, r := range reqs {
-			left := i < current && r.typ == network.ResourceTypePing
+			left := r.typ == network.ResourceTypePing && (i < current || r.loader != "" && currentLoader != "" && r.loader != currentLoader)
 			if !r.done && !r.streaming() && !r.answeredPing() && !left {
 				pending++
 			}

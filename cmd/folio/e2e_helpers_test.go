@@ -116,7 +116,12 @@ func startServe(t *testing.T) *e2eServer {
 	if err := os.WriteFile(filepath.Join(root, "folio.toml"), cfg, 0o644); err != nil {
 		t.Fatalf("copy the example site: %v", err)
 	}
+	return startServeAt(t, root)
+}
 
+// startServeAt serves the site in root on a free port.
+func startServeAt(t testing.TB, root string) *e2eServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &e2eServer{root: root, db: filepath.Join(root, "data", "analytics.db"), cancel: cancel, done: make(chan struct{})}
 	pr, pw := io.Pipe()
@@ -153,7 +158,7 @@ func startServe(t *testing.T) *e2eServer {
 
 // stop stops serve as Ctrl+C would, which writes every pending count to
 // the store. It can be called more than once.
-func (s *e2eServer) stop(t *testing.T) {
+func (s *e2eServer) stop(t testing.TB) {
 	t.Helper()
 	s.once.Do(func() {
 		s.cancel()

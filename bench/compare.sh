@@ -4,6 +4,7 @@
 # and peak memory of each side by side. See bench/README.md.
 #
 #   bench/compare.sh [PAGES...]      default: 1000 10000
+#   RUNS=3 bench/compare.sh 10000    each figure the median of 3 rounds
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hugo >/dev/null || { echo "compare: install Hugo first: apt-get install -y hugo" >&2; exit 1; }
@@ -24,6 +25,12 @@ measure() {
 	printf '%s %s %s %s\n' "$name" "$wall" "$((kb / 1024))" "$(echo "$user + $sys" | bc)"
 }
 
+# median VALUES...: the middle value (the lower middle of an even count).
+median() {
+	printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"
+}
+
+runs=${RUNS:-1}
 printf '%-8s %-12s %9s %9s %9s %10s %10s\n' pages tool wall_s rss_MiB cpu_s "x_hugo_t" "x_hugo_mem"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
@@ -43,17 +50,32 @@ disableKinds = ["taxonomy", "term", "RSS"]
 [markup.highlight]
 noClasses = false
 TOML
-		rows=()
-		rows+=("$(measure hugo hugo --quiet --minify -s "$hsite" -d "$work/out-hugo-$n1")")
-		rows+=("$(measure floor "$work/floor" -site "$site" -out "$work/out-floor-$n1")")
-		rows+=("$(measure folio-cold "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
-		page="$site/content/area-0/section-000/page-00000.md"
-		echo "One more line." >>"$page"
-		rows+=("$(measure folio-warm "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
-		read -r _ hwall hrss _ <<<"${rows[0]}"
-		for r in "${rows[@]}"; do
-			read -r name wall rss cpu <<<"$r"
-			printf '%-8s %-12s %9s %9s %9s %10.3f %10.3f\n' "$n1" "$name" "$wall" "$rss" "$cpu" \
+		# Rounds alternate the tools, so a machine that slows down for a
+		# while slows all of them; each figure is the median of its rounds.
+		tools=(hugo floor folio-cold folio-warm)
+		declare -A walls rsss cpus
+		for t in "${tools[@]}"; do walls[$t]=""; rsss[$t]=""; cpus[$t]=""; done
+		for ((round = 1; round <= runs; round++)); do
+			rm -rf "$work/out-hugo-$n1" "$work/out-floor-$n1" "$work/out-folio-$n1" "$site/.folio-cache"
+			rows=()
+			rows+=("$(measure hugo hugo --quiet --minify -s "$hsite" -d "$work/out-hugo-$n1")")
+			rows+=("$(measure floor "$work/floor" -site "$site" -out "$work/out-floor-$n1")")
+			rows+=("$(measure folio-cold "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
+			echo "Edit $round." >>"$site/content/area-0/section-000/page-00000.md"
+			rows+=("$(measure folio-warm "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
+			for r in "${rows[@]}"; do
+				read -r name wall rss cpu <<<"$r"
+				walls[$name]+="$wall "
+				rsss[$name]+="$rss "
+				cpus[$name]+="$cpu "
+			done
+		done
+		hwall=$(median ${walls[hugo]})
+		hrss=$(median ${rsss[hugo]})
+		for t in "${tools[@]}"; do
+			wall=$(median ${walls[$t]})
+			rss=$(median ${rsss[$t]})
+			printf '%-8s %-12s %9s %9s %9s %10.3f %10.3f\n' "$n1" "$t" "$wall" "$rss" "$(median ${cpus[$t]})" \
 				"$(echo "$wall / $hwall" | bc -l)" "$(echo "$rss / $hrss" | bc -l)"
 		done
 	}

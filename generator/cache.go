@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,7 +27,7 @@ const CacheFile = "build.gob"
 
 // cacheFormat changes whenever what the cache holds or how a key is made
 // changes, so an old cache is never trusted by a newer Folio.
-const cacheFormat = "folio-build-cache-4"
+const cacheFormat = "folio-build-cache-5"
 
 // Cache remembers what earlier builds did, so that the next build renders
 // only the pages whose inputs changed and writes only the files whose
@@ -98,13 +100,15 @@ func (c *Cache) storeParsed(file string, stamp fileStamp, l loaded) {
 type cacheState struct {
 	Format string
 	Out    string                 // the output folder, absolute
-	Files  map[string]fileSum     // every file written, by output name
+	Files  map[string]fileSum     // every file written, by output name: its size (see sizeOf)
 	Pages  map[string]*cachedPage // by page path
 	// sections holds the search sections of pages rendered by the build
 	// that made this state, while it runs (see cachedPage.searchRef).
 	sections *sectionStore
 }
 
+// fileSum identifies a file's content: its size and, for the content
+// files pages include, the start of its SHA-256.
 type fileSum struct {
 	Size int64
 	Sum  [16]byte
@@ -138,6 +142,24 @@ type cachedLink struct {
 type cachedSection struct {
 	ID, Heading, Text string
 	Terms             string // as termsOf makes them
+}
+
+// sizeOf is what the cache keeps of an output file: its size. A warm
+// build compares a page it made again with the file on disk, which is as
+// cheap as comparing sums for the few it makes and spares a cold build
+// hashing every file it writes.
+func sizeOf(data []byte) fileSum { return fileSum{Size: int64(len(data))} }
+
+// sameFile reports whether the file name holds exactly data.
+func sameFile(name string, data []byte) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, len(data)+1)
+	n, _ := io.ReadFull(f, buf)
+	return n == len(data) && bytes.Equal(buf[:n], data)
 }
 
 func sumOf(data []byte) fileSum {
@@ -690,7 +712,7 @@ func (r *recordingOutput) WriteFile(name string, data []byte) error {
 	if err := r.Output.WriteFile(name, data); err != nil {
 		return err
 	}
-	s := sumOf(data)
+	s := sizeOf(data)
 	r.mu.Lock()
 	r.files[name] = s
 	r.mu.Unlock()
@@ -730,9 +752,8 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 	}
 	var changed []string
 	for name, data := range mem.Files {
-		s := sumOf(data)
-		files[name] = s
-		if old, ok := st.Files[name]; !ok || old != s {
+		files[name] = sizeOf(data)
+		if old, ok := st.Files[name]; !ok || old != files[name] || !sameFile(filepath.Join(dir, filepath.FromSlash(name)), data) {
 			changed = append(changed, name)
 		}
 	}
@@ -862,7 +883,7 @@ func (c *Cache) WriteOne(file string) (name string, ok bool, err error) {
 		return "", false, fmt.Errorf("write %s: %w", name, err)
 	}
 	if _, known := c.state.Files[name]; known {
-		c.state.Files[name] = sumOf(data)
+		c.state.Files[name] = sizeOf(data)
 	}
 	return name, true, nil
 }

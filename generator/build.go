@@ -506,7 +506,7 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 			return body.errs
 		}
 		view.Content = htmlString(bufs.body.String())
-		view.TOC = toc
+		view.TOC, view.tocHTML = toc, ""
 	} else {
 		// A generated page, such as /changelog/, may have stored its ids.
 		b.ids.LoadOrStore(p.path, map[string]bool{})

@@ -682,11 +682,19 @@ func (b *builder) assignKeys() error {
 		return err
 	}
 	nav := b.navKeys()
-	for _, p := range b.pages {
-		if cacheable(p) {
-			p.cache = &cachedPage{Key: b.pageKey(site, nav[p], p), File: pageFile(p.path)}
-		}
+	// Each page's key reads only what is fixed by now: made on all cores.
+	var wg sync.WaitGroup
+	workers := max(b.opts.Workers, 1)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(b.pages); i += workers {
+				if p := b.pages[i]; cacheable(p) {
+					p.cache = &cachedPage{Key: b.pageKey(site, nav[p], p), File: pageFile(p.path)}
+				}
+			}
+		})
 	}
+	wg.Wait()
 	return nil
 }
 

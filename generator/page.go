@@ -80,7 +80,8 @@ type Page struct {
 	folder    string // for a folder's own page: its content folder, "docs/"
 	fm        *frontMatter
 	links     []linkRef
-	cache     *cachedPage // what rendering taught the build, for the next one
+	cache     *cachedPage   // what rendering taught the build, for the next one
+	tocHTML   template.HTML // TableOfContents, once made
 	// Data is what a generated page, such as a report, hands its layout.
 	Data any
 }
@@ -105,9 +106,13 @@ func (p *Page) TableOfContents() template.HTML {
 	if len(p.TOC) < 2 && (len(p.TOC) == 0 || len(p.TOC[0].Children) == 0) {
 		return ""
 	}
-	var b strings.Builder
-	writeTOC(&b, p.TOC)
-	return template.HTML(b.String())
+	// Layouts ask twice (has-toc.html, toc.html): made once.
+	if p.tocHTML == "" {
+		var b strings.Builder
+		writeTOC(&b, p.TOC)
+		p.tocHTML = template.HTML(b.String())
+	}
+	return p.tocHTML
 }
 
 func writeTOC(b *strings.Builder, hs []*Heading) {

@@ -339,14 +339,14 @@ func (b *builder) writeHistory(out Output) error {
 		index := *p
 		index.Kind, index.Layout, index.path = KindHistory, KindHistory, historyPath(p.path)
 		index.URL, index.Permalink = b.relURL(index.path), b.absURL(index.path)
-		index.Content, index.TOC, index.Prev, index.Next, index.Pages = "", nil, nil, nil, nil
+		index.Content, index.TOC, index.tocHTML, index.Prev, index.Next, index.Pages = "", nil, "", nil, nil, nil
 		if err := b.writeHistoryPage(out, &index, false); err != nil {
 			return err
 		}
 		for _, v := range p.Versions {
 			old := *p
 			old.Kind, old.Layout, old.path, old.Version = KindVersion, KindHistory, v.path, v
-			old.Title, old.Description, old.Content, old.TOC = v.Title, v.description, v.content, v.toc
+			old.Title, old.Description, old.Content, old.TOC, old.tocHTML = v.Title, v.description, v.content, v.toc, ""
 			// The canonical address of an old text is the current page.
 			old.URL, old.Permalink = v.URL, p.Permalink
 			old.Lastmod, old.Prev, old.Next, old.Pages = v.Date, nil, nil, nil
@@ -358,7 +358,7 @@ func (b *builder) writeHistory(out Output) error {
 			}
 			diff := old
 			diff.Kind, diff.Layout, diff.path = KindDiff, KindDiff, v.diffPath
-			diff.URL, diff.Content, diff.TOC = v.DiffURL, v.diff, nil
+			diff.URL, diff.Content, diff.TOC, diff.tocHTML = v.DiffURL, v.diff, nil, ""
 			if err := b.writeHistoryPage(out, &diff, true); err != nil {
 				return err
 			}

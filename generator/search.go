@@ -196,8 +196,8 @@ func termsOf(heading, text string) string {
 // termsWith is termsOf with a map to use, which it clears first.
 func termsWith(flags map[string]uint8, heading, text string) string {
 	clear(flags)
-	forTerms(foldText(heading), func(t string) { flags[t] |= inHeading })
-	forTerms(foldText(text), func(t string) { flags[t] |= inText })
+	addTerms(flags, heading, inHeading)
+	addTerms(flags, text, inText)
 	terms := make([]string, 0, len(flags))
 	size := 0
 	for t := range flags {
@@ -215,6 +215,47 @@ func termsWith(flags map[string]uint8, heading, text string) string {
 		b.WriteString(t)
 	}
 	return b.String()
+}
+
+// addTerms adds the terms of text to flags with the flag f, as forTerms
+// finds them in foldText(text). Plain ASCII text, most of a docs site, is
+// folded a word at a time instead of copied whole, and a word already
+// there with its flag costs a lookup and nothing more.
+func addTerms(flags map[string]uint8, text string, f uint8) {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			forTerms(foldText(text), func(t string) { flags[t] |= f })
+			return
+		}
+	}
+	var lower [searchMaxTerm]byte
+	for i := 0; i < len(text); {
+		for i < len(text) && !asciiWordByte(text[i]) {
+			i++
+		}
+		start := i
+		for i < len(text) && asciiWordByte(text[i]) {
+			i++
+		}
+		word := text[start:i]
+		if len(word) < 2 {
+			continue
+		}
+		word = word[:min(len(word), searchMaxTerm)]
+		n := copy(lower[:], word)
+		for j := range n {
+			if c := lower[j]; 'A' <= c && c <= 'Z' {
+				lower[j] = c + 'a' - 'A'
+			}
+		}
+		if old, ok := flags[string(lower[:n])]; !ok || old&f == 0 {
+			flags[string(lower[:n])] = old | f
+		}
+	}
+}
+
+func asciiWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
 }
 
 // pageSections splits a page's text at its headings. Text is what a reader

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -621,6 +622,30 @@ func TestAppendJSONString(t *testing.T) {
 		}
 		if bytes.ContainsAny(out, "\u2028\u2029") {
 			t.Errorf("%q: U+2028 or U+2029 left unescaped in %s", s, out)
+		}
+	}
+}
+
+// TestAddTermsMatchesForTerms holds the ASCII path of addTerms to the
+// general one, forTerms over foldText.
+func TestAddTermsMatchesForTerms(t *testing.T) {
+	alphabet := []string{"a", "B", "z", "Q", "0", "9", " ", "-", "_", ".", "\n", "é", "É", "ß", "日", "x"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	cases := []string{"", "a", "ab", "Hello, World! 42 x", strings.Repeat("Long", 20) + " end", "Mixed café Terms"}
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(60) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, text := range cases {
+		got := map[string]uint8{"keep": inHeading}
+		addTerms(got, text, inText)
+		want := map[string]uint8{"keep": inHeading}
+		forTerms(foldText(text), func(term string) { want[term] |= inText })
+		if !maps.Equal(got, want) {
+			t.Fatalf("addTerms(%q) = %v, want %v", text, got, want)
 		}
 	}
 }

@@ -396,6 +396,14 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*Page) bool) (*
 	if len(b.errs) > 0 {
 		return nil, b.errs.sorted()
 	}
+	if b.opts.Cache == nil {
+		// Heading ids and links are checked; only a cache kept for the
+		// next build in this process (serve) checks edits against them.
+		b.ids.Clear()
+		for _, p := range b.pages {
+			p.links = nil
+		}
+	}
 	steps := []func(Output) error{b.write404, b.writeAliases, b.writeSitemap, b.writeRobots, b.writeFeed, b.writeChangelogFeed, b.writeHistory, b.writeSearch, b.writeAssets, b.copyFiles}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {

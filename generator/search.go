@@ -524,8 +524,8 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 	var (
 		ids     = map[string]uint32{}
 		terms   []string
-		flat    []uint32 // term number << 2 | flags, doc by doc, section by section
-		bounds  []int32  // where each section of each doc ends in flat
+		flat    chunked // term number << 2 | flags, doc by doc, section by section
+		bounds  []int32 // where each section of each doc ends in flat
 		docSecs = make([]int32, len(s.docs)+1)
 		toTerms = make(chan []rawSection, 64)
 		counted = make(chan struct{})
@@ -546,9 +546,9 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 						ids[t] = id
 						terms = append(terms, t)
 					}
-					flat = append(flat, id<<2|uint32(e[0]-'0'))
+					flat.add(id<<2 | uint32(e[0]-'0'))
 				}
-				bounds = append(bounds, int32(len(flat)))
+				bounds = append(bounds, int32(flat.n))
 			}
 			d++
 			docSecs[d] = int32(len(bounds))
@@ -628,9 +628,7 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 	// Postings, in doc and section order: counted first, so that they
 	// fill one exact allocation instead of a slice per term.
 	count := make([]int, len(terms)+1)
-	for _, e := range flat {
-		count[e>>2+1] += 2
-	}
+	flat.each(0, flat.n, func(e uint32) { count[e>>2+1] += 2 })
 	for i := 1; i < len(count); i++ {
 		count[i] += count[i-1]
 	}
@@ -645,13 +643,13 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 			if sec > 0 {
 				start = bounds[sec-1]
 			}
-			for _, e := range flat[start:bounds[sec]] {
+			flat.each(int(start), int(bounds[sec]), func(e uint32) {
 				id := e >> 2
 				posts[id] = append(posts[id], uint32(d), uint32(si)<<2|e&3)
-			}
+			})
 		}
 	}
-	flat, bounds = nil, nil
+	flat, bounds = chunked{}, nil
 	order := make([]uint32, len(terms))
 	for i := range order {
 		order[i] = uint32(i)
@@ -738,6 +736,36 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 	}
 	index = append(index, "]}"...)
 	return write("search/index.json", index)
+}
+
+// chunked is a long list of numbers kept in blocks of fixed size, so that
+// growing it never copies it, and never holds it twice while it does.
+type chunked struct {
+	blocks [][]uint32
+	n      int
+}
+
+const chunkSize = 1 << 16
+
+func (c *chunked) add(v uint32) {
+	if c.n%chunkSize == 0 {
+		c.blocks = append(c.blocks, make([]uint32, 0, chunkSize))
+	}
+	last := &c.blocks[len(c.blocks)-1]
+	*last = append(*last, v)
+	c.n++
+}
+
+// each calls fn with the numbers from index start up to end.
+func (c *chunked) each(start, end int, fn func(uint32)) {
+	for i := start; i < end; {
+		b := c.blocks[i/chunkSize]
+		j := min(end-i+i%chunkSize, len(b))
+		for _, v := range b[i%chunkSize : j] {
+			fn(v)
+		}
+		i += j - i%chunkSize
+	}
 }
 
 // searchPart is one term or doc part of the index.

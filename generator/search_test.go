@@ -649,3 +649,23 @@ func TestAddTermsMatchesForTerms(t *testing.T) {
 		}
 	}
 }
+
+func TestChunked(t *testing.T) {
+	var c chunked
+	const n = 3*chunkSize + 17
+	for i := range n {
+		c.add(uint32(i))
+	}
+	for _, r := range [][2]int{{0, 0}, {0, n}, {5, 9}, {chunkSize - 3, chunkSize + 3}, {chunkSize, 2 * chunkSize}, {1, 3*chunkSize + 1}, {n - 1, n}} {
+		want := r[0]
+		c.each(r[0], r[1], func(v uint32) {
+			if int(v) != want {
+				t.Fatalf("each(%d, %d): got %d, want %d", r[0], r[1], v, want)
+			}
+			want++
+		})
+		if want != r[1] {
+			t.Errorf("each(%d, %d) stopped at %d", r[0], r[1], want)
+		}
+	}
+}

@@ -47,7 +47,9 @@ type Options struct {
 	BaseURL string
 	// NoMinify writes output as the templates made it.
 	NoMinify bool
-	// Workers is how many pages render at once; the number of CPUs when 0.
+	// Workers is how many pages render at once; one more than the number
+	// of CPUs when 0, so a core has a page to render while another page's
+	// worker waits on the file system.
 	Workers int
 	// Warn receives warnings: problems that do not stop the build.
 	Warn func(string)
@@ -176,7 +178,7 @@ func newBuilder(opts Options) (*builder, error) {
 		opts.Theme = themes.DefaultFS()
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
+		opts.Workers = runtime.GOMAXPROCS(0) + 1
 	}
 	b := &builder{opts: opts, fsys: opts.FS, cfg: opts.Config}
 	if data, err := fs.ReadFile(opts.FS, ConfigFile); err == nil {

@@ -63,6 +63,7 @@ type frame struct {
 	via      string   // "included from content/docs/x.md:12", "" for the page
 	chain    []string // files from the page down to this one
 	broken   []string // names of opening tags that could not be read
+	tooDeep  bool     // shortcodes nested too deep, reported once
 }
 
 // line is the file line of an offset of src.

@@ -676,6 +676,15 @@ func (p *scBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 	} else {
 		n := &shortcodeBlock{scCall: c}
 		n.open = c.def != nil && c.def.inner && !t.selfClose
+		if n.open && openShortcodes(pc) >= maxShortcodeDepth {
+			// Every open block is asked about every line that follows,
+			// so unbounded nesting would make parsing quadratic.
+			if fr != nil && !fr.tooDeep {
+				fr.tooDeep = true
+				fr.errorf(off, "shortcode %q: shortcodes nested more than %d deep", t.name, maxShortcodeDepth)
+			}
+			n.open = false
+		}
 		node = n
 	}
 	reader.Advance(seg.Stop - seg.Start - newlineLen(line) + seg.Padding)
@@ -683,6 +692,20 @@ func (p *scBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 		return node, parser.HasChildren
 	}
 	return node, parser.NoChildren
+}
+
+// maxShortcodeDepth bounds how deep shortcode blocks may nest.
+const maxShortcodeDepth = 32
+
+// openShortcodes counts the shortcode blocks open around the parser.
+func openShortcodes(pc parser.Context) int {
+	n := 0
+	for _, o := range pc.OpenedBlocks() {
+		if sb, ok := o.Node.(*shortcodeBlock); ok && sb.open {
+			n++
+		}
+	}
+	return n
 }
 
 func newlineLen(line []byte) int {

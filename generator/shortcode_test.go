@@ -491,3 +491,41 @@ brokenLinks = "warn"
 		t.Errorf("Warnings = %q, want [%q]", res.Warnings, want)
 	}
 }
+
+// TestShortcodesNestedTooDeep: shortcode blocks nest at most
+// maxShortcodeDepth deep, reported once, so that a page of thousands of
+// unclosed tags parses in linear time.
+func TestShortcodesNestedTooDeep(t *testing.T) {
+	var site strings.Builder
+	site.WriteString("-- content/a.md --\n")
+	for range maxShortcodeDepth + 2 {
+		site.WriteString("{{< note >}}\n")
+	}
+	site.WriteString("Deep.\n")
+	for range maxShortcodeDepth + 2 {
+		site.WriteString("{{< /note >}}\n")
+	}
+	_, err := buildWithDefaultTheme(t, site.String())
+	want := fmt.Sprintf(`content/a.md:%d: shortcode "note": shortcodes nested more than %d deep`, maxShortcodeDepth+1, maxShortcodeDepth)
+	if err == nil || !strings.HasPrefix(err.Error(), want+"\n") && err.Error() != want {
+		t.Fatalf("Build() error =\n%v\nwant it to begin with\n%s", err, want)
+	}
+	if n := strings.Count(err.Error(), "nested more than"); n != 1 {
+		t.Errorf("the depth is reported %d times, want once", n)
+	}
+
+	// Thousands of unclosed tags: one depth error, and an unclosed error
+	// for each of the blocks that did open.
+	site.Reset()
+	site.WriteString("-- content/a.md --\n")
+	for range 5000 {
+		site.WriteString("{{< note >}}\n")
+	}
+	_, err = buildWithDefaultTheme(t, site.String())
+	if err == nil {
+		t.Fatal("5,000 unclosed shortcodes built")
+	}
+	if got := strings.Count(err.Error(), "\n") + 1; got != maxShortcodeDepth+1 {
+		t.Errorf("%d errors for 5,000 unclosed shortcodes, want %d", got, maxShortcodeDepth+1)
+	}
+}

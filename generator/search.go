@@ -159,17 +159,17 @@ func (s *searchIndex) addSections(p *Page, raw []rawSection) sectionRef {
 	if !ok {
 		return sectionRef{}
 	}
-	var flags map[string]uint8
+	var ts *termSet
 	for j := range raw {
 		if r := &raw[j]; r.terms == "" {
 			heading := r.heading
 			if j == 0 {
 				heading = p.Title
 			}
-			if flags == nil {
-				flags = map[string]uint8{}
+			if ts == nil {
+				ts = &termSet{flags: map[string]uint8{}}
 			}
-			r.terms = termsWith(flags, heading, r.text)
+			r.terms = termsWith(ts, heading, r.text)
 		}
 	}
 	ref := s.store.put(raw)
@@ -186,45 +186,58 @@ type rawSection struct {
 	terms             string
 }
 
-// termsOf lists a section's terms, sorted, each as its flags (a digit)
-// then the term, separated by spaces: "3install 2token". Terms are
-// letters and digits only, so a space never occurs in one.
+// termsOf lists a section's terms in the order they first appear, each
+// as its flags (a digit) then the term, separated by spaces: "3install
+// 2token". Terms are letters and digits only, so a space never occurs in
+// one.
 func termsOf(heading, text string) string {
-	return termsWith(map[string]uint8{}, heading, text)
+	return termsWith(&termSet{flags: map[string]uint8{}}, heading, text)
 }
 
-// termsWith is termsOf with a map to use, which it clears first.
-func termsWith(flags map[string]uint8, heading, text string) string {
-	clear(flags)
-	addTerms(flags, heading, inHeading)
-	addTerms(flags, text, inText)
-	terms := make([]string, 0, len(flags))
+// termSet gathers a section's terms and their flags, in order.
+type termSet struct {
+	flags map[string]uint8
+	order []string
+}
+
+func (ts *termSet) add(term string, f uint8) {
+	old, ok := ts.flags[term]
+	if !ok {
+		ts.order = append(ts.order, term)
+	}
+	ts.flags[term] = old | f
+}
+
+// termsWith is termsOf with a set to use, which it clears first.
+func termsWith(ts *termSet, heading, text string) string {
+	clear(ts.flags)
+	ts.order = ts.order[:0]
+	addTerms(ts, heading, inHeading)
+	addTerms(ts, text, inText)
 	size := 0
-	for t := range flags {
-		terms = append(terms, t)
+	for _, t := range ts.order {
 		size += len(t) + 2
 	}
-	slices.Sort(terms)
 	var b strings.Builder
 	b.Grow(size)
-	for i, t := range terms {
+	for i, t := range ts.order {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteByte('0' + flags[t])
+		b.WriteByte('0' + ts.flags[t])
 		b.WriteString(t)
 	}
 	return b.String()
 }
 
-// addTerms adds the terms of text to flags with the flag f, as forTerms
+// addTerms adds the terms of text to ts with the flag f, as forTerms
 // finds them in foldText(text). Plain ASCII text, most of a docs site, is
 // folded a word at a time instead of copied whole, and a word already
 // there with its flag costs a lookup and nothing more.
-func addTerms(flags map[string]uint8, text string, f uint8) {
+func addTerms(ts *termSet, text string, f uint8) {
 	for i := 0; i < len(text); i++ {
 		if text[i] >= utf8.RuneSelf {
-			forTerms(foldText(text), func(t string) { flags[t] |= f })
+			forTerms(foldText(text), func(t string) { ts.add(t, f) })
 			return
 		}
 	}
@@ -248,8 +261,8 @@ func addTerms(flags map[string]uint8, text string, f uint8) {
 				lower[j] = c + 'a' - 'A'
 			}
 		}
-		if old, ok := flags[string(lower[:n])]; !ok || old&f == 0 {
-			flags[string(lower[:n])] = old | f
+		if old, ok := ts.flags[string(lower[:n])]; !ok || old&f == 0 {
+			ts.add(string(lower[:n]), f)
 		}
 	}
 }

@@ -640,12 +640,12 @@ func TestAddTermsMatchesForTerms(t *testing.T) {
 		cases = append(cases, b.String())
 	}
 	for _, text := range cases {
-		got := map[string]uint8{"keep": inHeading}
+		got := &termSet{flags: map[string]uint8{"keep": inHeading}, order: []string{"keep"}}
 		addTerms(got, text, inText)
-		want := map[string]uint8{"keep": inHeading}
-		forTerms(foldText(text), func(term string) { want[term] |= inText })
-		if !maps.Equal(got, want) {
-			t.Fatalf("addTerms(%q) = %v, want %v", text, got, want)
+		want := &termSet{flags: map[string]uint8{"keep": inHeading}, order: []string{"keep"}}
+		forTerms(foldText(text), func(term string) { want.add(term, inText) })
+		if !maps.Equal(got.flags, want.flags) || !slices.Equal(got.order, want.order) {
+			t.Fatalf("addTerms(%q) = %v %v, want %v %v", text, got.order, got.flags, want.order, want.flags)
 		}
 	}
 }

@@ -709,7 +709,7 @@ func (b *builder) newState(out string, files map[string]fileSum) *cacheState {
 	return st
 }
 
-// recordingOutput passes files on and notes the sum of each.
+// recordingOutput passes files on and notes the size of each.
 type recordingOutput struct {
 	Output
 	mu    sync.Mutex

@@ -91,8 +91,9 @@ const (
 )
 
 // searchIndex collects what search needs from each page while pages render
-// in parallel: a slot per page, filled by the worker that renders it, and
-// one term dictionary, so each page keeps small term numbers, not words.
+// in parallel: a slot per page, which the worker that renders it points at
+// the page's sections in the store. Terms are numbered, and the postings
+// made, when the index is written.
 type searchIndex struct {
 	slots map[*Page]int
 	docs  []searchDoc
@@ -103,12 +104,6 @@ type searchIndex struct {
 type searchDoc struct {
 	url, title string
 	ref        sectionRef // the page's sections; none: its title alone
-}
-
-// searchSection is a section as the index shows it.
-type searchSection struct {
-	id, heading, text string
-	terms             []uint32 // term number << 2 | flags
 }
 
 // searchable reports whether a page belongs in the index: pages made from

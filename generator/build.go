@@ -501,9 +501,9 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 		doc := body.doc
 		toc, ids := headingIDs(doc, body.src)
 		b.ids.Store(p.path, ids)
-		raw, ref := b.search.add(p, doc, body.src)
+		ref := b.search.add(p, doc, body.src)
 		p.links = b.resolveLinks(p, doc)
-		p.remember(ids, raw, ref)
+		p.remember(ids, ref)
 		b.rememberIncludes(p, body.included)
 		bufs.body.Reset()
 		if bufs.bodyW == nil {

@@ -543,7 +543,7 @@ func (b *builder) pageKey(site, nav [32]byte, p *Page) [32]byte {
 
 // remember keeps what rendering a page taught the build, once its key is
 // known.
-func (p *Page) remember(ids map[string]bool, raw []rawSection, ref sectionRef) {
+func (p *Page) remember(ids map[string]bool, ref sectionRef) {
 	if p.cache == nil {
 		return
 	}
@@ -557,13 +557,10 @@ func (p *Page) remember(ids map[string]bool, raw []rawSection, ref sectionRef) {
 	for _, l := range p.links {
 		c.Links = append(c.Links, cachedLink{Line: l.line, Dest: l.dest, Target: l.target, Fragment: l.fragment, Source: l.source})
 	}
-	// Sections in the search index's store are read back once the index
-	// is written (see keepSections); only pages outside the index keep
-	// theirs here, and those are never read.
+	// The sections wait in the search index's store and are read back
+	// when the cache is saved or kept (see keepSections). A page outside
+	// the index has none to keep.
 	c.Search, c.searchRef = nil, ref
-	if ref.n == 0 {
-		c.Search = cachedSections(raw)
-	}
 }
 
 func cachedSections(raw []rawSection) []cachedSection {

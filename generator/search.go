@@ -138,9 +138,14 @@ func newSearchIndex(pages []*Page) *searchIndex {
 // add reads a page's sections from its parsed body, after headingIDs has
 // given the headings their ids, and indexes them. Safe for concurrent use
 // by distinct pages.
-func (s *searchIndex) add(p *Page, doc ast.Node, src []byte) ([]rawSection, sectionRef) {
-	raw := pageSections(doc, src)
-	return raw, s.addSections(p, raw)
+func (s *searchIndex) add(p *Page, doc ast.Node, src []byte) sectionRef {
+	if s == nil {
+		return sectionRef{}
+	}
+	if _, ok := s.slots[p]; !ok {
+		return sectionRef{}
+	}
+	return s.addSections(p, pageSections(doc, src))
 }
 
 // addSections indexes sections, such as those a build cache kept for a

@@ -154,7 +154,9 @@ func FuzzChangelog(f *testing.F) {
 		}
 		log := string(out.Files["changelog/index.html"])
 		for _, text := range texts {
-			if _, n, err := parseChangeItem(strings.TrimSpace(text), time.UTC); err == nil && !strings.Contains(log, firstWord(n)) {
+			// A NUL is shown as U+FFFD, as CommonMark and html/template
+			// both have it.
+			if _, n, err := parseChangeItem(strings.TrimSpace(text), time.UTC); err == nil && !strings.Contains(log, strings.ReplaceAll(firstWord(n), "\x00", "\uFFFD")) {
 				t.Fatalf("item %q accepted but %q is not on /changelog/", text, firstWord(n))
 			}
 		}

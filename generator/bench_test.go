@@ -18,8 +18,18 @@ import (
 	"github.com/yuin/goldmark/extension"
 )
 
-// benchSites caches generated sites across benchmark runs of one process.
+// benchSites caches generated sites across benchmark runs of one process;
+// TestMain removes them when the tests and benchmarks are done.
 var benchSites sync.Map
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	benchSites.Range(func(_, dir any) bool {
+		os.RemoveAll(dir.(string))
+		return true
+	})
+	os.Exit(code)
+}
 
 func benchSite(b *testing.B, n int) string {
 	b.Helper()

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"sort"
 	"strings"
@@ -330,7 +331,7 @@ func TestParseTag(t *testing.T) {
 			continue
 		}
 		if got.name != tt.name || got.closing != tt.closing || got.selfClose != tt.selfClose || got.n != tt.n ||
-			strings.Join(got.positional, "|") != strings.Join(tt.positional, "|") || !sameMap(got.named, tt.named) {
+			strings.Join(got.positional, "|") != strings.Join(tt.positional, "|") || !maps.Equal(got.named, tt.named) {
 			t.Errorf("parseTag(%q) = %+v, want name %q closing %v selfClose %v positional %q named %v n %d",
 				tt.in, *got, tt.name, tt.closing, tt.selfClose, tt.positional, tt.named, tt.n)
 		}
@@ -356,18 +357,6 @@ func TestParseTag(t *testing.T) {
 			t.Errorf("parseTag(%q) error = %v, want %q", in, err, want)
 		}
 	}
-}
-
-func sameMap(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestSiteShortcodes(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -269,23 +270,11 @@ func TestFold(t *testing.T) {
 				ty.add(v, 0, n)
 			}
 			rows, other := ty.fold(k)
-			if !equalMaps(rows, tt.rows) || other != tt.other {
+			if !maps.Equal(rows, tt.rows) || other != tt.other {
 				t.Errorf("fold() = %v, other %d; want %v, other %d", rows, other, tt.rows, tt.other)
 			}
 		})
 	}
-}
-
-func equalMaps(a, b map[string]int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestK1PublishesEverything(t *testing.T) {

@@ -1,21 +1,15 @@
 package generator
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
 	"testing"
 
+	"folio/bench/floorbuild"
 	"folio/bench/sitegen"
-
-	"github.com/adrg/frontmatter"
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
 )
 
 // benchSites caches generated sites across benchmark runs of one process;
@@ -65,66 +59,22 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkFloor reads each file, splits its front matter, converts it
-// with goldmark, minifies and writes it, on all cores, and nothing else.
+// BenchmarkFloor is the least any generator must do for the same site
+// (bench/floorbuild): read each file, split its front matter, convert it
+// with goldmark, minify and write it, on all cores, and nothing else.
 func BenchmarkFloor(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			root := benchSite(b, n)
-			var files []string
-			_ = filepath.Walk(filepath.Join(root, "content"), func(p string, fi os.FileInfo, err error) error {
-				if err == nil && !fi.IsDir() && strings.HasSuffix(p, ".md") {
-					files = append(files, p)
-				}
-				return err
-			})
-			md := goldmark.New(goldmark.WithExtensions(extension.GFM))
-			min := newMinifier()
+			files, err := floorbuild.Sources(root)
+			if err != nil {
+				b.Fatal(err)
+			}
 			b.ResetTimer()
 			for range b.N {
-				out := b.TempDir()
-				jobs := make(chan int)
-				var wg sync.WaitGroup
-				for range runtime.GOMAXPROCS(0) {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						var html, mini bytes.Buffer
-						for i := range jobs {
-							src, err := os.ReadFile(files[i])
-							if err != nil {
-								b.Error(err)
-								continue
-							}
-							var fm map[string]any
-							body, err := frontmatter.Parse(bytes.NewReader(src), &fm)
-							if err != nil {
-								b.Error(err)
-								continue
-							}
-							html.Reset()
-							mini.Reset()
-							html.WriteString("<!doctype html><html><head><title>x</title></head><body>")
-							if err := md.Convert(body, &html); err != nil {
-								b.Error(err)
-							}
-							html.WriteString("</body></html>")
-							if err := min.Minify("text/html", &mini, &html); err != nil {
-								b.Error(err)
-							}
-							dir := filepath.Join(out, fmt.Sprint(i))
-							_ = os.MkdirAll(dir, 0o755)
-							if err := os.WriteFile(filepath.Join(dir, "index.html"), mini.Bytes(), 0o644); err != nil {
-								b.Error(err)
-							}
-						}
-					}()
+				if err := floorbuild.Build(root, files, b.TempDir()); err != nil {
+					b.Fatal(err)
 				}
-				for i := range files {
-					jobs <- i
-				}
-				close(jobs)
-				wg.Wait()
 			}
 			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "pages/s")
 		})

@@ -80,18 +80,7 @@ func TestOpenRefusesASNDatabase(t *testing.T) {
 	if err := w.Insert(network, mmdbtype.Map{"autonomous_system_number": mmdbtype.Uint32(15169)}); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "asn.mmdb")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.WriteTo(f); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if db, err := geo.Open(path); err == nil {
+	if db, err := geo.Open(geotest.Save(t, w)); err == nil {
 		db.Close()
 		t.Error("Open(ASN database) = nil error, want one")
 	}

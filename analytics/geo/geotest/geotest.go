@@ -58,7 +58,14 @@ func Write(t testing.TB, layout Layout, networks map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	f, err := os.CreateTemp(t.TempDir(), "country-*.mmdb")
+	return Save(t, w)
+}
+
+// Save writes a database made with mmdbwriter into t.TempDir() and
+// returns its path.
+func Save(t testing.TB, w *mmdbwriter.Tree) string {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "db-*.mmdb")
 	if err != nil {
 		t.Fatal(err)
 	}

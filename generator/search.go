@@ -713,41 +713,21 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 	}
 	index := []byte(`{"v":1,"n":`)
 	index = strconv.AppendInt(index, int64(len(s.docs)), 10)
-	index = append(index, `,"t":[`...)
-	for i := range termParts {
-		p := &termParts[i]
-		if !inline && p.name == "" {
-			if err := p.store("t", i, write); err != nil {
-				return err
-			}
-		}
-		if i > 0 {
-			index = append(index, ',')
-		}
-		index = append(index, '[')
-		index = appendJSONString(index, p.first)
-		index = append(index, ',')
-		index = p.ref(index)
-		index = append(index, ']')
+	index = append(index, `,"t":`...)
+	index, err := appendParts(index, termParts, "t", inline, write, func(b []byte, p *searchPart) []byte {
+		return appendJSONString(b, p.first)
+	})
+	if err != nil {
+		return err
 	}
-	index = append(index, `],"d":[`...)
-	for i := range docParts {
-		p := &docParts[i]
-		if !inline && p.name == "" {
-			if err := p.store("d", i, write); err != nil {
-				return err
-			}
-		}
-		if i > 0 {
-			index = append(index, ',')
-		}
-		index = append(index, '[')
-		index = strconv.AppendInt(index, int64(p.start), 10)
-		index = append(index, ',')
-		index = p.ref(index)
-		index = append(index, ']')
+	index = append(index, `,"d":`...)
+	index, err = appendParts(index, docParts, "d", inline, write, func(b []byte, p *searchPart) []byte {
+		return strconv.AppendInt(b, int64(p.start), 10)
+	})
+	if err != nil {
+		return err
 	}
-	index = append(index, "]}"...)
+	index = append(index, '}')
 	return write("search/index.json", index)
 }
 
@@ -779,6 +759,29 @@ func (c *chunked) each(start, end int, fn func(uint32)) {
 		}
 		i += j - i%chunkSize
 	}
+}
+
+// appendParts lists parts in the manifest as [key, part], each part
+// inline or, stored first unless it was, the name of its file.
+func appendParts(index []byte, parts []searchPart, kind string, inline bool, write func(string, []byte) error, key func([]byte, *searchPart) []byte) ([]byte, error) {
+	index = append(index, '[')
+	for i := range parts {
+		p := &parts[i]
+		if !inline && p.name == "" {
+			if err := p.store(kind, i, write); err != nil {
+				return nil, err
+			}
+		}
+		if i > 0 {
+			index = append(index, ',')
+		}
+		index = append(index, '[')
+		index = key(index, p)
+		index = append(index, ',')
+		index = p.ref(index)
+		index = append(index, ']')
+	}
+	return append(index, ']'), nil
 }
 
 // searchPart is one term or doc part of the index.

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -66,23 +68,39 @@ func splitFrontMatter(file string, src []byte) (map[string]any, []byte, int, err
 	if fmEnd > maxFrontMatter {
 		return nil, nil, 0, errorf(file, 1, "front matter: larger than %d bytes", maxFrontMatter)
 	}
+	// The parser copies all it reads, so it reads the front matter block
+	// alone, not the body too. A bare JSON object needs the line after its
+	// closing brace, so it gets the whole file.
+	block := src
+	if delim != "{" {
+		block = src[:fmEnd]
+	}
+	r := fmReaders.Get().(*bufio.Reader)
+	r.Reset(bytes.NewReader(block))
 	raw := map[string]any{}
-	rest, err := frontmatter.Parse(bytes.NewReader(src), &raw, fmFormats...)
+	rest, err := frontmatter.Parse(r, &raw, fmFormats...)
+	r.Reset(nil)
+	fmReaders.Put(r)
 	if err != nil {
 		return nil, nil, 0, fmDecodeError(file, src, delim, err)
 	}
-	if !bytes.HasSuffix(src, rest) {
+	if !bytes.HasSuffix(block, rest) {
 		return nil, nil, 0, errorf(file, 1, "front matter: cannot find where the body starts")
 	}
-	// The body as part of src, not of the parser's buffer, which is
-	// twice its size and would be held until the page is rendered.
-	offset := len(src) - len(rest)
+	// The body as part of src, not of the parser's buffer, which would be
+	// held until the page is rendered.
+	offset := len(block) - len(rest)
 	return raw, src[offset:], bytes.Count(src[:offset], []byte("\n")), nil
 }
 
+// fmReaders hold the front matter parser's read buffers between pages: it
+// takes a *bufio.Reader as it is, where it would make one for any other
+// reader.
+var fmReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+
 // scanDelimiters finds the opening delimiter line and whether a closing line
 // follows, so an unterminated block is an error instead of silently
-// becoming body text.
+// becoming body text. end is where the line after the closing line starts.
 func scanDelimiters(src []byte) (delim string, closed bool, end int) {
 	first, rest, _ := bytes.Cut(src, []byte("\n"))
 	first = bytes.TrimRight(first, " \t\r")
@@ -97,7 +115,7 @@ func scanDelimiters(src []byte) (delim string, closed bool, end int) {
 	for len(rest) > 0 {
 		line, next, _ := bytes.Cut(rest, []byte("\n"))
 		if string(bytes.TrimRight(line, " \t\r")) == want {
-			return delim, true, off
+			return delim, true, min(off+len(line)+1, len(src))
 		}
 		off += len(line) + 1
 		rest = next
@@ -370,6 +388,13 @@ var dateLayouts = []string{
 // accept; a date without a zone is in loc.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	// A plain day is the most common form; try it first, not after nine
+	// failed attempts that each make an error.
+	if len(s) == len(time.DateOnly) {
+		if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+			return t, nil
+		}
+	}
 	for _, layout := range dateLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t, nil

@@ -597,7 +597,7 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 					return err
 				}
 			}
-			docParts = append(docParts, searchPart{start: d, data: []byte{'['}})
+			docParts = append(docParts, searchPart{start: d, data: newPartData('[', searchDocPartSize)})
 		}
 		part := &docParts[len(docParts)-1]
 		if len(part.data) > 1 {
@@ -676,7 +676,7 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 					return err
 				}
 			}
-			termParts = append(termParts, searchPart{first: terms[id], data: []byte{'{'}})
+			termParts = append(termParts, searchPart{first: terms[id], data: newPartData('{', searchPartSize)})
 		}
 		part := &termParts[len(termParts)-1]
 		if len(part.data) > 1 {
@@ -794,6 +794,12 @@ type searchPart struct {
 
 // store writes the part to its own file, named by its content so that it
 // can be cached for good, and lets its data go.
+// newPartData starts a part that will grow to about size bytes, in one
+// allocation with room for the entry that takes it past size.
+func newPartData(open byte, size int) []byte {
+	return append(make([]byte, 0, size+size/4), open)
+}
+
 func (p *searchPart) store(kind string, i int, write func(string, []byte) error) error {
 	sum := sha256.Sum256(p.data)
 	p.name = kind + strconv.Itoa(i) + "." + hex.EncodeToString(sum[:4]) + ".json"

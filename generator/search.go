@@ -167,7 +167,8 @@ func (s *searchIndex) addSections(p *Page, raw []rawSection) sectionRef {
 				heading = p.Title
 			}
 			if ts == nil {
-				ts = &termSet{flags: map[string]uint8{}}
+				ts = termSets.Get().(*termSet)
+				defer termSets.Put(ts)
 			}
 			r.terms = termsWith(ts, heading, r.text)
 		}
@@ -199,6 +200,9 @@ type termSet struct {
 	flags map[string]uint8
 	order []string
 }
+
+// termSets are kept between pages, with the room their map and list grew.
+var termSets = sync.Pool{New: func() any { return &termSet{flags: map[string]uint8{}} }}
 
 func (ts *termSet) add(term string, f uint8) {
 	old, ok := ts.flags[term]

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 )
 
@@ -51,7 +52,12 @@ func newSectionStore() *sectionStore {
 
 // put keeps a page's sections and says where they are.
 func (s *sectionStore) put(raw []rawSection) sectionRef {
-	rec := encodeSections(raw)
+	bp := recordBufs.Get().(*[]byte)
+	rec := appendSections((*bp)[:0], raw)
+	defer func() {
+		*bp = rec
+		recordBufs.Put(bp)
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ref := sectionRef{at: s.size, n: len(rec)}
@@ -65,6 +71,9 @@ func (s *sectionStore) put(raw []rawSection) sectionRef {
 	}
 	return ref
 }
+
+// recordBufs hold encoded records on their way into a store.
+var recordBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // get reads the sections at ref into buf's space.
 func (s *sectionStore) get(ref sectionRef, buf []byte) ([]byte, error) {
@@ -118,14 +127,14 @@ func (s *sectionStore) close() {
 	s.mem, s.win = nil, nil
 }
 
-// encodeSections writes sections as a count, then each section's id,
+// appendSections encodes sections after b: a count, then each section's id,
 // heading, text and terms, each as a length and its bytes.
-func encodeSections(raw []rawSection) []byte {
+func appendSections(b []byte, raw []rawSection) []byte {
 	size := binary.MaxVarintLen64
 	for _, r := range raw {
 		size += 4*binary.MaxVarintLen64 + len(r.id) + len(r.heading) + len(r.text) + len(r.terms)
 	}
-	b := make([]byte, 0, size)
+	b = slices.Grow(b, size)
 	b = binary.AppendUvarint(b, uint64(len(raw)))
 	for _, r := range raw {
 		for _, f := range [...]string{r.id, r.heading, r.text, r.terms} {

@@ -488,7 +488,7 @@ func (b *builder) renderPages(ctx context.Context, pages []*Page, out Output) er
 // writes the result.
 func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 	if p.hasBody && p.src == nil {
-		src, err := b.readBody(p)
+		src, err := b.readBody(p, bufs)
 		if err != nil {
 			return err
 		}
@@ -530,10 +530,14 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 	return b.write(out, pageFile(p.path), data)
 }
 
-// readBody reads a page's body again, for rendering, and makes sure it
-// is the body the page was loaded with.
-func (b *builder) readBody(p *Page) ([]byte, error) {
-	src, err := readLimited(b.fsys, p.File, maxPageSize)
+// readBody reads a page's body again, for rendering, into the worker's
+// file buffer, and makes sure it is the body the page was loaded with.
+// Nothing keeps the body past rendering: what outlives the page is copied.
+func (b *builder) readBody(p *Page, bufs *renderBuffers) ([]byte, error) {
+	src, err := readLimitedInto(b.fsys, p.File, maxPageSize, bufs.file)
+	if src != nil {
+		bufs.file = src
+	}
 	if err == nil && (len(src) < p.bodyAt || sha256.Sum256(src[p.bodyAt:]) != p.srcSum) {
 		err = errors.New("the file changed while the site was being built; build again")
 	}
@@ -547,6 +551,7 @@ func (b *builder) readBody(p *Page) ([]byte, error) {
 // page, so that a page's HTML is not allocated afresh three times over.
 // Outputs copy what they keep, so a page's bytes may live in them.
 type renderBuffers struct {
+	file  []byte        // the page's file, read again to render it
 	body  bytes.Buffer  // the markdown as HTML
 	bodyW *bufio.Writer // goldmark's writer into body, which it flushes
 	page  bytes.Buffer  // the layout's output, with partial markers
@@ -644,7 +649,7 @@ type linkRef struct {
 // is relative to that file, as on a code host.
 func (b *builder) resolveLinks(p *Page, doc ast.Node) []linkRef {
 	var refs []linkRef
-	page := &frame{file: p.File, bodyLine: p.bodyLine, lines: newLineIndex(p.src)}
+	page := &frame{file: p.File, bodyLine: p.bodyLine, text: p.src}
 	resolve := func(n ast.Node, dest string) string {
 		fr := frameAt(n, page)
 		dir := strings.TrimPrefix(path.Dir(fr.file), "content")

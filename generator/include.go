@@ -56,14 +56,15 @@ type pageBody struct {
 // frame is one file's stretch of a pageBody's src.
 type frame struct {
 	pb       *pageBody
-	file     string // content/_snippets/install.md
-	start    int    // offset in src of the file's body
-	bodyLine int    // file line of the body's first line, minus one
-	lines    lineIndex
-	via      string   // "included from content/docs/x.md:12", "" for the page
-	chain    []string // files from the page down to this one
-	broken   []string // names of opening tags that could not be read
-	tooDeep  bool     // shortcodes nested too deep, reported once
+	file     string    // content/_snippets/install.md
+	start    int       // offset in src of the file's body
+	bodyLine int       // file line of the body's first line, minus one
+	text     []byte    // the file's body, read for lines when one is asked for
+	lines    lineIndex // made from text on first use
+	via      string    // "included from content/docs/x.md:12", "" for the page
+	chain    []string  // files from the page down to this one
+	broken   []string  // names of opening tags that could not be read
+	tooDeep  bool      // shortcodes nested too deep, reported once
 }
 
 // line is the file line of an offset of src.
@@ -73,6 +74,9 @@ func (fr *frame) line(off int) int {
 	}
 	if off < fr.start {
 		return fr.bodyLine + 1
+	}
+	if fr.lines == nil {
+		fr.lines = newLineIndex(fr.text)
 	}
 	return fr.bodyLine + fr.lines.line(off-fr.start)
 }
@@ -92,7 +96,7 @@ func (b *builder) parseBody(p *Page) *pageBody {
 	// Clipped, so that the first include copies the body instead of
 	// writing past it into the file it was cut from.
 	pb := &pageBody{b: b, page: p, src: slices.Clip(p.src)}
-	fr := &frame{pb: pb, file: p.File, bodyLine: p.bodyLine, lines: newLineIndex(p.src), chain: []string{p.File}}
+	fr := &frame{pb: pb, file: p.File, bodyLine: p.bodyLine, text: p.src, chain: []string{p.File}}
 	pc := parser.NewContext()
 	pc.Set(frameKey, fr)
 	pb.doc = b.md.Parser().Parse(textReader(pb.src), parser.WithContext(pc))
@@ -188,7 +192,7 @@ func (pb *pageBody) include(inc *includeNode, fr *frame) {
 		pb.src = append(pb.src, '\n')
 	}
 	child := &frame{
-		pb: pb, file: file, start: start, bodyLine: s.bodyLine, lines: newLineIndex(s.body),
+		pb: pb, file: file, start: start, bodyLine: s.bodyLine, text: s.body,
 		via: fr.viaFor(off), chain: append(slices.Clip(fr.chain), file),
 	}
 	inc.inner = child

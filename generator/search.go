@@ -286,12 +286,12 @@ func pageSections(doc ast.Node, src []byte) []rawSection {
 		switch n := n.(type) {
 		case *ast.Heading:
 			if entering {
-				secs[len(secs)-1].text = string(body.take())
+				secs[len(secs)-1].text = body.take()
 				id, _ := n.AttributeString("id")
 				idb, _ := id.([]byte)
 				heading.limit = searchMaxText
 				writeInline(&heading, n, src)
-				secs = append(secs, rawSection{id: string(idb), heading: string(heading.take())})
+				secs = append(secs, rawSection{id: string(idb), heading: heading.take()})
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
@@ -317,7 +317,7 @@ func pageSections(doc ast.Node, src []byte) []rawSection {
 		body.space = true
 		return ast.WalkContinue, nil
 	})
-	secs[len(secs)-1].text = string(body.take())
+	secs[len(secs)-1].text = body.take()
 	return secs
 }
 
@@ -385,12 +385,12 @@ func (w *spaceWriter) write(b []byte) {
 	}
 }
 
-// take returns the text so far and starts afresh, keeping what is left of
-// the limit: the limit is for the whole page.
-func (w *spaceWriter) take() []byte {
-	out := w.buf
+// take returns the text so far and starts afresh in the same space,
+// keeping what is left of the limit: the limit is for the whole page.
+func (w *spaceWriter) take() string {
+	out := string(w.buf)
 	w.limit -= len(out)
-	w.buf, w.space = nil, false
+	w.buf, w.space = w.buf[:0], false
 	return out
 }
 

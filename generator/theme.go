@@ -132,6 +132,11 @@ func (t *theme) addLayouts(fsys fs.FS, dir, shown string) error {
 // readLimited reads a file of at most limit bytes: opened once, its size
 // checked, then read whole.
 func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	return readLimitedInto(fsys, name, limit, nil)
+}
+
+// readLimitedInto is readLimited into buf's space when it has room.
+func readLimitedInto(fsys fs.FS, name string, limit int64, buf []byte) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -146,7 +151,10 @@ func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	}
 	// Room for one byte more than the size, so the end shows in one read;
 	// a file that grew since is read on, up to the limit.
-	data := make([]byte, 0, fi.Size()+1)
+	data := buf[:0]
+	if int64(cap(data)) < fi.Size()+1 {
+		data = make([]byte, 0, fi.Size()+1)
+	}
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]

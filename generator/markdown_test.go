@@ -28,7 +28,7 @@ func TestWriteTokensMatchesChroma(t *testing.T) {
 		"diff":       "--- a\n+++ b\n@@ -1 +1 @@\n-old <x>\n+new & y\n",
 		"css":        "a:hover > b::after { content: \"\\201C\"; color: #fff; }\n",
 	}
-	ref := chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(true))
+	tokens := map[string][]chroma.Token{}
 	for lang, code := range snippets {
 		lx := lexerFor(lang)
 		if lx == nil {
@@ -38,17 +38,27 @@ func TestWriteTokensMatchesChroma(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tokens := it.Tokens()
+		tokens[lang] = it.Tokens()
+	}
+	// Lexers seldom make empty tokens or tokens of newlines alone; the
+	// formatter drops an empty token alone on the last line only.
+	k, s, c := chroma.Keyword, chroma.LiteralString, chroma.Comment
+	tokens["empty tokens"] = []chroma.Token{{Type: k, Value: ""}, {Type: s, Value: "a\n\nb"}, {Type: c, Value: ""}, {Type: k, Value: "\n"}, {Type: c, Value: ""}, {Type: s, Value: "x"}, {Type: k, Value: "y\n"}, {Type: c, Value: ""}}
+	tokens["newlines only"] = []chroma.Token{{Type: s, Value: "\n\n"}, {Type: c, Value: ""}, {Type: k, Value: ""}}
+	tokens["one empty token"] = []chroma.Token{{Type: k, Value: ""}}
+	tokens["no tokens"] = nil
+	ref := chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(true))
+	for name, list := range tokens {
 		var want bytes.Buffer
-		if err := ref.Format(&want, styles.Fallback, chroma.Literator(tokens...)); err != nil {
+		if err := ref.Format(&want, styles.Fallback, chroma.Literator(list...)); err != nil {
 			t.Fatal(err)
 		}
 		var got bytes.Buffer
 		w := bufio.NewWriter(&got)
-		writeTokens(w, tokens)
+		writeTokens(w, chroma.Literator(list...))
 		w.Flush()
 		if got.String() != want.String() {
-			t.Errorf("%s:\n got %s\nwant %s", lang, got.String(), want.String())
+			t.Errorf("%s:\n got %q\nwant %q", name, got.String(), want.String())
 		}
 	}
 }

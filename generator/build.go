@@ -281,8 +281,8 @@ func (b *builder) load() error {
 		}
 		if !b.theme.hasLayout(p.Layout) {
 			line := 1
-			if p.fm != nil && p.fm.lines["layout"] > 0 {
-				line = p.fm.lines["layout"]
+			if p.fm != nil && p.fm.lines.layout > 0 {
+				line = p.fm.lines.layout
 			}
 			b.errs = append(b.errs, errorf(p.File, line, "layout %q not found: no %s.html in layouts/ or the theme", p.Layout, p.Layout))
 		}
@@ -300,7 +300,7 @@ func (b *builder) loadAliases() {
 	for _, p := range b.pages {
 		for _, a := range p.Aliases {
 			ap := cleanURLPath(a)
-			line := p.fm.lines["aliases"]
+			line := p.fm.lines.aliases
 			if other, ok := b.byPath[ap]; ok {
 				b.errs = append(b.errs, errorf(p.File, line, "alias %s is the URL of %s", ap, other.File))
 				continue

@@ -108,7 +108,7 @@ func (b *builder) readChangelog(p *Page, src []byte) {
 	switch p.fm.History {
 	case "", "versions":
 	default:
-		b.errs = append(b.errs, errorf(p.File, max(p.fm.lines["history"], 1), "front matter: history: want versions, got %q", p.fm.History))
+		b.errs = append(b.errs, errorf(p.File, max(p.fm.lines.history, 1), "front matter: history: want versions, got %q", p.fm.History))
 	}
 	p.Changelog = append(b.frontMatterEntries(p, src), b.bodyEntries(p)...)
 }
@@ -118,7 +118,7 @@ func (b *builder) frontMatterEntries(p *Page, src []byte) []ChangeEntry {
 	if len(p.fm.Changelog) == 0 {
 		return nil
 	}
-	keyLine, dateLines := changelogLines(src, p.bodyLine, p.fm.lines["changelog"])
+	keyLine, dateLines := changelogLines(src, p.bodyLine, p.fm.lines.changelog)
 	var out []ChangeEntry
 	dated := 0
 	for i, m := range p.fm.Changelog {
@@ -425,7 +425,7 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 	}
 	for _, p := range b.pages {
 		if p.fm != nil && p.fm.History == "versions" && !b.cfg.History.Git {
-			b.warn(errorf(p.File, max(p.fm.lines["history"], 1), "history: versions needs [history] git = true in %s; the page has no versions", ConfigFile).Error())
+			b.warn(errorf(p.File, max(p.fm.lines.history, 1), "history: versions needs [history] git = true in %s; the page has no versions", ConfigFile).Error())
 		}
 	}
 	var all []ChangeEntry

@@ -41,7 +41,7 @@ type frontMatter struct {
 	Changelog   []map[string]any
 	History     string
 	Params      map[string]any
-	lines       map[string]int // file line of each top-level key
+	lines       fmLines // file lines of the keys checked after loading
 }
 
 var fmFormats = []*frontmatter.Format{
@@ -202,8 +202,15 @@ func keyLines(src []byte, bodyLine int) map[string]int {
 
 // decodeFrontMatter checks the type of every key Folio knows and keeps the
 // rest as Params. All problems of the page are returned together.
+// fmLines are the file lines of the front matter keys that are checked
+// once the site is loaded, kept with the page instead of a line for every
+// key; 0 is a key that is not there.
+type fmLines struct{ url, layout, aliases, history, changelog int }
+
 func decodeFrontMatter(file string, raw map[string]any, lines map[string]int, loc *time.Location) (*frontMatter, ErrorList) {
-	fm := &frontMatter{Sidebar: true, Params: map[string]any{}, lines: lines}
+	fm := &frontMatter{Sidebar: true, Params: map[string]any{}, lines: fmLines{
+		url: lines["url"], layout: lines["layout"], aliases: lines["aliases"], history: lines["history"], changelog: lines["changelog"],
+	}}
 	var errs ErrorList
 	bad := func(key, format string, args ...any) {
 		line := lines[key]

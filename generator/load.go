@@ -243,7 +243,7 @@ func (b *builder) registerPage(p *Page, rel string) {
 		}
 		b.folders[dir] = p
 	}
-	if !b.claim(p.path, p, file, p.fm.lines["url"]) {
+	if !b.claim(p.path, p, file, p.fm.lines.url) {
 		return
 	}
 	b.bySource[rel] = p

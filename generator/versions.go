@@ -66,7 +66,7 @@ func historyPath(pagePath string) string {
 // file, newest first, and returns them by commit. A commit that did not
 // change the file's text, such as a rename, makes no version.
 func (b *builder) listVersions(p *Page, commits []pageCommit, dir string) map[*gitCommit]*Version {
-	line := max(p.fm.lines["history"], 1)
+	line := max(p.fm.lines.history, 1)
 	if !b.theme.hasLayout(KindHistory) || !b.theme.hasLayout(KindDiff) {
 		b.errs = append(b.errs, errorf(p.File, line, "history: versions needs the layouts history.html and diff.html in layouts/ or the theme"))
 		return nil

@@ -102,7 +102,7 @@ type builder struct {
 	files      []staticFile
 	filePaths  map[string]string // "/img/a.png" -> its source, for link checks
 	aliases    map[string]*Page
-	ids        sync.Map // page path -> map[string]bool of its heading ids
+	ids        sync.Map // page path -> idSet of its heading ids
 	errs       ErrorList
 	warns      []string
 	written    atomic.Int64
@@ -499,7 +499,8 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 		// The tree points into body.src: the page with its includes.
 		body := b.parseBody(p)
 		doc := body.doc
-		toc, ids := headingIDs(doc, body.src)
+		toc, idMap := headingIDs(doc, body.src)
+		ids := newIDSet(idMap)
 		b.ids.Store(p.path, ids)
 		ref := b.search.add(p, doc, body.src)
 		p.links = b.resolveLinks(p, doc)
@@ -519,7 +520,7 @@ func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
 		view.TOC, view.tocHTML = toc, ""
 	} else {
 		// A generated page, such as /changelog/, may have stored its ids.
-		b.ids.LoadOrStore(p.path, map[string]bool{})
+		b.ids.LoadOrStore(p.path, idSet(nil))
 	}
 	data, err := b.renderTemplateTo(&view, bufs)
 	if err != nil {
@@ -780,8 +781,8 @@ func (b *builder) checkLink(p *Page, l linkRef) string {
 		return ""
 	}
 	v, _ := b.ids.Load(page.path)
-	ids, _ := v.(map[string]bool)
-	if ids[l.fragment] || strings.HasPrefix(l.fragment, "fn:") || strings.HasPrefix(l.fragment, "fnref:") {
+	ids, _ := v.(idSet)
+	if ids.has(l.fragment) || strings.HasPrefix(l.fragment, "fn:") || strings.HasPrefix(l.fragment, "fnref:") {
 		return ""
 	}
 	return fmt.Sprintf("broken link %s: %s has no heading #%s", l.dest, page.File, l.fragment)

@@ -543,16 +543,12 @@ func (b *builder) pageKey(site, nav [32]byte, p *Page) [32]byte {
 
 // remember keeps what rendering a page taught the build, once its key is
 // known.
-func (p *Page) remember(ids map[string]bool, ref sectionRef) {
+func (p *Page) remember(ids idSet, ref sectionRef) {
 	if p.cache == nil {
 		return
 	}
 	c := p.cache
-	c.IDs = c.IDs[:0]
-	for id := range ids {
-		c.IDs = append(c.IDs, id)
-	}
-	sort.Strings(c.IDs)
+	c.IDs = ids
 	c.Links = c.Links[:0]
 	for _, l := range p.links {
 		c.Links = append(c.Links, cachedLink{Line: l.line, Dest: l.dest, Target: l.target, Fragment: l.fragment, Source: l.source})
@@ -645,11 +641,7 @@ func (b *builder) includesUnchanged(c *cachedPage) bool {
 // restore gives a page that needs no rendering what its last rendering
 // found.
 func (b *builder) restore(p *Page, c *cachedPage) {
-	ids := make(map[string]bool, len(c.IDs))
-	for _, id := range c.IDs {
-		ids[id] = true
-	}
-	b.ids.Store(p.path, ids)
+	b.ids.Store(p.path, idSet(c.IDs))
 	p.links = p.links[:0]
 	for _, l := range c.Links {
 		p.links = append(p.links, linkRef{line: l.Line, dest: l.Dest, target: l.Target, fragment: l.Fragment, source: l.Source})

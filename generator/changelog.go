@@ -487,7 +487,7 @@ func (b *builder) addChangelogPage(all []ChangeEntry) {
 		ids[e.ID] = true
 		ids[e.Date.Format("2006-01")] = true
 	}
-	b.ids.Store(p.path, ids)
+	b.ids.Store(p.path, newIDSet(ids))
 }
 
 // mergeEntries drops repeats, sorts newest first and gives each entry its

@@ -2,6 +2,8 @@ package generator
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -248,6 +250,19 @@ func headingID(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// idSet is a page's heading ids, sorted: kept for every page until links
+// are checked, and by the build cache, in less room than a map.
+type idSet []string
+
+func newIDSet(m map[string]bool) idSet {
+	return idSet(slices.Sorted(maps.Keys(m)))
+}
+
+func (s idSet) has(id string) bool {
+	_, ok := slices.BinarySearch(s, id)
+	return ok
 }
 
 // headingIDs assigns GitHub-style ids to every heading of doc and returns

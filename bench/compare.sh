@@ -22,7 +22,7 @@ measure() {
 	sync
 	/usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
 	read -r wall kb user sys <"$work/time"
-	printf '%s %s %s %s\n' "$name" "$wall" "$((kb / 1024))" "$(echo "$user + $sys" | bc)"
+	printf '%s %s %s %s\n' "$name" "$wall" "$((kb / 1024))" "$(printf %.2f "$(echo "$user + $sys" | bc)")"
 }
 
 # median VALUES...: the middle value (the lower middle of an even count).
@@ -70,13 +70,20 @@ TOML
 				cpus[$name]+="$cpu "
 			done
 		done
-		hwall=$(median ${walls[hugo]})
-		hrss=$(median ${rsss[hugo]})
+		# The ratios are the median of each round's ratio: a tool is
+		# compared with the Hugo run of its own round, moments apart.
+		read -ra hw <<<"${walls[hugo]}"
+		read -ra hr <<<"${rsss[hugo]}"
 		for t in "${tools[@]}"; do
-			wall=$(median ${walls[$t]})
-			rss=$(median ${rsss[$t]})
-			printf '%-8s %-12s %9s %9s %9s %10.3f %10.3f\n' "$n1" "$t" "$wall" "$rss" "$(median ${cpus[$t]})" \
-				"$(echo "$wall / $hwall" | bc -l)" "$(echo "$rss / $hrss" | bc -l)"
+			read -ra tw <<<"${walls[$t]}"
+			read -ra tr <<<"${rsss[$t]}"
+			xt=() xm=()
+			for ((k = 0; k < ${#tw[@]}; k++)); do
+				xt+=("$(echo "${tw[k]} / ${hw[k]}" | bc -l)")
+				xm+=("$(echo "${tr[k]} / ${hr[k]}" | bc -l)")
+			done
+			printf '%-8s %-12s %9s %9s %9s %10.3f %10.3f\n' "$n1" "$t" "$(median ${walls[$t]})" "$(median ${rsss[$t]})" \
+				"$(median ${cpus[$t]})" "$(median "${xt[@]}")" "$(median "${xm[@]}")"
 		done
 	}
 done

@@ -200,13 +200,13 @@ func keyLines(src []byte, bodyLine int) map[string]int {
 	return lines
 }
 
-// decodeFrontMatter checks the type of every key Folio knows and keeps the
-// rest as Params. All problems of the page are returned together.
 // fmLines are the file lines of the front matter keys that are checked
 // once the site is loaded, kept with the page instead of a line for every
 // key; 0 is a key that is not there.
 type fmLines struct{ url, layout, aliases, history, changelog int }
 
+// decodeFrontMatter checks the type of every key Folio knows and keeps the
+// rest as Params. All problems of the page are returned together.
 func decodeFrontMatter(file string, raw map[string]any, lines map[string]int, loc *time.Location) (*frontMatter, ErrorList) {
 	fm := &frontMatter{Sidebar: true, Params: map[string]any{}, lines: fmLines{
 		url: lines["url"], layout: lines["layout"], aliases: lines["aliases"], history: lines["history"], changelog: lines["changelog"],

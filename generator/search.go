@@ -796,14 +796,14 @@ type searchPart struct {
 	name  string // its file, once written
 }
 
-// store writes the part to its own file, named by its content so that it
-// can be cached for good, and lets its data go.
 // newPartData starts a part that will grow to about size bytes, in one
 // allocation with room for the entry that takes it past size.
 func newPartData(open byte, size int) []byte {
 	return append(make([]byte, 0, size+size/4), open)
 }
 
+// store writes the part to its own file, named by its content so that it
+// can be cached for good, and lets its data go.
 func (p *searchPart) store(kind string, i int, write func(string, []byte) error) error {
 	sum := sha256.Sum256(p.data)
 	p.name = kind + strconv.Itoa(i) + "." + hex.EncodeToString(sum[:4]) + ".json"

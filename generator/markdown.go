@@ -102,29 +102,22 @@ func (r *folioRenderer) heading(w util.BufWriter, src []byte, node ast.Node, ent
 // newline, each piece in its own span, and leaves out an empty token that
 // is alone on the last line.
 func writeTokens(w util.BufWriter, next chroma.Iterator) {
-	lineStart := true
-	var held *chroma.TokenType // an empty token that began a line, written once another token follows
+	lineStart, holding := true, false
+	var held chroma.TokenType // an empty token that began a line: written once another token follows
 	for t := next(); t != chroma.EOF; t = next() {
-		if held != nil {
-			writeToken(w, *held, "")
-			held, lineStart = nil, false
+		if holding {
+			writeToken(w, held, "")
+			holding, lineStart = false, false
 		}
 		if t.Value == "" && lineStart {
-			held = &t.Type
+			held, holding = t.Type, true
 			continue
 		}
 		v := t.Value
-		for {
-			i := strings.IndexByte(v, '\n')
-			if i < 0 {
-				break
-			}
+		for i := strings.IndexByte(v, '\n'); i >= 0; i = strings.IndexByte(v, '\n') {
 			writeToken(w, t.Type, v[:i+1])
 			v = v[i+1:]
 			lineStart = true
-			if v == "" {
-				break
-			}
 		}
 		if v != "" || t.Value == "" {
 			writeToken(w, t.Type, v)

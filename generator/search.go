@@ -168,10 +168,12 @@ func (s *searchIndex) addSections(p *Page, raw []rawSection) sectionRef {
 			}
 			if ts == nil {
 				ts = termSets.Get().(*termSet)
-				defer termSets.Put(ts)
 			}
 			r.terms = termsWith(ts, heading, r.text)
 		}
+	}
+	if ts != nil {
+		termSets.Put(ts)
 	}
 	ref := s.store.put(raw)
 	s.docs[i].ref = ref

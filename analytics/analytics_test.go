@@ -89,8 +89,14 @@ func TestHandler(t *testing.T) {
 		{"pixel of an unknown page", func() *http.Request {
 			r := httptest.NewRequest(http.MethodGet, "/api/event.gif?p=/nope/", nil)
 			r.Header.Set("User-Agent", firefoxUA)
+			r.Header.Set("Referer", testOrigin+"/docs/")
 			return r
 		}, 200, "unknown-page"},
+		{"pixel without a referrer", func() *http.Request {
+			r := httptest.NewRequest(http.MethodGet, "/api/event.gif?p=/docs/", nil)
+			r.Header.Set("User-Agent", firefoxUA)
+			return r
+		}, 200, "origin"},
 		{"pixel embedded elsewhere", func() *http.Request {
 			r := httptest.NewRequest(http.MethodGet, "/api/event.gif?p=/docs/", nil)
 			r.Header.Set("User-Agent", firefoxUA)
@@ -171,6 +177,7 @@ func TestCounts(t *testing.T) {
 	send(r)
 	r = httptest.NewRequest(http.MethodGet, "/api/event.gif?p=/policy/privacy/", nil)
 	r.Header.Set("User-Agent", firefoxUA)
+	r.Header.Set("Referer", testOrigin+"/policy/privacy/")
 	r.Header.Set("Accept-Language", "fr")
 	r.RemoteAddr = "[2001:db8:1:2::3]:1"
 	send(r)

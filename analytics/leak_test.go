@@ -174,8 +174,8 @@ func TestNoAddressLeaks(t *testing.T) {
 			req{"POST", "/api/event", `{"p":"` + v.full, map[string]string{"X-Forwarded-For": v.full, "User-Agent": chromeUA}},
 			req{"POST", "/api/event", strings.Repeat(v.full, 400), map[string]string{"X-Forwarded-For": v.full}},
 			req{"PUT", "/api/event", v.full, map[string]string{"X-Forwarded-For": v.full}},
-			req{"GET", "/api/event.gif?p=/policy/privacy/", "", map[string]string{"X-Forwarded-For": v.full, "User-Agent": firefoxUA}},
-			req{"GET", "/api/event.gif?p=/" + v.full, "", map[string]string{"X-Forwarded-For": v.full, "User-Agent": firefoxUA}},
+			req{"GET", "/api/event.gif?p=/policy/privacy/", "", map[string]string{"X-Forwarded-For": v.full, "User-Agent": firefoxUA, "Referer": testOrigin + "/policy/privacy/"}},
+			req{"GET", "/api/event.gif?p=/" + v.full, "", map[string]string{"X-Forwarded-For": v.full, "User-Agent": firefoxUA, "Referer": testOrigin + "/"}},
 		)
 		// Past the rate limit, to exercise that path and its counting.
 		for range 8 {

@@ -29,8 +29,8 @@
 //   - Empty, bot, crawler, headless and unrecognisable user agents, and
 //     prefetches (Sec-Purpose or Purpose: prefetch) are rejected with bot:
 //     none of them is a person reading a page.
-//   - A beacon must carry an Origin (or else a Referer) of the site; a pixel
-//     with a Referer must have the site's origin: else origin.
+//   - A beacon or a pixel must carry an Origin (or else a Referer) of the
+//     site: else origin.
 //   - The path must be a page of the built site: else unknown-page.
 package privacy
 
@@ -304,9 +304,11 @@ func validCountry(c string) bool {
 	return len(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'
 }
 
-// originAllowed applies the origin rule: a beacon's Origin (or Referer, for
-// the rare browser that sends none) must be the site's; the pixel carries no
-// Origin, so a Referer, when present, must be the site's.
+// originAllowed applies the origin rule, to the beacon and the pixel
+// alike: the Origin (or else the Referer, which is all an <img> sends)
+// must be the site's. A request with neither is refused: any other page
+// can embed the pixel with referrerpolicy="no-referrer", so a missing
+// Referer proves nothing about where a view happened.
 func (f *Filter) originAllowed(in *Facts) bool {
 	if len(f.origins) == 0 {
 		return true
@@ -316,7 +318,7 @@ func (f *Filter) originAllowed(in *Facts) bool {
 		src = in.Referer
 	}
 	if src == "" {
-		return in.Pixel
+		return false
 	}
 	// Browsers send the Origin header in the normalised form already.
 	if slices.Contains(f.origins, src) {

@@ -118,11 +118,21 @@ func TestApply(t *testing.T) {
 		}, Result{Record: Record{
 			Path: "/", Browser: "Safari", OS: "iOS", Device: "mobile", Language: "fr", Country: "FR",
 		}}},
-		{"pixel without referer", &Facts{
-			Pixel: true, RemoteAddr: "198.51.100.7:1", UserAgent: ipad, PixelPath: "/docs/",
+		{"pixel with the site's origin only", &Facts{
+			Pixel: true, RemoteAddr: "198.51.100.7:1", UserAgent: ipad, PixelPath: "/docs/", Referer: site,
 		}, Result{Record: Record{
 			Path: "/docs/", Browser: "Safari", OS: "iOS", Device: "tablet", Language: Unknown, Country: Unknown,
 		}}},
+		{"pixel with an Origin header", &Facts{
+			Pixel: true, RemoteAddr: "198.51.100.7:1", UserAgent: ipad, PixelPath: "/docs/", Origin: site,
+		}, Result{Record: Record{
+			Path: "/docs/", Browser: "Safari", OS: "iOS", Device: "tablet", Language: Unknown, Country: Unknown,
+		}}},
+		// Another site can embed the pixel with referrerpolicy="no-referrer"
+		// and add its readers' views: without a Referer there is no telling.
+		{"pixel without referer", &Facts{
+			Pixel: true, RemoteAddr: "198.51.100.7:1", UserAgent: ipad, PixelPath: "/docs/",
+		}, Result{Reason: Origin}},
 		{"pixel from another site", &Facts{
 			Pixel: true, RemoteAddr: "198.51.100.7:1", UserAgent: ipad, PixelPath: "/docs/", Referer: "https://evil.example/",
 		}, Result{Reason: Origin}},

@@ -208,19 +208,35 @@ func (c *Collector) closeGeo() error {
 	return c.geo.Close()
 }
 
-// day returns the current UTC day, formatting it only when it changes.
+// day returns the UTC day events are counted in, formatting it only when
+// it changes.
+//
+// A clock stepped back over midnight (an NTP correction) leaves the day as
+// it was until the clock catches up: going back would make a second
+// visitors key for a day already left, counting its readers twice, and
+// change cells a report may already have published. A step back by more
+// than that is a clock being repaired, and is followed.
 func (c *Collector) day() string {
 	now := c.cfg.Now().Unix()
 	unixDay := now / 86400
 	if now < 0 && now%86400 != 0 {
 		unixDay--
 	}
-	if d := c.today.Load(); d != nil && d.unixDay == unixDay {
-		return d.day
+	for {
+		d := c.today.Load()
+		if d != nil && (d.unixDay == unixDay || d.unixDay == unixDay+1) {
+			return d.day
+		}
+		next := &dayCache{unixDay: unixDay, day: dayOf(time.Unix(unixDay*86400, 0))}
+		if !c.today.CompareAndSwap(d, next) {
+			continue // another event moved the day meanwhile
+		}
+		if d != nil && d.unixDay > unixDay {
+			c.log.Warn("the clock went back by more than a day; counting in the clock's day", "from", d.day, "to", next.day)
+			c.agg.rotate(next.day)
+		}
+		return next.day
 	}
-	d := &dayCache{unixDay: unixDay, day: dayOf(time.Unix(unixDay*86400, 0))}
-	c.today.Store(d)
-	return d.day
 }
 
 // loop writes the counts every Flush, or early when the aggregator asks,

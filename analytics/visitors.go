@@ -19,7 +19,9 @@ import (
 //
 // A restart during the day makes a new key, so a visitor seen before and
 // after it is counted twice; the count errs upwards, never towards an
-// identifier. visitors is not safe for concurrent use: the aggregator's
+// identifier. A day never gets a second key otherwise: once the key has
+// moved on to a later day, events of an earlier one are not counted as
+// visitors. visitors is not safe for concurrent use: the aggregator's
 // mutex guards it.
 type visitors struct {
 	day  string
@@ -38,8 +40,14 @@ func newVisitors(max int) *visitors {
 // add records one event of day and reports whether it came from a visitor
 // not seen before that day.
 func (v *visitors) add(day string, addr [16]byte, browser, language string) bool {
-	if day != v.day {
+	switch {
+	case v.day == "" || day > v.day:
 		v.rotate(day)
+	case day < v.day:
+		// That day's key is gone; a new one would count its readers
+		// twice. The collector's day does not go back, so this is a
+		// guard, not a path taken.
+		return false
 	}
 	// The separators keep ("ab", "c") and ("a", "bc") apart.
 	v.buf = append(v.buf[:0], addr[:]...)

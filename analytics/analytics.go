@@ -80,8 +80,13 @@ type Config struct {
 	// every origin: for tests, not for production.
 	Origins []string
 	// TrustedProxies are the networks of reverse proxies whose
-	// X-Forwarded-For and Forwarded headers are believed.
+	// ClientIPHeader is believed.
 	TrustedProxies []netip.Prefix
+	// ClientIPHeader is the one header a trusted proxy writes the
+	// client's address into; X-Forwarded-For by default. Its right-most
+	// address that is not a trusted proxy is the client's. Every other
+	// forwarding header is ignored: a client can send any of them.
+	ClientIPHeader string
 	// SiteDir is the built site (public/); only its pages are counted.
 	// Empty counts any well-formed path, up to MaxValues per day.
 	SiteDir string
@@ -121,7 +126,9 @@ type Collector struct {
 	agg     *aggregator
 	geo     *geo.DB
 	today   atomic.Pointer[dayCache]
-	hint    sync.Once
+	hint    sync.Once // ForwardedIgnored logged
+	// missingHint is ClientIPMissing logged.
+	missingHint sync.Once
 
 	stop      chan struct{}
 	done      chan struct{}
@@ -169,7 +176,7 @@ func New(cfg Config, st store.Store, logger *slog.Logger) (*Collector, error) {
 	}
 	c := &Collector{cfg: cfg, log: logger, st: st, stop: make(chan struct{}), done: make(chan struct{})}
 
-	fc := privacy.Config{Origins: cfg.Origins, TrustedProxies: cfg.TrustedProxies}
+	fc := privacy.Config{Origins: cfg.Origins, TrustedProxies: cfg.TrustedProxies, ClientIPHeader: cfg.ClientIPHeader}
 	if cfg.SiteDir != "" {
 		set, err := pages.New(pages.Config{Dir: cfg.SiteDir, Base: cfg.SiteBase, Now: cfg.Now, Logger: logger})
 		if err != nil {

@@ -63,7 +63,7 @@ func (c *Collector) serveBeacon(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	facts := readFacts(r)
+	facts := c.readFacts(r)
 	facts.Body = (*bp)[:n]
 	reason := c.count(&facts)
 	if reason == closedReason {
@@ -95,7 +95,7 @@ func (c *Collector) servePixel(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	facts := readFacts(r)
+	facts := c.readFacts(r)
 	facts.Pixel = true
 	facts.PixelPath = r.URL.Query().Get("p")
 	reason := c.count(&facts)
@@ -113,14 +113,14 @@ func (c *Collector) servePixel(w http.ResponseWriter, r *http.Request) {
 
 }
 
-// readFacts copies the few headers the privacy filter looks at. Direct map
-// access: the names are already canonical, and this runs for every event.
-func readFacts(r *http.Request) privacy.Facts {
+// readFacts copies the few headers the privacy filter looks at: of the
+// forwarding headers, only the one the operator named. Direct map access:
+// the names are already canonical, and this runs for every event.
+func (c *Collector) readFacts(r *http.Request) privacy.Facts {
 	hd := r.Header
 	f := privacy.Facts{
 		RemoteAddr:     r.RemoteAddr,
-		Forwarded:      hd["Forwarded"],
-		XForwardedFor:  hd["X-Forwarded-For"],
+		ClientIP:       hd[c.filter.ClientIPHeader()],
 		UserAgent:      first(hd["User-Agent"]),
 		AcceptLanguage: first(hd["Accept-Language"]),
 		DNT:            first(hd["Dnt"]),
@@ -152,8 +152,16 @@ func (c *Collector) count(f *privacy.Facts) privacy.Reason {
 	res := c.filter.Apply(f)
 	if res.ForwardedIgnored {
 		c.hint.Do(func() {
-			c.log.Warn("ignoring X-Forwarded-For/Forwarded from a peer outside the trusted proxies; " +
-				"if a reverse proxy sits in front of the collector, set -trusted-proxies (or trustedProxies in folio.toml) to its network")
+			c.log.Warn("ignoring "+c.filter.ClientIPHeader()+" from a peer outside the trusted proxies; "+
+				"if a reverse proxy sits in front of the collector, set -trusted-proxies (or trustedProxies in folio.toml) to its network",
+				"header", c.filter.ClientIPHeader())
+		})
+	}
+	if res.ClientIPMissing {
+		c.missingHint.Do(func() {
+			c.log.Warn("a trusted proxy sent no "+c.filter.ClientIPHeader()+" header, so its own address is counted; "+
+				"set -client-ip-header to the header the proxy writes the client's address into",
+				"header", c.filter.ClientIPHeader())
 		})
 	}
 	reason := res.Reason

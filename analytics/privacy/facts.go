@@ -13,35 +13,49 @@ import (
 )
 
 // maxHops bounds how many forwarding hops are examined, so a request with
-// a huge X-Forwarded-For costs no more than a normal one.
+// a huge client-IP header costs no more than a normal one.
 const maxHops = 16
 
+// DefaultClientIPHeader is the header a reverse proxy writes the client's
+// address into, unless the operator names another.
+const DefaultClientIPHeader = "X-Forwarded-For"
+
 // ClientAddr finds the visitor's address: the TCP peer, or, when the peer
-// is a trusted proxy, the last hop of Forwarded (preferred) or
-// X-Forwarded-For that is not itself a trusted proxy. Hops further left
-// were written by the client and could say anything. ignored reports
-// forwarding headers from an untrusted peer, which are not believed.
-func ClientAddr(remote string, forwarded, xff []string, trusted []netip.Prefix) (addr netip.Addr, ignored bool) {
+// is a trusted proxy, the right-most hop of the client-IP header that is
+// not itself a trusted proxy. values are every value of the one header the
+// operator named, in order; forwarded says it is RFC 7239 Forwarded, whose
+// for= parameters are the hops, rather than a list of addresses such as
+// X-Forwarded-For or X-Real-IP. No other header is ever looked at: a
+// client can send any of them, and only the one the proxy overwrites is
+// true. Hops further left were written by the client and could say
+// anything.
+//
+// ignored reports a client-IP header from an untrusted peer, which is not
+// believed; missing reports a trusted peer that sent none, whose own
+// address is all there is.
+func ClientAddr(remote string, values []string, forwarded bool, trusted []netip.Prefix) (addr netip.Addr, ignored, missing bool) {
 	addr = parseHop(remote)
-	hasHeaders := len(forwarded) > 0 || len(xff) > 0
 	if !addr.IsValid() || !isTrusted(addr, trusted) {
-		return addr, hasHeaders
+		return addr, len(values) > 0, false
 	}
-	if len(forwarded) > 0 {
-		hops := forwardedFor(forwarded)
+	if len(values) == 0 {
+		return addr, false, true
+	}
+	if forwarded {
+		hops := forwardedFor(values)
 		for i, n := len(hops)-1, 0; i >= 0 && n < maxHops; i, n = i-1, n+1 {
 			var done bool
 			if addr, done = nextHop(addr, hops[i], trusted); done {
 				break
 			}
 		}
-		return addr, false
+		return addr, false, false
 	}
-	// X-Forwarded-For is walked from its right end without splitting it,
-	// as this runs for every event behind a proxy.
+	// The list is walked from its right end without splitting it, as
+	// this runs for every event behind a proxy.
 	n := 0
-	for v := len(xff) - 1; v >= 0; v-- {
-		list := xff[v]
+	for v := len(values) - 1; v >= 0; v-- {
+		list := values[v]
 		for n < maxHops {
 			n++
 			hop := list
@@ -52,14 +66,14 @@ func ClientAddr(remote string, forwarded, xff []string, trusted []netip.Prefix) 
 			}
 			var done bool
 			if addr, done = nextHop(addr, hop, trusted); done {
-				return addr, false
+				return addr, false, false
 			}
 			if list == "" {
 				break
 			}
 		}
 	}
-	return addr, false
+	return addr, false, false
 }
 
 // nextHop moves one hop left: to the hop's address if it can be read.

@@ -40,6 +40,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
@@ -87,10 +88,10 @@ type Facts struct {
 	Pixel bool
 	// RemoteAddr is http.Request.RemoteAddr, the TCP peer.
 	RemoteAddr string
-	// Forwarded and XForwardedFor are every value of those headers, in
-	// order. They are believed only when RemoteAddr is a trusted proxy.
-	Forwarded     []string
-	XForwardedFor []string
+	// ClientIP is every value, in order, of the one header named by
+	// Config.ClientIPHeader (Filter.ClientIPHeader). It is believed only
+	// when RemoteAddr is a trusted proxy.
+	ClientIP []string
 
 	UserAgent      string
 	AcceptLanguage string
@@ -144,10 +145,14 @@ type Record struct {
 type Result struct {
 	Record
 	Reason Reason
-	// ForwardedIgnored is set when the request carried a forwarding
+	// ForwardedIgnored is set when the request carried the client-IP
 	// header from a peer outside the trusted proxies: a hint for the
 	// operator that -trusted-proxies is probably missing.
 	ForwardedIgnored bool
+	// ClientIPMissing is set when a trusted proxy sent no client-IP
+	// header: a hint that the proxy sets another one than the operator
+	// named.
+	ClientIPMissing bool
 }
 
 // Pages is the set of paths that are pages of the site.
@@ -167,9 +172,15 @@ type Config struct {
 	// Origins are the site's origins, such as "https://example.org"; any
 	// URL is reduced to its origin. Empty accepts every origin.
 	Origins []string
-	// TrustedProxies are the networks whose forwarding headers are
+	// TrustedProxies are the networks whose client-IP header is
 	// believed.
 	TrustedProxies []netip.Prefix
+	// ClientIPHeader is the one header that a trusted proxy writes the
+	// client's address into, DefaultClientIPHeader when empty. Every
+	// other forwarding header (Forwarded, X-Real-IP, ...) is the client's
+	// word and ignored. "Forwarded" is read as RFC 7239; any other header
+	// as a comma-separated list of addresses.
+	ClientIPHeader string
 	// Pages, when set, limits counting to the site's pages.
 	Pages Pages
 	// Countries, when set, adds the country dimension.
@@ -181,6 +192,8 @@ type Filter struct {
 	origins   []string // normalised scheme://host[:port]
 	siteHosts []string // host names of origins, without www.
 	trusted   []netip.Prefix
+	ipHeader  string // canonical form
+	forwarded bool   // ipHeader is RFC 7239 Forwarded
 	pages     Pages
 	countries Countries
 	agents    *memo[agentResult]
@@ -220,6 +233,15 @@ func New(cfg Config) (*Filter, error) {
 		}
 		f.siteHosts = append(f.siteHosts, strings.TrimPrefix(host, "www."))
 	}
+	f.ipHeader = cfg.ClientIPHeader
+	if f.ipHeader == "" {
+		f.ipHeader = DefaultClientIPHeader
+	}
+	if !validHeaderName(f.ipHeader) {
+		return nil, fmt.Errorf("client IP header %q: want a header name such as X-Forwarded-For", f.ipHeader)
+	}
+	f.ipHeader = textproto.CanonicalMIMEHeaderKey(f.ipHeader)
+	f.forwarded = f.ipHeader == "Forwarded"
 	for _, p := range cfg.TrustedProxies {
 		if !p.IsValid() {
 			return nil, errors.New("trusted proxies: invalid network")
@@ -227,6 +249,24 @@ func New(cfg Config) (*Filter, error) {
 		f.trusted = append(f.trusted, p.Masked())
 	}
 	return f, nil
+}
+
+// ClientIPHeader is the canonical name of the header whose values go into
+// Facts.ClientIP.
+func (f *Filter) ClientIPHeader() string { return f.ipHeader }
+
+// validHeaderName reports whether s is an HTTP header name of the usual
+// kind: letters, digits and dashes.
+func validHeaderName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Apply decides what of one request is counted.
@@ -274,8 +314,8 @@ func (f *Filter) Apply(in *Facts) Result {
 		return res
 	}
 
-	ip, ignored := ClientAddr(in.RemoteAddr, in.Forwarded, in.XForwardedFor, f.trusted)
-	res.ForwardedIgnored = ignored
+	ip, ignored, missing := ClientAddr(in.RemoteAddr, in.ClientIP, f.forwarded, f.trusted)
+	res.ForwardedIgnored, res.ClientIPMissing = ignored, missing
 	ip = Truncate(ip)
 
 	res.Path = p

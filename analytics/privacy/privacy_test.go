@@ -138,14 +138,14 @@ func TestApply(t *testing.T) {
 		}, Result{Reason: Origin}},
 		{"through a trusted proxy", beacon(func(f *Facts) {
 			f.RemoteAddr = "10.1.2.3:4444"
-			f.XForwardedFor = []string{"198.51.100.1, 203.0.113.77", "10.9.9.9"}
+			f.ClientIP = []string{"198.51.100.1, 203.0.113.77", "10.9.9.9"}
 		}), Result{Record: Record{
 			Path: "/docs/", Browser: "Chrome", OS: "Windows", Device: "desktop",
 			Language: "de", Referrer: "search.example.com", Country: "DE",
 		}}},
 		{"forwarding header from an untrusted peer", beacon(func(f *Facts) {
 			f.RemoteAddr = "198.51.100.9:4444"
-			f.XForwardedFor = []string{"203.0.113.77"}
+			f.ClientIP = []string{"203.0.113.77"}
 		}), Result{ForwardedIgnored: true, Record: Record{
 			Path: "/docs/", Browser: "Chrome", OS: "Windows", Device: "desktop",
 			Language: "de", Referrer: "search.example.com", Country: Unknown,
@@ -173,7 +173,7 @@ func TestApplyTruncatesAddress(t *testing.T) {
 		{beacon(func(f *Facts) { f.RemoteAddr = "[::ffff:203.0.113.77]:9" }), "203.0.113.0"},
 		{beacon(func(f *Facts) {
 			f.RemoteAddr = "[fd00::1]:9"
-			f.Forwarded = []string{`for=198.51.100.1;proto=https, for="[2001:db8:1234:5678::1]:4711"`}
+			f.ClientIP = []string{"198.51.100.1, [2001:db8:1234:5678::1]:4711"}
 		}), "2001:db8:1234::"},
 	}
 	for _, tt := range tests {
@@ -213,32 +213,54 @@ func TestClientAddr(t *testing.T) {
 	tests := []struct {
 		name      string
 		remote    string
-		fwd, xff  []string
+		values    []string
+		forwarded bool
 		want      string
 		ignored   bool
-		untrusted bool
+		missing   bool
 	}{
 		{name: "peer", remote: "192.0.2.1:5", want: "192.0.2.1"},
 		{name: "peer v6", remote: "[2001:db8::1]:5", want: "2001:db8::1"},
-		{name: "untrusted peer's header", remote: "192.0.2.1:5", xff: []string{"198.51.100.1"}, want: "192.0.2.1", ignored: true},
-		{name: "xff", remote: "10.0.0.1:5", xff: []string{"198.51.100.1"}, want: "198.51.100.1"},
-		{name: "xff spoofed left part", remote: "10.0.0.1:5", xff: []string{"1.2.3.4, 198.51.100.1"}, want: "198.51.100.1"},
-		{name: "xff chain of proxies", remote: "10.0.0.1:5", xff: []string{"198.51.100.1, 10.0.0.2", "10.0.0.3"}, want: "198.51.100.1"},
-		{name: "xff all trusted", remote: "10.0.0.1:5", xff: []string{"10.0.0.2"}, want: "10.0.0.2"},
-		{name: "xff with port", remote: "10.0.0.1:5", xff: []string{"198.51.100.1:8080"}, want: "198.51.100.1"},
-		{name: "xff garbage", remote: "10.0.0.1:5", xff: []string{"unknown"}, want: "10.0.0.1"},
-		{name: "forwarded preferred", remote: "[::1]:5", fwd: []string{`for="[2001:db8::7]:1"`}, xff: []string{"198.51.100.1"}, want: "2001:db8::7"},
-		{name: "forwarded case", remote: "[::1]:5", fwd: []string{`For=198.51.100.1;Proto=https`}, want: "198.51.100.1"},
-		{name: "forwarded obfuscated", remote: "[::1]:5", fwd: []string{`for=_hidden`}, want: "::1"},
+		{name: "untrusted peer's header", remote: "192.0.2.1:5", values: []string{"198.51.100.1"}, want: "192.0.2.1", ignored: true},
+		{name: "trusted peer without the header", remote: "10.0.0.1:5", want: "10.0.0.1", missing: true},
+		{name: "xff", remote: "10.0.0.1:5", values: []string{"198.51.100.1"}, want: "198.51.100.1"},
+		{name: "xff spoofed left part", remote: "10.0.0.1:5", values: []string{"1.2.3.4, 198.51.100.1"}, want: "198.51.100.1"},
+		{name: "xff chain of proxies", remote: "10.0.0.1:5", values: []string{"198.51.100.1, 10.0.0.2", "10.0.0.3"}, want: "198.51.100.1"},
+		{name: "xff all trusted", remote: "10.0.0.1:5", values: []string{"10.0.0.2"}, want: "10.0.0.2"},
+		{name: "xff with port", remote: "10.0.0.1:5", values: []string{"198.51.100.1:8080"}, want: "198.51.100.1"},
+		{name: "xff garbage", remote: "10.0.0.1:5", values: []string{"unknown"}, want: "10.0.0.1"},
+		{name: "forwarded", remote: "[::1]:5", values: []string{`for="[2001:db8::7]:1"`}, forwarded: true, want: "2001:db8::7"},
+		{name: "forwarded spoofed left part", remote: "[::1]:5", values: []string{`for=1.2.3.4, for=198.51.100.1;proto=https`}, forwarded: true, want: "198.51.100.1"},
+		{name: "forwarded case", remote: "[::1]:5", values: []string{`For=198.51.100.1;Proto=https`}, forwarded: true, want: "198.51.100.1"},
+		{name: "forwarded obfuscated", remote: "[::1]:5", values: []string{`for=_hidden`}, forwarded: true, want: "::1"},
 		{name: "unix socket", remote: "@", want: "invalid IP"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ignored := ClientAddr(tt.remote, tt.fwd, tt.xff, trusted)
-			if got.String() != tt.want || ignored != tt.ignored {
-				t.Errorf("ClientAddr() = %s, %v, want %s, %v", got, ignored, tt.want, tt.ignored)
+			got, ignored, missing := ClientAddr(tt.remote, tt.values, tt.forwarded, trusted)
+			if got.String() != tt.want || ignored != tt.ignored || missing != tt.missing {
+				t.Errorf("ClientAddr() = %s, %v, %v, want %s, %v, %v", got, ignored, missing, tt.want, tt.ignored, tt.missing)
 			}
 		})
+	}
+}
+
+// TestFilterReadsOnlyTheNamedHeader checks the header's name is checked
+// and canonical, so that the handler reads the one the operator named.
+func TestFilterReadsOnlyTheNamedHeader(t *testing.T) {
+	for in, want := range map[string]string{"": "X-Forwarded-For", "x-real-ip": "X-Real-Ip", "forwarded": "Forwarded", "CF-Connecting-IP": "Cf-Connecting-Ip"} {
+		f, err := New(Config{ClientIPHeader: in})
+		if err != nil {
+			t.Fatalf("New(%q) = %v", in, err)
+		}
+		if got := f.ClientIPHeader(); got != want {
+			t.Errorf("New(%q).ClientIPHeader() = %q, want %q", in, got, want)
+		}
+	}
+	for _, bad := range []string{"X Forwarded", "X-Forwarded-For:", "é", strings.Repeat("x", 65)} {
+		if _, err := New(Config{ClientIPHeader: bad}); err == nil {
+			t.Errorf("New(%q) = nil error, want one", bad)
+		}
 	}
 }
 
@@ -423,7 +445,7 @@ func FuzzApply(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte, lang, ua, remote, xff string, pixel bool) {
 		facts := &Facts{
-			Pixel: pixel, RemoteAddr: remote, XForwardedFor: []string{xff}, Forwarded: []string{xff},
+			Pixel: pixel, RemoteAddr: remote, ClientIP: []string{xff},
 			UserAgent: ua, AcceptLanguage: lang, Origin: site, Body: body, PixelPath: string(body),
 		}
 		res := flt.Apply(facts)

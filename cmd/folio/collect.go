@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"folio/analytics"
+	"folio/analytics/privacy"
 	"folio/analytics/store"
 	"folio/generator"
 )
@@ -31,7 +32,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	dbFlag := fs.String("db", "data/analytics.db", "SQLite database, relative to -root unless absolute")
 	site := fs.String("site", "", "the built site, whose pages alone are counted (default ROOT/public)")
 	geoip := fs.String("geoip", "", "MaxMind-format country database (default: folio.toml [analytics] geoip)")
-	trusted := fs.String("trusted-proxies", "", "comma-separated networks of reverse proxies whose X-Forwarded-For is believed (default: folio.toml trustedProxies)")
+	trusted := fs.String("trusted-proxies", "", "comma-separated networks of reverse proxies whose -client-ip-header is believed (default: folio.toml trustedProxies)")
+	ipHeader := fs.String("client-ip-header", privacy.DefaultClientIPHeader, "the one header the trusted proxies write the client's address into; every other forwarding header is ignored")
 	origin := fs.String("origin", "", "comma-separated origins whose pages may report views (default: folio.toml baseURL)")
 	flush := fs.Duration("flush", analytics.DefaultFlush, "how often counts are written to the database")
 	rateLimit := fs.Int("rate-limit", defaultRateLimit, "events per minute per truncated address, 0 for no limit (default: folio.toml rateLimit)")
@@ -50,7 +52,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return reportBuildError(stderr, err)
 	}
 	ac, err := collectConfig(cfg, *root, collectFlags{
-		set: set, site: *site, geoip: *geoip, trusted: *trusted, origin: *origin,
+		set: set, site: *site, geoip: *geoip, trusted: *trusted, ipHeader: *ipHeader, origin: *origin,
 		flush: *flush, rateLimit: *rateLimit, retention: *retention,
 	})
 	if err != nil {
@@ -151,10 +153,10 @@ const defaultRateLimit = 60
 // collectFlags are the flags that may override folio.toml; set names the
 // ones given on the command line.
 type collectFlags struct {
-	set                                     map[string]bool
-	site, geoip, trusted, origin, retention string
-	flush                                   time.Duration
-	rateLimit                               int
+	set                                               map[string]bool
+	site, geoip, trusted, ipHeader, origin, retention string
+	flush                                             time.Duration
+	rateLimit                                         int
 }
 
 // collectConfig merges folio.toml and the flags into the collector's
@@ -219,6 +221,7 @@ func storageConfig(cfg *generator.Config, root string, f collectFlags) (analytic
 	if ac.TrustedProxies, err = analytics.ParsePrefixes(proxies); err != nil {
 		return ac, err
 	}
+	ac.ClientIPHeader = f.ipHeader
 
 	ac.RateLimit = f.rateLimit
 	if !f.set["rate-limit"] && cfg.Analytics.RateLimit != nil {

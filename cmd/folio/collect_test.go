@@ -163,6 +163,7 @@ func TestCollectRefusesBadSetup(t *testing.T) {
 		"unknown toml key":   {"title = \"T\"\n[analytics]\nretension = \"3d\"\n", nil, "unknown key"},
 		"stray argument":     {`title = "T"`, []string{"public"}, "unexpected argument"},
 		"negative rate":      {"title = \"T\"\nbaseURL = \"https://example.org/\"\n", []string{"-rate-limit", "-1"}, "rate limit"},
+		"bad ip header":      {"title = \"T\"\nbaseURL = \"https://example.org/\"\n", []string{"-client-ip-header", "X-Forwarded-For:"}, "client IP header"},
 		"zero flush":         {"title = \"T\"\nbaseURL = \"https://example.org/\"\n", []string{"-flush", "0s"}, "flush"},
 		"missing country db": {"title = \"T\"\nbaseURL = \"https://example.org/\"\n[analytics]\ngeoip = \"GeoLite2-Country.mmdb\"\n", nil, "GeoLite2-Country.mmdb"},
 	} {
@@ -214,14 +215,14 @@ rateLimit = 0
 	flags := collectFlags{
 		set:   map[string]bool{"origin": true, "retention": true, "rate-limit": true, "trusted-proxies": true, "geoip": true},
 		flush: time.Second, rateLimit: 5, retention: "0", trusted: "127.0.0.1, ::1", geoip: "/var/lib/GeoIP/c.mmdb",
-		origin: "https://a.example, https://b.example", site: "/srv/www",
+		origin: "https://a.example, https://b.example", site: "/srv/www", ipHeader: "X-Real-IP",
 	}
 	got, err = collectConfig(full, "/srv/site", flags)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.SiteBase != "/" || got.Retention != 0 || got.RateLimit != 5 || got.GeoIP != "/var/lib/GeoIP/c.mmdb" ||
-		got.SiteDir != "/srv/www" || len(got.TrustedProxies) != 2 || got.Flush != time.Second ||
+		got.SiteDir != "/srv/www" || len(got.TrustedProxies) != 2 || got.Flush != time.Second || got.ClientIPHeader != "X-Real-IP" ||
 		!reflect.DeepEqual(got.Origins, []string{"https://a.example", "https://b.example"}) {
 		t.Errorf("flags over folio.toml: %+v", got)
 	}

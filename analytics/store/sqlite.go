@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -43,12 +45,31 @@ var ErrNotFolio = errors.New("not a Folio analytics database")
 // Folio whose schema this one does not know.
 var ErrNewerSchema = errors.New("database schema is newer than this Folio")
 
+// ErrLocked is wrapped by Open when another program held the database's
+// lock for longer than Open waits (WithLockWait).
+var ErrLocked = errors.New("database is locked by another program")
+
+// DefaultLockWait is how long Open waits for another program's lock.
+const DefaultLockWait = 30 * time.Second
+
 // Option changes how Open opens a database.
 type Option func(*options)
 
 type options struct {
 	busyTimeout time.Duration
 	readOnly    bool
+	immutable   bool // for inspect: no locks, and no -wal or -shm made
+	lockWait    time.Duration
+	onLocked    func(wait time.Duration)
+}
+
+// WithLockWait sets how long Open waits, retrying, while another program
+// (a sqlite3 shell, a tool rewriting the file) holds the database locked
+// before it gives up with ErrLocked; DefaultLockWait by default. onLocked,
+// if not nil, is called once when Open finds the lock and starts to wait,
+// so that the caller can say why it is not starting yet.
+func WithLockWait(d time.Duration, onLocked func(wait time.Duration)) Option {
+	return func(o *options) { o.lockWait, o.onLocked = d, onLocked }
 }
 
 // WithBusyTimeout sets how long a statement waits for a lock held by another
@@ -76,11 +97,14 @@ var _ Store = (*SQLite)(nil)
 var sqliteMagic = []byte("SQLite format 3\x00")
 
 // Open opens or creates the database at path and brings its schema to
-// SchemaVersion. A file that is not a Folio database, or that is damaged, is
-// reported with ErrNotFolio and left exactly as it was; a file from a newer
-// Folio is reported with ErrNewerSchema.
+// SchemaVersion. A file that is not a Folio database, that is damaged, or
+// whose tables do not have the shape of schema.sql is reported with
+// ErrNotFolio and left exactly as it was, with nothing created beside it; a
+// file from a newer Folio is reported with ErrNewerSchema. While another
+// program holds the database locked, Open retries for up to the lock wait
+// and then gives up with ErrLocked.
 func Open(path string, opts ...Option) (*SQLite, error) {
-	o := options{busyTimeout: 5 * time.Second}
+	o := options{busyTimeout: 5 * time.Second, lockWait: DefaultLockWait}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -88,6 +112,40 @@ func Open(path string, opts ...Option) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	start := time.Now()
+	pause := 50 * time.Millisecond
+	for {
+		s, err := open(path, abs, o)
+		if err == nil || !isBusy(err) {
+			return s, err
+		}
+		waited := time.Since(start)
+		if waited >= o.lockWait {
+			return nil, fmt.Errorf("open store %s: %w (a sqlite3 shell, a backup tool or another collector?): gave up after %s of SQLITE_BUSY",
+				path, ErrLocked, waited.Round(100*time.Millisecond))
+		}
+		if o.onLocked != nil {
+			o.onLocked(o.lockWait)
+			o.onLocked = nil
+		}
+		time.Sleep(min(pause, o.lockWait-waited))
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED,
+// extended codes included: another connection holds a lock.
+func isBusy(err error) bool {
+	var e interface{ Code() int }
+	if !errors.As(err, &e) {
+		return false
+	}
+	code := e.Code() & 0xff
+	return code == 5 || code == 6 // SQLITE_BUSY, SQLITE_LOCKED
+}
+
+// open is one attempt of Open.
+func open(path, abs string, o options) (*SQLite, error) {
 	fresh, err := inspect(abs, o)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -124,6 +182,9 @@ func dsn(abs string, o options) string {
 	q := []string{fmt.Sprintf("_pragma=busy_timeout(%d)", o.busyTimeout.Milliseconds())}
 	if o.readOnly {
 		q = append(q, "mode=ro")
+		if o.immutable {
+			q = append(q, "immutable=1")
+		}
 	} else {
 		// WAL lets readers (reports, backups) work while the collector
 		// writes; synchronous=NORMAL is durable across application crashes
@@ -160,7 +221,14 @@ func inspect(abs string, o options) (fresh bool, err error) {
 		return false, err
 	}
 
-	db, err := sql.Open("sqlite", dsn(abs, options{busyTimeout: o.busyTimeout, readOnly: true}))
+	// Reading a WAL-mode file the usual way, even read-only, creates a
+	// -wal and a -shm beside it. Without a -wal there is nothing to read
+	// from one, so the file is read as immutable, which creates nothing.
+	// With one (a collector running, or one that was killed), SQLite must
+	// read it to see the latest counts, and the files are there already.
+	_, walErr := os.Lstat(abs + "-wal")
+	ro := options{busyTimeout: o.busyTimeout, readOnly: true, immutable: errors.Is(walErr, os.ErrNotExist)}
+	db, err := sql.Open("sqlite", dsn(abs, ro))
 	if err != nil {
 		return false, err
 	}
@@ -179,6 +247,9 @@ func inspect(abs string, o options) (fresh bool, err error) {
 		// aggregates and turns later surprises into a clear refusal now.
 		err = db.QueryRow(`PRAGMA quick_check(1)`).Scan(&check)
 	}
+	if isBusy(err) {
+		return false, err
+	}
 	if err != nil {
 		return false, fmt.Errorf("%w: %w", ErrNotFolio, err)
 	}
@@ -195,8 +266,79 @@ func inspect(abs string, o options) (fresh bool, err error) {
 		return true, nil
 	case version > SchemaVersion:
 		return false, fmt.Errorf("%w: file has schema version %d, this Folio knows %d", ErrNewerSchema, version, SchemaVersion)
+	case version == SchemaVersion:
+		// Tables of another shape would take the file, and every write
+		// would fail later, with the counts piling up in memory.
+		if err := checkShape(db); err != nil {
+			if isBusy(err) {
+				return false, err
+			}
+			return false, fmt.Errorf("%w: %w", ErrNotFolio, err)
+		}
 	}
 	return false, nil
+}
+
+// wantShape is the shape of every table schema.sql makes, read from an
+// in-memory database it was applied to, so that it cannot drift from the
+// schema.
+var wantShape = sync.OnceValues(func() (map[string]string, error) {
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if _, err := db.Exec(schema); err != nil {
+		return nil, fmt.Errorf("apply schema: %w", err)
+	}
+	return tableShapes(db)
+})
+
+// tableShapes describes each table of db by its columns (name, type, NOT
+// NULL, default, place in the primary key) and whether it has a rowid.
+func tableShapes(db *sql.DB) (map[string]string, error) {
+	rows, err := db.Query(`SELECT t.name, t.wr, c.name, c.type, c."notnull", coalesce(c.dflt_value, ''), c.pk
+		FROM pragma_table_list AS t, pragma_table_info(t.name) AS c
+		WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite_%'
+		ORDER BY t.name, c.cid`)
+	if err != nil {
+		return nil, err
+	}
+	shapes := map[string]string{}
+	for rows.Next() {
+		var table, col, typ, dflt string
+		var withoutRowid, notNull, pk int
+		if err := rows.Scan(&table, &withoutRowid, &col, &typ, &notNull, &dflt, &pk); err != nil {
+			return nil, errors.Join(err, rows.Close())
+		}
+		if shapes[table] == "" {
+			shapes[table] = fmt.Sprintf("without rowid=%d", withoutRowid)
+		}
+		shapes[table] += fmt.Sprintf("; %s %s notnull=%d default=%q pk=%d", col, typ, notNull, dflt, pk)
+	}
+	return shapes, errors.Join(rows.Err(), rows.Close())
+}
+
+// checkShape reports the first table of schema.sql that db lacks or has
+// in another shape. Tables of its own are no concern of Folio's.
+func checkShape(db *sql.DB) error {
+	want, err := wantShape()
+	if err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	got, err := tableShapes(db)
+	if err != nil {
+		return fmt.Errorf("read table shapes: %w", err)
+	}
+	for _, table := range slices.Sorted(maps.Keys(want)) {
+		switch {
+		case got[table] == "":
+			return fmt.Errorf("table %s is missing", table)
+		case got[table] != want[table]:
+			return fmt.Errorf("table %s has the shape %q, want %q", table, got[table], want[table])
+		}
+	}
+	return nil
 }
 
 // migrate applies schema.sql to a new database in one transaction. The

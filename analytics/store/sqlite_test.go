@@ -288,6 +288,25 @@ func TestOpenRefusesAndNeverTouches(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, ErrNewerSchema},
+		{"Folio database with tables of the wrong shape", func(t *testing.T, path string) {
+			rawSQLite(t, path, fmt.Sprintf(`PRAGMA application_id = %d`, ApplicationID), `PRAGMA user_version = 1`,
+				`CREATE TABLE views (day TEXT, page TEXT, hits INTEGER)`,
+				`CREATE TABLE dimensions (day TEXT, dim TEXT, value TEXT, n INTEGER)`,
+				`CREATE TABLE dropped (day TEXT, reason TEXT, n INTEGER)`,
+				`CREATE TABLE visitors (day TEXT, n INTEGER)`)
+		}, ErrNotFolio},
+		{"Folio database missing a table", func(t *testing.T, path string) {
+			s, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.db.Exec(`DROP TABLE visitors`); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}, ErrNotFolio},
 		{"damaged Folio database", func(t *testing.T, path string) {
 			s, err := Open(path)
 			if err != nil {
@@ -334,10 +353,12 @@ func TestOpenRefusesAndNeverTouches(t *testing.T) {
 			if !bytes.Equal(before, after) {
 				t.Errorf("Open() changed the refused file")
 			}
-			// Reading a WAL-mode file, even read-only, makes SQLite create
-			// an empty -wal beside it; anything in it would be a write.
-			if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
-				t.Errorf("Open() wrote %d bytes of WAL beside the refused file", fi.Size())
+			// Reading a WAL-mode file the usual way, even read-only, makes
+			// SQLite create a -wal and a -shm beside it.
+			for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+				if fi, err := os.Stat(path + suffix); err == nil {
+					t.Errorf("Open() left a %d-byte %s beside the refused file", fi.Size(), suffix)
+				}
 			}
 		})
 	}

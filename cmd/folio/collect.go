@@ -72,7 +72,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	st, err := store.Open(dbPath)
+	st, err := store.Open(dbPath, store.WithLockWait(store.DefaultLockWait, func(wait time.Duration) {
+		logger.Warn("the database is locked by another program; waiting for it", "db", dbPath, "wait", wait)
+	}))
 	if err != nil {
 		return fmt.Errorf("collect: %w", err)
 	}

@@ -32,6 +32,7 @@ type aggregator struct {
 	maxValues   int
 	maxPending  int
 	hardPending int
+	budget      budget
 
 	flushMu sync.Mutex // one flush at a time, so a failed batch is merged back before the next
 
@@ -44,6 +45,17 @@ type aggregator struct {
 	kick     chan struct{}
 
 	warnedFull string // the day a full visitors set was last reported
+}
+
+// budget is how much one client network may add to a day's counts, so
+// that one network cannot fill a dimension's maxValues with junk (pushing
+// the values of real readers into Other) or make a visitor per event by
+// rotating its Accept-Language. It is spent only on what is new that day;
+// values already seen and returning visitors cost nothing.
+type budget struct {
+	values   int  // new distinct values, all dimensions together
+	visitors int  // new distinct visitors
+	paths    bool // new paths cost a value too: there is no set of pages
 }
 
 // daySeen holds the distinct values of one day, to apply maxValues.
@@ -61,13 +73,14 @@ func newBatch() *store.Batch {
 	}
 }
 
-func newAggregator(st store.Store, log *slog.Logger, maxValues, maxPending, maxVisitors int) *aggregator {
+func newAggregator(st store.Store, log *slog.Logger, maxValues, maxPending, maxVisitors int, b budget) *aggregator {
 	return &aggregator{
 		st:          st,
 		log:         log,
 		maxValues:   maxValues,
 		maxPending:  maxPending,
 		hardPending: 4 * maxPending,
+		budget:      b,
 		pending:     newBatch(),
 		seen:        make(map[string]*daySeen),
 		visitors:    newVisitors(maxVisitors),
@@ -112,13 +125,18 @@ func (s *daySeen) dim(name string) map[string]struct{} {
 	return m
 }
 
-// capped returns v, or Other when set already has max values without v.
-func capped(set map[string]struct{}, v string, max int) string {
+// capped returns v, or Other when set already has max values without v or
+// v would be new and the network's budget of new values is spent. left is
+// what remains of that budget, and is charged for v; nil is no budget.
+func capped(set map[string]struct{}, v string, max int, left *int) string {
 	if _, ok := set[v]; ok {
 		return v
 	}
-	if len(set) >= max {
+	switch {
+	case len(set) >= max || (left != nil && *left <= 0):
 		v = Other
+	case left != nil:
+		*left--
 	}
 	set[v] = struct{}{}
 	return v
@@ -137,7 +155,17 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 	}
 	s := a.daySeen(day)
 	b := a.pending
-	vk := store.ViewKey{Day: day, Path: capped(s.paths, r.Path, a.maxValues)}
+	netKey, use, ok := a.visitors.network(day, r.Addr.Key())
+	valuesLeft := 0
+	if ok {
+		valuesLeft = a.budget.values - int(use.values)
+	}
+	before := valuesLeft
+	pathsLeft := &valuesLeft
+	if !a.budget.paths {
+		pathsLeft = nil // the site's pages are a bounded set of their own
+	}
+	vk := store.ViewKey{Day: day, Path: capped(s.paths, r.Path, a.maxValues, pathsLeft)}
 	var dks [6]store.DimKey
 	dims := dks[:0]
 	for _, d := range [...]struct{ name, v string }{
@@ -145,9 +173,10 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 		{"language", r.Language}, {"referrer", r.Referrer}, {"country", r.Country},
 	} {
 		if d.v != "" {
-			dims = append(dims, store.DimKey{Day: day, Dim: d.name, Value: capped(s.dim(d.name), d.v, a.maxValues)})
+			dims = append(dims, store.DimKey{Day: day, Dim: d.name, Value: capped(s.dim(d.name), d.v, a.maxValues, &valuesLeft)})
 		}
 	}
+	use.values += int32(before - valuesLeft)
 	if b.Len() >= a.hardPending && !a.allPending(vk, dims) {
 		a.lost++
 		return false, nil
@@ -156,7 +185,14 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 	for _, k := range dims {
 		b.Dims[k]++
 	}
-	if a.visitors.add(day, r.Addr.Key(), r.Browser, r.Language) {
+	newVisitor := a.visitors.add(day, r.Addr.Key(), r.Browser, r.Language, ok && int(use.visitors) < a.budget.visitors)
+	if ok {
+		if newVisitor {
+			use.visitors++
+		}
+		a.visitors.spend(netKey, use)
+	}
+	if newVisitor {
 		b.Visitors[day]++
 	} else if a.visitors.full && a.warnedFull != day {
 		a.warnedFull = day

@@ -26,7 +26,9 @@
 //     into the day's set of distinct visitors.
 //  3. The aggregator adds one to views (day, path) and to each dimension
 //     (day, dimension, value) separately, in memory, with at most
-//     Config.MaxValues distinct values per dimension and day.
+//     Config.MaxValues distinct values per dimension and day, of which one
+//     client network may add Config.MaxNewValues, and Config.MaxNewVisitors
+//     visitors.
 //  4. Every Config.Flush (or earlier, when Config.MaxPending cells wait),
 //     the counts are added to the store in one transaction. A failed write
 //     keeps the counts and retries; Close writes everything that is left.
@@ -68,6 +70,11 @@ const (
 	DefaultMaxVisitors = 1_000_000
 	// DefaultMaxLimited bounds the rate limiter's table per minute.
 	DefaultMaxLimited = 100_000
+	// DefaultMaxNewVisitors is how many distinct visitors one client
+	// network may add a day. Visitors of one network differ only by
+	// browser family and language, which few real networks have more
+	// than a few dozen pairs of.
+	DefaultMaxNewVisitors = 50
 )
 
 // Config is everything a Collector needs to know. The zero value of each
@@ -107,8 +114,18 @@ type Config struct {
 	// MaxValues is the number of distinct values a dimension (and the
 	// paths) may have per day before further ones count as "(other)".
 	MaxValues int
-	// MaxVisitors bounds the in-memory set of the day's visitor hashes.
+	// MaxVisitors bounds the in-memory set of the day's visitor hashes
+	// (and the table of what each network added today).
 	MaxVisitors int
+	// MaxNewValues is how many new distinct values (all dimensions
+	// together, and paths without SiteDir) one client network, /24 or
+	// /48, may add a day; later new values from it count as "(other)".
+	// MaxValues/20 by default, so no fewer than twenty networks can fill
+	// a dimension.
+	MaxNewValues int
+	// MaxNewVisitors is how many distinct visitors one client network may
+	// add a day; DefaultMaxNewVisitors by default.
+	MaxNewVisitors int
 	// Retention is how many days are kept; older days are deleted once a
 	// day. 0 keeps everything.
 	Retention int
@@ -168,6 +185,12 @@ func New(cfg Config, st store.Store, logger *slog.Logger) (*Collector, error) {
 	if cfg.MaxVisitors <= 0 {
 		cfg.MaxVisitors = DefaultMaxVisitors
 	}
+	if cfg.MaxNewValues <= 0 {
+		cfg.MaxNewValues = max(cfg.MaxValues/20, 1)
+	}
+	if cfg.MaxNewVisitors <= 0 {
+		cfg.MaxNewVisitors = DefaultMaxNewVisitors
+	}
 	if cfg.RateLimit < 0 || cfg.Retention < 0 {
 		return nil, errors.New("analytics: rate limit and retention must not be negative")
 	}
@@ -200,7 +223,8 @@ func New(cfg Config, st store.Store, logger *slog.Logger) (*Collector, error) {
 	if cfg.RateLimit > 0 {
 		c.limiter = newLimiter(cfg.RateLimit, DefaultMaxLimited, cfg.Now)
 	}
-	c.agg = newAggregator(st, logger, cfg.MaxValues, cfg.MaxPending, cfg.MaxVisitors)
+	c.agg = newAggregator(st, logger, cfg.MaxValues, cfg.MaxPending, cfg.MaxVisitors,
+		budget{values: cfg.MaxNewValues, visitors: cfg.MaxNewVisitors, paths: cfg.SiteDir == ""})
 	if err := c.agg.seed(context.Background(), c.day()); err != nil {
 		return nil, errors.Join(fmt.Errorf("analytics: %w", err), c.closeGeo())
 	}

@@ -233,38 +233,38 @@ func TestDayBucketsAndVisitorKeyRotation(t *testing.T) {
 	clk.Set(time.Date(2025, 3, 3, 0, 0, 1, 0, time.UTC))
 	c.agg.rotate(c.day())
 	c.agg.mu.Lock()
-	mac, seen := c.agg.visitors.mac, c.agg.visitors.seen
+	mac, seen, nets := c.agg.visitors.mac, c.agg.visitors.seen, c.agg.visitors.nets
 	c.agg.mu.Unlock()
-	if mac != nil || seen != nil {
-		t.Error("after midnight without traffic the old visitors key is still held")
+	if mac != nil || seen != nil || nets != nil {
+		t.Error("after midnight without traffic the old visitors key, its set or its networks' budgets are still held")
 	}
 }
 
 func TestVisitorsKeyIsPerDay(t *testing.T) {
 	v := newVisitors(100)
 	addr := netip.MustParseAddr("203.0.113.0").As16()
-	if !v.add("2025-03-01", addr, "Chrome", "de") {
+	if !v.add("2025-03-01", addr, "Chrome", "de", true) {
 		t.Error("first visit not new")
 	}
-	if v.add("2025-03-01", addr, "Chrome", "de") {
+	if v.add("2025-03-01", addr, "Chrome", "de", true) {
 		t.Error("second visit counted as new")
 	}
-	if !v.add("2025-03-01", addr, "Firefox", "de") {
+	if !v.add("2025-03-01", addr, "Firefox", "de", true) {
 		t.Error("another browser on the same network not new")
 	}
-	if !v.add("2025-03-02", addr, "Chrome", "de") {
+	if !v.add("2025-03-02", addr, "Chrome", "de", true) {
 		t.Error("next day's first visit not new")
 	}
 	small := newVisitors(1)
-	small.add("2025-03-01", addr, "a", "b")
-	if small.add("2025-03-01", addr, "c", "d") || !small.full {
+	small.add("2025-03-01", addr, "a", "b", true)
+	if small.add("2025-03-01", addr, "c", "d", true) || !small.full {
 		t.Error("a full set still grows")
 	}
 }
 
 func TestDistinctValuesCap(t *testing.T) {
 	st, _ := openStore(t)
-	c, _ := newCollector(t, st, func(cfg *Config) { cfg.MaxValues = 3 })
+	c, _ := newCollector(t, st, func(cfg *Config) { cfg.MaxValues, cfg.MaxNewValues = 3, 100 })
 	h := c.Handler()
 	for i := range 6 {
 		serve(h, beaconRequest("/", fmt.Sprintf("https://spam%d.example.com/", i)))
@@ -286,13 +286,13 @@ func TestDistinctValuesCap(t *testing.T) {
 
 func TestDistinctValuesCapSurvivesRestart(t *testing.T) {
 	st, _ := openStore(t)
-	c, _ := newCollector(t, st, func(cfg *Config) { cfg.MaxValues = 2 })
+	c, _ := newCollector(t, st, func(cfg *Config) { cfg.MaxValues, cfg.MaxNewValues = 2, 100 })
 	serve(c.Handler(), beaconRequest("/", "https://a.example.com/"))
 	serve(c.Handler(), beaconRequest("/", "https://b.example.com/"))
 	if err := c.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	c2, _ := newCollector(t, st, func(cfg *Config) { cfg.MaxValues = 2 })
+	c2, _ := newCollector(t, st, func(cfg *Config) { cfg.MaxValues, cfg.MaxNewValues = 2, 100 })
 	serve(c2.Handler(), beaconRequest("/", "https://c.example.com/"))
 	if err := c2.Flush(context.Background()); err != nil {
 		t.Fatal(err)

@@ -30,6 +30,12 @@ type visitors struct {
 	max  int
 	full bool // the set reached max today; later visitors are not counted
 
+	// nets is what each client network added today, for the aggregator's
+	// per-network budget. It is keyed by the same keyed hash, of the
+	// truncated address alone, so it holds no address either, and it goes
+	// with the key at the end of the day. At most max networks are kept.
+	nets map[uint64]netUse
+
 	buf, sum []byte // scratch space, reused to spare an allocation per event
 }
 
@@ -37,16 +43,54 @@ func newVisitors(max int) *visitors {
 	return &visitors{max: max}
 }
 
-// add records one event of day and reports whether it came from a visitor
-// not seen before that day.
-func (v *visitors) add(day string, addr [16]byte, browser, language string) bool {
+// netUse is what one client network added to a day's counts: new distinct
+// values and new visitors.
+type netUse struct {
+	values, visitors int32
+}
+
+// network returns the budget key of addr's network for day, and what the
+// network has used of its budget so far. ok is false when the table is
+// full and the network is not in it, or day is before the current one:
+// then the network has no budget left.
+func (v *visitors) network(day string, addr [16]byte) (key uint64, use netUse, ok bool) {
+	if !v.at(day) {
+		return 0, netUse{}, false
+	}
+	v.mac.Reset()
+	v.mac.Write(addr[:])
+	v.sum = v.mac.Sum(v.sum[:0])
+	key = binary.LittleEndian.Uint64(v.sum)
+	use, ok = v.nets[key]
+	return key, use, ok || len(v.nets) < v.max
+}
+
+// spend records what a network used, after network said it may.
+func (v *visitors) spend(key uint64, use netUse) {
+	if v.nets != nil {
+		v.nets[key] = use
+	}
+}
+
+// at moves to day if it is later than the current one and reports whether
+// events of day can be counted: a day before the current one has lost its
+// key, and a new one would count its readers twice. The collector's day
+// does not go back, so that is a guard, not a path taken.
+func (v *visitors) at(day string) bool {
 	switch {
 	case v.day == "" || day > v.day:
 		v.rotate(day)
 	case day < v.day:
-		// That day's key is gone; a new one would count its readers
-		// twice. The collector's day does not go back, so this is a
-		// guard, not a path taken.
+		return false
+	}
+	return true
+}
+
+// add records one event of day and reports whether it came from a visitor
+// not seen before that day. A visitor not seen before is recorded only if
+// mayAdd.
+func (v *visitors) add(day string, addr [16]byte, browser, language string, mayAdd bool) bool {
+	if !v.at(day) {
 		return false
 	}
 	// The separators keep ("ab", "c") and ("a", "bc") apart.
@@ -62,7 +106,7 @@ func (v *visitors) add(day string, addr [16]byte, browser, language string) bool
 	v.sum = v.mac.Sum(v.sum[:0])
 	h := binary.LittleEndian.Uint64(v.sum)
 	clear(v.buf) // the truncated address does not stay in the scratch buffer
-	if _, ok := v.seen[h]; ok {
+	if _, ok := v.seen[h]; ok || !mayAdd {
 		return false
 	}
 	if len(v.seen) >= v.max {
@@ -76,7 +120,7 @@ func (v *visitors) add(day string, addr [16]byte, browser, language string) bool
 // rotate forgets the key and the set, and starts day with a fresh key.
 // An empty day only forgets.
 func (v *visitors) rotate(day string) {
-	v.day, v.mac, v.seen, v.full = "", nil, nil, false
+	v.day, v.mac, v.seen, v.nets, v.full = "", nil, nil, nil, false
 	if day == "" {
 		return
 	}
@@ -85,4 +129,5 @@ func (v *visitors) rotate(day string) {
 	v.day = day
 	v.mac = hmac.New(sha256.New, key)
 	v.seen = make(map[uint64]struct{})
+	v.nets = make(map[uint64]netUse)
 }

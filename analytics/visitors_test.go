@@ -59,11 +59,11 @@ func TestClockStepBackOverMidnight(t *testing.T) {
 func TestVisitorsNeverRekeyAnEarlierDay(t *testing.T) {
 	v := newVisitors(10)
 	var addr [16]byte
-	if !v.add("2025-03-02", addr, "Firefox", "de") {
+	if !v.add("2025-03-02", addr, "Firefox", "de", true) {
 		t.Fatal("first visitor of the day not new")
 	}
 	mac := v.mac
-	if v.add("2025-03-01", addr, "Firefox", "de") {
+	if v.add("2025-03-01", addr, "Firefox", "de", true) {
 		t.Error("an event of an earlier day counted as a new visitor")
 	}
 	if v.day != "2025-03-02" || v.mac != mac {

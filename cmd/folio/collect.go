@@ -38,6 +38,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	flush := fs.Duration("flush", analytics.DefaultFlush, "how often counts are written to the database")
 	rateLimit := fs.Int("rate-limit", defaultRateLimit, "events per minute per truncated address, 0 for no limit (default: folio.toml rateLimit)")
 	retention := fs.String("retention", "", "days kept, such as 760d, or 0 for all (default: folio.toml retention)")
+	maxConns := fs.Int("max-conns", analytics.DefaultMaxConns, "open connections at most; more are closed at once")
+	maxConnsNet := fs.Int("max-conns-per-network", analytics.DefaultMaxConnsPerNetwork, "open connections at most from one client network (/24, /48) of the TCP peer; trusted proxies are held to -max-conns only")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,6 +59,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	})
 	if err != nil {
 		return fmt.Errorf("collect: %w", err)
+	}
+	if *maxConns < 1 || *maxConnsNet < 1 {
+		return fmt.Errorf("collect: -max-conns %d, -max-conns-per-network %d: want 1 or more", *maxConns, *maxConnsNet)
 	}
 	if !cfg.Analytics.Enabled {
 		fmt.Fprintln(stderr, "warning: folio.toml has no [analytics] enabled = true, so the built pages carry no beacon to count")
@@ -86,6 +91,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return errors.Join(fmt.Errorf("collect: %w", err), c.Close(context.Background()), st.Close())
 	}
+	ln = analytics.LimitListener(ln, *maxConns, *maxConnsNet, ac.TrustedProxies)
 	srv := newCollectServer(c.Handler(), logger)
 	fmt.Fprintf(stdout, "collecting page views at http://%s%s into %s\n", ln.Addr(), ac.Path, dbPath)
 
@@ -116,16 +122,21 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // newCollectServer bounds what a client can make the endpoint hold. The
 // endpoint answers at once; anything slow is a client holding a
 // connection open. Bodies are bounded by the endpoint itself
-// (analytics.MaxBody).
+// (analytics.MaxBody), and open connections by the listener
+// (analytics.LimitListener).
 func newCollectServer(h http.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           collectHeaders(h),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          analytics.ServerErrorLog(logger),
+		// A reader sends one beacon a page: the connection then idles
+		// until the next page, if any, usually longer than this. Idle
+		// connections hold places under the connection caps, and a new
+		// one costs the reader a round trip, once a page at most.
+		IdleTimeout:    15 * time.Second,
+		MaxHeaderBytes: 16 << 10,
+		ErrorLog:       analytics.ServerErrorLog(logger),
 	}
 }
 

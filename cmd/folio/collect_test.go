@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -233,5 +236,69 @@ rateLimit = 0
 	}
 	if got.Path != "/api/event" || got.RateLimit != 60 || got.Retention != 760 || got.GeoIP != "" {
 		t.Errorf("defaults: %+v", got)
+	}
+}
+
+// TestCollectCapsConnections runs folio collect with a cap of two
+// connections per network and checks the third is closed unanswered, and
+// that the idle timeout suits beacon traffic.
+func TestCollectCapsConnections(t *testing.T) {
+	root := collectSite(t, "title = \"T\"\nbaseURL = \"https://docs.example.org/\"\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &lineWriter{first: make(chan string, 1)}
+	stderr := &lineWriter{}
+	done := make(chan error, 1)
+	go func() {
+		done <- runCollect(ctx, []string{"-root", root, "-addr", "127.0.0.1:0", "-max-conns-per-network", "2"}, stdout, stderr)
+	}()
+	var addr string
+	select {
+	case line := <-stdout.first:
+		addr = regexp.MustCompile(`http://([^/\s]+)`).FindStringSubmatch(line)[1]
+	case err := <-done:
+		t.Fatalf("runCollect() = %v before listening\n%s", err, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("runCollect() did not start within 10s")
+	}
+	answered := func(c net.Conn) bool {
+		t.Helper()
+		c.SetDeadline(time.Now().Add(30 * time.Second)) // bounds a wrong answer's wait only
+		if _, err := c.Write([]byte("GET /api/event.gif?p=/ HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+			return false
+		}
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatal("a connection was neither answered nor closed")
+			}
+			return false
+		}
+		res.Body.Close()
+		return true
+	}
+	var conns []net.Conn
+	for range 3 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	if !answered(conns[0]) || !answered(conns[1]) {
+		t.Fatal("the first two connections were not answered")
+	}
+	if answered(conns[2]) {
+		t.Error("the third connection of one network was answered, want it closed")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("runCollect() = %v", err)
+	}
+
+	srv := newCollectServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	if srv.IdleTimeout > 15*time.Second {
+		t.Errorf("IdleTimeout = %s: a beacon's connection idles until the reader's next page, want at most 15s", srv.IdleTimeout)
 	}
 }

@@ -21,8 +21,9 @@ type Declaration struct {
 	// always counted per page and day besides.
 	Dimensions []Dimension
 	// IPv4Prefix and IPv6Prefix are how many leading bits of an address
-	// the collector keeps, in memory only (country, rate limit and the
-	// day's visitors estimate). The full address is never stored.
+	// the collector keeps, in memory only (country, rate limit, connection
+	// limits and the day's visitors estimate). The full address is never
+	// stored.
 	IPv4Prefix, IPv6Prefix int
 	// RetentionDays is how long daily counts are kept; 0 keeps them until
 	// someone deletes them.

@@ -24,8 +24,7 @@ import (
 // retention, geoip, trustedProxies, rateLimit); flags override it for
 // operations.
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("collect")
 	root := fs.String("root", ".", "site folder holding folio.toml")
 	addr := fs.String("addr", "127.0.0.1:8081", "address to listen on; put a reverse proxy in front for TLS")
 	dbFlag := fs.String("db", "data/analytics.db", "SQLite database, relative to -root unless absolute")
@@ -36,7 +35,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	flush := fs.Duration("flush", analytics.DefaultFlush, "how often counts are written to the database")
 	rateLimit := fs.Int("rate-limit", defaultRateLimit, "events per minute per truncated address, 0 for no limit (default: folio.toml rateLimit)")
 	retention := fs.String("retention", "", "days kept, such as 760d, or 0 for all (default: folio.toml retention)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"folio/generator"
 )
@@ -123,4 +124,51 @@ func TestJekyll(t *testing.T) {
 	}
 	wantIn(t, "/docs/privacy/", readOut(t, out, "docs/privacy/index.html"), "Website Visitors")
 	wantIn(t, "/about-us/", readOut(t, out, "about-us/index.html"), "support team")
+}
+
+func TestHugo(t *testing.T) {
+	dst := filepath.Join(t.TempDir(), "site")
+	now := func() time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) }
+	res, err := Hugo(os.DirFS("testdata/hugo"), dst, HugoOptions{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, "hugo", res.Notes)
+
+	wantIn(t, "folio.toml", readOut(t, dst, "folio.toml"), `title = "Hub documentation"`, `baseURL = "https://hub.example.org/"`, `language = "en-gb"`)
+	wantIn(t, "home", readOut(t, dst, "content/_index.md"), "title: Hub documentation", "[installing the hub](docs/install.md)", "[news](news/_index.md)")
+	install := readOut(t, dst, "content/docs/install.md")
+	wantIn(t, "docs/install.md", install,
+		"aliases:\n- /install/\n- /getting-started/", "weight: 2",
+		"[configuration](config.md)", "[options](config.md#options)",
+		"```go\npackage main\n```",
+		`{{< figure src="/images/hub.png" alt="The hub" caption="The hub" >}}`,
+		"{{< note >}}\nThe hub needs", "{{< /note >}}",
+		"{{</* youtube w7Ft2ymGmfc */>}}", `{{</* alert color="warning" */>}}Unplug it first.{{</* /alert */>}}`,
+		"Write {{</* note */>}} to show", "[diagram bundle](bundle/index.md)", "[missing page](nowhere.md)")
+	wantNotIn(t, "docs/install.md", install, "layout:", "{{% note", "ref \"")
+	config := readOut(t, dst, "content/docs/config.md")
+	wantIn(t, "docs/config.md", config, "title: Configuration", "date: \"2024-01-15\"")
+	wantNotIn(t, "docs/config.md", config, "draft", "publishDate", "expiryDate")
+	wantIn(t, "an expired page", readOut(t, dst, "content/news/old-offer.md"), "draft: true")
+	wantIn(t, "a page to come", readOut(t, dst, "content/news/hub-3.md"), "draft: true", "date: \"2999-06-01\"")
+	for _, f := range []string{"static/images/hub.png", "content/docs/bundle/diagram.png", "content/_data/versions.yaml"} {
+		readOut(t, dst, f)
+	}
+
+	// The one link to a page that does not exist is the build's only
+	// error, and the report names it; fixed, the site builds cleanly.
+	fixed := strings.Replace(install, " and a [missing page](nowhere.md)", "", 1)
+	if err := os.WriteFile(filepath.Join(dst, "content", "docs", "install.md"), []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, warnings := buildSite(t, dst)
+	if len(warnings) > 0 {
+		t.Errorf("the imported site built with warnings:\n%s", strings.Join(warnings, "\n"))
+	}
+	wantIn(t, "/docs/install/", readOut(t, out, "docs/install/index.html"), "<figure", `href="/docs/config/#options"`)
+	readOut(t, out, "install/index.html") // the alias
+	if _, err := os.Stat(filepath.Join(out, "news", "hub-3", "index.html")); err == nil {
+		t.Error("a page whose publishDate is to come was published")
+	}
 }

@@ -205,7 +205,9 @@ func del(fm yaml.MapSlice, key string) yaml.MapSlice {
 // starts on line first, or first when it cannot tell.
 func keyLine(fm []byte, first int, key string) int {
 	for i, line := range strings.Split(string(fm), "\n") {
-		if strings.HasPrefix(line, key+":") || strings.HasPrefix(line, key+" =") || strings.HasPrefix(line, key+"=") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(line, key+":") || strings.HasPrefix(line, key+" =") || strings.HasPrefix(line, key+"=") ||
+			t == "["+key+"]" || strings.HasPrefix(t, "["+key+".") || strings.HasPrefix(t, "[["+key+"]]") {
 			return first + i
 		}
 	}

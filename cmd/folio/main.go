@@ -6,6 +6,7 @@
 //	folio serve    build, serve and count while writing
 //	folio collect  the production endpoint for page views
 //	folio report   publish the counts as a report page, JSON and CSV
+//	folio import   bring a Jekyll, Hugo or plain-text site into Folio
 //	folio version  which Folio this is
 //
 // "folio help COMMAND" describes a command and its flags.
@@ -91,6 +92,26 @@ before it exits.`,
 report.json and CSV files, folding every count under k into "Other".`,
 	},
 	{
+		name: "import", args: "jekyll SRC DST | hugo SRC DST | text FILE DST.md",
+		short: "bring a Jekyll, Hugo or plain-text site into Folio",
+		long: `Import converts an existing site into a Folio site in DST, which must be
+missing or empty, and prints every construct it could not convert as
+file:line: what, for an editor to finish by hand.
+
+  jekyll  converts includes, raw blocks, link and post_url tags, highlight
+          blocks, site and page values, and block tags such as {% note %}
+          (more in a folio.toml in SRC: [import.jekyll.blocks] callout =
+          "warning"); _config.yml's title, url and baseurl become
+          folio.toml; _data/ and assets/ are copied. A page X.md beside a
+          folder X/ becomes the folder's page, X/_index.md.
+  hugo    converts ref and relref links, highlight and figure shortcodes,
+          {{% %}} shortcodes, aliases, weight and publishDate/expiryDate.
+  text    turns a plain-text page into markdown: the title line into front
+          matter, short lines into headings, numbered lists into lists; it
+          lists each guess as file:line: heading or list.`,
+		examples: "folio import jekyll ../oldsite mysite && folio build -root mysite",
+	},
+	{
 		name:  "version",
 		short: "which Folio this is",
 		long: `Version prints the module version, the commit it was built from (and
@@ -144,6 +165,8 @@ func dispatch(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		return runCollect(ctx, args, stdout, stderr)
 	case "report":
 		return runReport(ctx, args, stdout, stderr)
+	case "import":
+		return runImport(args, stdout, stderr)
 	case "version", "-version", "--version":
 		return runVersion(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":

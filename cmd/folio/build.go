@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -19,8 +18,7 @@ import (
 )
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("build")
 	root := fs.String("root", ".", "site folder: folio.toml, content/, layouts/, static/")
 	out := fs.String("out", "", "output folder (default ROOT/public)")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
@@ -30,7 +28,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cacheDir := fs.String("cache", "", "build cache folder (default ROOT/.folio-cache)")
 	noCache := fs.Bool("no-cache", false, "render every page, and neither read nor write the build cache")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file, for go tool pprof")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -44,6 +42,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *noCache {
 		*cacheDir = ""
+	}
+	if err := checkSiteRoot(*root); err != nil {
+		return err
 	}
 	cfg, data, err := loadSite(*root)
 	if err != nil {
@@ -79,9 +80,31 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return reportBuildError(stderr, err)
 	}
 	if !*quiet {
-		fmt.Fprintf(stdout, "built %d pages into %s in %s (%d rendered, %d files written)\n", res.Pages, *out, time.Since(start).Round(time.Millisecond), res.Rendered, res.Files)
+		fmt.Fprintf(stdout, "built %s into %s in %s (%d rendered, %s written)\n", plural(res.Pages, "page", "pages"), *out, time.Since(start).Round(time.Millisecond), res.Rendered, plural(res.Files, "file", "files"))
 	}
 	return nil
+}
+
+// checkSiteRoot stops a build or serve run in the wrong folder, which
+// would otherwise make a one-page site of nothing.
+func checkSiteRoot(root string) error {
+	fi, err := os.Stat(filepath.Join(root, "content"))
+	if err == nil && fi.IsDir() {
+		return nil
+	}
+	where := "here"
+	if filepath.Clean(root) != "." {
+		where = "in " + root
+	}
+	return fmt.Errorf("no content/ %s: pass -root, or make a site with folio new", where)
+}
+
+// plural says a count with its noun: "1 error", "2 errors".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // reportBuildError prints every input error on a line of its own, the
@@ -91,7 +114,7 @@ func reportBuildError(stderr io.Writer, err error) error {
 		for _, e := range list {
 			fmt.Fprintln(stderr, e)
 		}
-		fmt.Fprintf(stderr, "build failed: %d errors; the previous output was left as it was\n", len(list))
+		fmt.Fprintf(stderr, "build failed: %s; the previous output was left as it was\n", plural(len(list), "error", "errors"))
 		return errReported
 	}
 	return err

@@ -25,8 +25,7 @@ import (
 // retention, geoip, trustedProxies, rateLimit); flags override it for
 // operations.
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("collect")
 	root := fs.String("root", ".", "site folder holding folio.toml")
 	addr := fs.String("addr", "127.0.0.1:8081", "address to listen on; put a reverse proxy in front for TLS")
 	dbFlag := fs.String("db", "data/analytics.db", "SQLite database, relative to -root unless absolute")
@@ -40,7 +39,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	retention := fs.String("retention", "", "days kept, such as 760d, or 0 for all (default: folio.toml retention)")
 	maxConns := fs.Int("max-conns", analytics.DefaultMaxConns, "open connections at most; more are closed at once")
 	maxConnsNet := fs.Int("max-conns-per-network", analytics.DefaultMaxConnsPerNetwork, "open connections at most from one client network (/24, /48) of the TCP peer; trusted proxies are held to -max-conns only")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"time"
 
@@ -17,20 +18,106 @@ import (
 	"folio/generator"
 )
 
-// analyticsSetup is what serve hands to mountAnalytics.
-type analyticsSetup struct {
+// analyticsSwitch is serve's visit counter, as folio.toml's [analytics]
+// and [report] ask for it at the last good build: off (no database, no
+// data/ folder) unless enabled, and remade when those tables change, so
+// an edit to folio.toml applies without a restart.
+type analyticsSwitch struct {
 	root, db, siteDir, origin string
 	logOut                    io.Writer
+	// off is serve -no-analytics: nothing is counted whatever folio.toml says.
+	off bool
+
+	mu   sync.RWMutex
+	made analyticsKey // what cur was made from
+	cur  *http.ServeMux
+	stop func()
+}
+
+// analyticsKey is everything in folio.toml that shapes the counter.
+type analyticsKey struct {
+	generator.AnalyticsConfig
+	RateLimit int
+	K         int
+}
+
+func keyOf(cfg *generator.Config) analyticsKey {
+	k := analyticsKey{AnalyticsConfig: cfg.Analytics, RateLimit: -1, K: cfg.Report.K}
+	if cfg.Analytics.RateLimit != nil {
+		k.RateLimit = *cfg.Analytics.RateLimit
+	}
+	k.AnalyticsConfig.RateLimit = nil
+	k.TrustedProxies = append([]string{}, cfg.Analytics.TrustedProxies...)
+	return k
+}
+
+// enabled reports whether pages built with cfg should carry the beacon.
+func (a *analyticsSwitch) enabled(cfg *generator.Config) bool {
+	return !a.off && cfg.Analytics.Enabled
+}
+
+// apply makes the counter match cfg, writing the pending counts of the
+// one it replaces. On an error counting stops until a later apply works.
+func (a *analyticsSwitch) apply(cfg *generator.Config) (changed bool, err error) {
+	want := keyOf(cfg)
+	want.Enabled = a.enabled(cfg)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !want.Enabled && !a.made.Enabled || reflect.DeepEqual(want, a.made) {
+		return false, nil
+	}
+	if a.stop != nil {
+		a.stop()
+		a.cur, a.stop = nil, nil
+	}
+	a.made = want
+	if !want.Enabled {
+		return true, nil
+	}
+	mux := http.NewServeMux()
+	stop, err := mountAnalytics(mux, cfg, a)
+	if err != nil {
+		a.made = analyticsKey{}
+		return true, err
+	}
+	a.cur, a.stop = mux, stop
+	return true, nil
+}
+
+// or serves the counter's paths (the endpoint, /stats/) and hands every
+// other request to site.
+func (a *analyticsSwitch) or(site http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The lock keeps the counter open until its request is done; the
+		// site's pages, which a slow reader may take long to fetch, are
+		// served without it.
+		a.mu.RLock()
+		if a.cur != nil {
+			if h, pattern := a.cur.Handler(r); pattern != "" {
+				defer a.mu.RUnlock()
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		a.mu.RUnlock()
+		site.ServeHTTP(w, r)
+	})
+}
+
+// close writes every pending count and closes the store.
+func (a *analyticsSwitch) close() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.stop != nil {
+		a.stop()
+		a.cur, a.stop = nil, nil
+	}
 }
 
 // mountAnalytics counts visits to the served site into the database, as
 // folio collect would, and serves the owner's live report at /stats/.
 // The returned function writes every pending count and closes the store.
-func mountAnalytics(ctx context.Context, mux *http.ServeMux, s analyticsSetup) (func(), error) {
-	cfg, err := generator.LoadConfig(s.root)
-	if err != nil {
-		return nil, err
-	}
+func mountAnalytics(mux *http.ServeMux, cfg *generator.Config, s *analyticsSwitch) (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(s.db), 0o755); err != nil {
 		return nil, fmt.Errorf("analytics database: %w", err)
 	}

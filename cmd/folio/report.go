@@ -17,20 +17,14 @@ import (
 )
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := flag.NewFlagSet("report", flag.ContinueOnError)
-	fset.SetOutput(stderr)
+	fset := newFlagSet("report")
 	root := fset.String("root", ".", "site folder: folio.toml, content/, layouts/")
 	db := fset.String("db", filepath.Join("data", "analytics.db"), "analytics database, relative to -root unless absolute")
 	out := fset.String("out", "", "output folder (default ROOT/public/stats)")
 	from := fset.String("from", "", "first day, YYYY-MM-DD; moves back to its week's Monday (default: 4 complete weeks before -to)")
 	to := fset.String("to", "", "last day, YYYY-MM-DD; moves on to its week's Sunday (default: the last complete week)")
 	k := fset.Int("k", 0, "publication threshold: weekly counts under k are folded into Other (default [report] k of folio.toml, else 10)")
-	fset.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: folio report [-root DIR] [-db FILE] [-out DIR] [-from DATE] [-to DATE] [-k N]")
-		fmt.Fprintln(stderr, "\nPublishes the analytics counts as index.html, report.json and CSV files.")
-		fset.PrintDefaults()
-	}
-	if err := fset.Parse(args); err != nil {
+	if err := parseFlags(fset, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fset.NArg() > 0 {

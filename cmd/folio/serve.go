@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -24,18 +23,20 @@ import (
 var liveReloadJS []byte
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("serve")
 	root := fs.String("root", ".", "site folder")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; 127.0.0.1 keeps the site and its report on this machine")
 	db := fs.String("db", filepath.Join("data", "analytics.db"), "analytics database, relative to -root unless absolute")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
 	noAnalytics := fs.Bool("no-analytics", false, "do not count visits")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if err := checkSiteRoot(*root); err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -55,10 +56,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer os.RemoveAll(tmp)
 	s.tmp = tmp
+	dbPath := *db
+	if !filepath.IsAbs(dbPath) {
+		dbPath = filepath.Join(*root, dbPath)
+	}
+	s.analytics = &analyticsSwitch{
+		root: *root, db: dbPath, siteDir: s.siteDir(), origin: s.origin, logOut: stderr, off: *noAnalytics,
+	}
+	defer s.analytics.close()
 	s.rebuild(ctx, "start", true)
 
 	mux := http.NewServeMux()
-	mux.Handle("/", s.site)
+	mux.Handle("/", s.analytics.or(s.site))
 	mux.HandleFunc("GET /_folio/live.js", func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
@@ -66,20 +75,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		w.Write(liveReloadJS)
 	})
 	mux.HandleFunc("GET /_folio/events", s.events.serve)
-	if !*noAnalytics {
-		dbPath := *db
-		if !filepath.IsAbs(dbPath) {
-			dbPath = filepath.Join(*root, dbPath)
-		}
-		closeAnalytics, err := mountAnalytics(ctx, mux, analyticsSetup{
-			root: *root, db: dbPath, siteDir: s.siteDir(), origin: s.origin, logOut: stderr,
-		})
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("serve: %w", err)
-		}
-		defer closeAnalytics()
-	}
 	srv := newHTTPServer(mux, stderr)
 	go s.watch(ctx)
 	fmt.Fprintf(stdout, "serving %s on %s (Ctrl+C to stop)\n", *root, s.origin+"/")
@@ -142,6 +137,7 @@ type server struct {
 	stdout, stderr    io.Writer
 	site              *siteHandler
 	events            *hub
+	analytics         *analyticsSwitch
 
 	// mu makes rebuilds one at a time.
 	mu sync.Mutex
@@ -168,6 +164,8 @@ func (s *server) rebuild(ctx context.Context, why string, reload bool) {
 		s.events.send("failed", msg)
 		return
 	}
+	// The beacon is in pages only while something counts what it sends.
+	cfg.Analytics.Enabled = s.analytics.enabled(cfg)
 	res, err := generator.BuildDir(ctx, generator.Options{
 		Root: s.root, Config: cfg, Data: data, Drafts: s.drafts, BaseURL: s.origin + "/", Cache: s.cache,
 		Warn: func(m string) { warnings = append(warnings, m) },
@@ -187,7 +185,14 @@ func (s *server) rebuild(ctx context.Context, why string, reload bool) {
 		fmt.Fprintf(s.stderr, "%s: %v\n", why, err)
 		return
 	}
-	fmt.Fprintf(s.stdout, "%s: %d of %d pages rendered, %d files written in %s\n", why, res.Rendered, res.Pages, res.Files, time.Since(start).Round(time.Millisecond))
+	if changed, err := s.analytics.apply(cfg); err != nil {
+		fmt.Fprintf(s.stderr, "%s: visits are not counted: %v\n", why, err)
+	} else if changed && cfg.Analytics.Enabled {
+		fmt.Fprintf(s.stdout, "%s: counting visits into %s, live report at %s/stats/\n", why, s.analytics.db, s.origin)
+	} else if changed {
+		fmt.Fprintf(s.stdout, "%s: visits are not counted ([analytics] enabled = false)\n", why)
+	}
+	fmt.Fprintf(s.stdout, "%s: %d of %s rendered, %s written in %s\n", why, res.Rendered, plural(res.Pages, "page", "pages"), plural(res.Files, "file", "files"), time.Since(start).Round(time.Millisecond))
 	if reload || s.events.failing() {
 		s.events.send("reload", "")
 	}
@@ -284,12 +289,19 @@ func relevant(rel string) bool {
 	}
 	for _, d := range watchedDirs {
 		if rel == d || strings.HasPrefix(rel, d+"/") {
-			base := filepath.Base(rel)
-			// Editors' swap and backup files are not content.
-			return !strings.HasPrefix(base, ".") && !strings.HasSuffix(base, "~") && !strings.HasSuffix(base, ".swp")
+			return !editorTemp(filepath.Base(rel))
 		}
 	}
 	return false
+}
+
+// editorTemp tells editors' swap, backup and scratch files from content:
+// vim's .x.swp and 4913 (its test that a folder is writable), Emacs's
+// x~ and .#x lock links, and sed -i's sedXXXXXX.
+func editorTemp(base string) bool {
+	return strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") ||
+		strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".swx") ||
+		base == "4913" || (strings.HasPrefix(base, "sed") && len(base) == len("sedXXXXXX") && !strings.Contains(base, "."))
 }
 
 func describeChange(names []string) string {
@@ -299,7 +311,7 @@ func describeChange(names []string) string {
 	case 1:
 		return names[0] + " changed"
 	}
-	return fmt.Sprintf("%s and %d more changed", names[0], len(names)-1)
+	return fmt.Sprintf("%s and %d more changed", names[0], len(names)-1) // "and 1 more" reads right
 }
 
 func addTree(w *fsnotify.Watcher, dir string) {

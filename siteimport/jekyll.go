@@ -1,0 +1,560 @@
+package siteimport
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"gopkg.in/yaml.v2"
+)
+
+// JekyllOptions says how Jekyll converts what has no Folio equivalent
+// of its own.
+type JekyllOptions struct {
+	// Blocks maps a custom block tag ({% note %}...{% endnote %}) to a
+	// Folio shortcode: an admonition (note, tip, important, warning) or
+	// one of the site's own in layouts/shortcodes/. It adds to
+	// DefaultBlocks and to the source's folio.toml [import.jekyll.blocks].
+	Blocks map[string]string
+}
+
+// DefaultBlocks are the block tags that Jekyll sites commonly define for
+// admonitions, mapped to Folio's built-in ones.
+var DefaultBlocks = map[string]string{
+	"note": "note", "info": "note", "tip": "tip", "important": "important",
+	"warning": "warning", "caution": "warning", "danger": "warning",
+}
+
+// Jekyll converts the Jekyll site in src into a Folio site in dst:
+//
+//   - pages (.md, .markdown with front matter) go under content/; a page
+//     X.md beside a folder X/ with no index page of its own becomes that
+//     folder's page, X/_index.md, as Jekyll builds it;
+//   - _posts/YYYY-MM-DD-name.md becomes content/posts/name.md dated from
+//     its name, and _drafts/ pages become drafts;
+//   - front matter: permalink becomes url, redirect_from aliases,
+//     published: false draft: true; layout is dropped, noted once per name;
+//   - Liquid: {% include f %} becomes the include shortcode with f copied
+//     to content/_snippets/, {% raw %} and {% endraw %} go, {% link %}
+//     and {% post_url %} become relative .md links, {% highlight %}
+//     fenced code, {{ site.x }} and {{ page.x }} their values, and custom
+//     block tags the shortcodes opts.Blocks names;
+//   - _config.yml's title, url and baseurl (and lang, timezone) become
+//     folio.toml; _data/ is copied to content/_data/ (never published);
+//     assets/ and other files are copied beside the pages, so relative
+//     links to them still work.
+//
+// Every construct left unconverted is a Note.
+func Jekyll(src fs.FS, dst string, opts JekyllOptions) (*Result, error) {
+	j := &jekyll{src: src, w: writer{dst}, res: &Result{}, blocks: map[string]string{}, dst: map[string]string{}, snippets: map[string]bool{}, layouts: map[string]bool{}}
+	for k, v := range DefaultBlocks {
+		j.blocks[k] = v
+	}
+	if err := j.readBlocks(); err != nil {
+		return nil, err
+	}
+	for k, v := range opts.Blocks {
+		j.blocks[k] = v
+	}
+	if err := j.readConfig(); err != nil {
+		return nil, err
+	}
+	files, err := walkFiles(src, j.res, func(dir string) bool {
+		base := path.Base(dir)
+		return strings.HasPrefix(base, ".") || j.excluded(dir) || base == "_site" || base == "node_modules" || base == "vendor"
+	})
+	if err != nil {
+		return nil, err
+	}
+	j.files = map[string]bool{}
+	for _, f := range files {
+		j.files[f] = true
+	}
+	if err := j.plan(files); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := j.convert(f); err != nil {
+			return nil, err
+		}
+	}
+	if err := j.w.write("folio.toml", j.cfg.toml("a Jekyll site")); err != nil {
+		return nil, err
+	}
+	j.res.sortNotes()
+	return j.res, nil
+}
+
+type jekyll struct {
+	src      fs.FS
+	w        writer
+	res      *Result
+	blocks   map[string]string
+	config   yaml.MapSlice
+	cfg      siteConfig
+	exclude  []string
+	files    map[string]bool
+	dst      map[string]string // source page -> path under content/
+	snippets map[string]bool   // includes already copied
+	layouts  map[string]bool   // layout names already noted
+}
+
+// readBlocks reads [import.jekyll.blocks] from the source's folio.toml,
+// where a site being moved says what its block tags become.
+func (j *jekyll) readBlocks() error {
+	data, err := readFile(j.src, "folio.toml")
+	if err != nil {
+		return nil
+	}
+	var c struct {
+		Import struct {
+			Jekyll struct {
+				Blocks map[string]string `toml:"blocks"`
+			} `toml:"jekyll"`
+		} `toml:"import"`
+	}
+	if err := toml.Unmarshal(data, &c); err != nil {
+		return fmt.Errorf("folio.toml: %w", err)
+	}
+	for k, v := range c.Import.Jekyll.Blocks {
+		j.blocks[k] = v
+	}
+	return nil
+}
+
+// configKeys are _config.yml keys that have no effect on a Folio site and
+// need no note: Jekyll's own machinery.
+var configKeys = map[string]bool{
+	"title": true, "url": true, "baseurl": true, "lang": true, "timezone": true, "description": true,
+	"markdown": true, "kramdown": true, "highlighter": true, "exclude": true, "include": true,
+	"source": true, "destination": true, "encoding": true, "sass": true, "keep_files": true,
+}
+
+func (j *jekyll) readConfig() error {
+	data, err := readFile(j.src, "_config.yml")
+	if err != nil {
+		return nil // a site without one builds with Jekyll's defaults
+	}
+	if err := yaml.Unmarshal(data, &j.config); err != nil {
+		j.res.note("_config.yml", 0, "not read: %v", err)
+		return nil
+	}
+	str := func(k string) string {
+		v, _ := get(j.config, k)
+		s, _ := v.(string)
+		return strings.TrimSpace(s)
+	}
+	j.cfg.title = str("title")
+	j.cfg.language = str("lang")
+	j.cfg.timezone = str("timezone")
+	if u := str("url"); u != "" {
+		j.cfg.baseURL = strings.TrimSuffix(u, "/") + "/" + strings.Trim(str("baseurl"), "/")
+		if !strings.HasSuffix(j.cfg.baseURL, "/") {
+			j.cfg.baseURL += "/"
+		}
+	} else if str("baseurl") != "" {
+		j.res.note("_config.yml", keyLine(data, 1, "baseurl"), "baseurl without url not converted: set baseURL in folio.toml to the site's full address")
+	}
+	if v, ok := get(j.config, "exclude"); ok {
+		if list, ok := v.([]any); ok {
+			for _, e := range list {
+				if s, ok := e.(string); ok {
+					j.exclude = append(j.exclude, strings.Trim(s, "/"))
+				}
+			}
+		}
+	}
+	for _, it := range j.config {
+		k, _ := it.Key.(string)
+		if !configKeys[k] {
+			j.res.note("_config.yml", keyLine(data, 1, k), "%s not converted", k)
+		}
+	}
+	return nil
+}
+
+func (j *jekyll) excluded(p string) bool {
+	for _, e := range j.exclude {
+		if ok, _ := path.Match(e, p); ok || p == e {
+			return true
+		}
+	}
+	return false
+}
+
+func isMarkdown(p string) bool {
+	ext := path.Ext(p)
+	return ext == ".md" || ext == ".markdown"
+}
+
+// hasFrontMatter reports whether Jekyll would treat the file as a page.
+func (j *jekyll) hasFrontMatter(p string) bool {
+	data, err := readFile(j.src, p)
+	if err != nil {
+		return false
+	}
+	_, delim, _, _ := splitFrontMatter(data)
+	return delim == "---"
+}
+
+var postName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(.+)$`)
+
+// plan decides where every page goes before any is converted, so links
+// between pages point at their new places.
+func (j *jekyll) plan(files []string) error {
+	dirs := map[string]bool{}  // folders that hold files
+	index := map[string]bool{} // folders with an index page of their own
+	for _, f := range files {
+		for d := path.Dir(f); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+		stem := strings.TrimSuffix(path.Base(f), path.Ext(f))
+		if isMarkdown(f) && (stem == "index" || stem == "_index") {
+			index[path.Dir(f)] = true
+		}
+	}
+	posts := map[string]string{}
+	for _, f := range files {
+		if !isMarkdown(f) || !j.hasFrontMatter(f) {
+			continue
+		}
+		top, _, _ := strings.Cut(f, "/")
+		switch {
+		case top == "_posts" || top == "_drafts":
+			stem := strings.TrimSuffix(path.Base(f), path.Ext(f))
+			if m := postName.FindStringSubmatch(stem); m != nil {
+				stem = m[2]
+			}
+			to := "posts/" + stem + path.Ext(f)
+			if other, ok := posts[to]; ok {
+				// Two posts of one name on different days keep their dates.
+				to = "posts/" + strings.TrimSuffix(path.Base(f), path.Ext(f)) + path.Ext(f)
+				j.res.note(f, 0, "post has the same name as %s: written as %s", other, to)
+			}
+			posts[to] = f
+			j.dst[f] = to
+		case strings.HasPrefix(f, "_"):
+			// Collections and Jekyll's own folders: noted as they come.
+		default:
+			stem := strings.TrimSuffix(f, path.Ext(f))
+			if dirs[stem] && !index[stem] {
+				j.dst[f] = stem + "/_index" + path.Ext(f)
+			} else {
+				j.dst[f] = f
+			}
+		}
+	}
+	return nil
+}
+
+func (j *jekyll) convert(f string) error {
+	top, rest, _ := strings.Cut(f, "/")
+	switch {
+	case f == "_config.yml" || f == "folio.toml" || f == "Gemfile" || f == "Gemfile.lock":
+		return nil
+	case j.dst[f] != "":
+		return j.page(f)
+	case top == "_includes":
+		return nil // copied when a page includes it
+	case top == "_data":
+		return j.copy(f, "content/_data/"+rest)
+	case top == "_layouts" || top == "_sass" || top == "_plugins":
+		if !j.layouts["dir:"+top] {
+			j.layouts["dir:"+top] = true
+			j.res.note(top, 0, "not converted: Folio's theme lays out the pages (see layouts/ in the README)")
+		}
+		return nil
+	case strings.HasPrefix(top, "_") && rest != "":
+		if !j.layouts["dir:"+top] {
+			j.layouts["dir:"+top] = true
+			j.res.note(top, 0, "collection not converted: move its pages into a folder without the _")
+		}
+		return nil
+	case top == "assets" && rest != "":
+		if (path.Ext(f) == ".scss" || path.Ext(f) == ".sass") && j.hasFrontMatter(f) {
+			j.res.note(f, 1, "Sass not converted: write the CSS it makes into static/ or a theme")
+			return nil
+		}
+		return j.copy(f, "content/"+f)
+	case isMarkdown(f):
+		j.res.note(f, 0, "no front matter, so Jekyll copies it as a file: not imported")
+		return nil
+	case (path.Ext(f) == ".html" || path.Ext(f) == ".xml") && j.hasFrontMatter(f):
+		j.res.note(f, 1, "Liquid template page not converted: Folio makes the home page, feed and sitemap itself")
+		return nil
+	}
+	return j.copy(f, "content/"+f)
+}
+
+func (j *jekyll) copy(from, to string) error {
+	data, err := readFile(j.src, from)
+	if err != nil {
+		return err
+	}
+	j.res.Files++
+	return j.w.write(to, data)
+}
+
+func (j *jekyll) page(f string) error {
+	src, err := readFile(j.src, f)
+	if err != nil {
+		return err
+	}
+	to := j.dst[f]
+	fmText, _, body, bodyLine := splitFrontMatter(src)
+	var fm yaml.MapSlice
+	if err := yaml.Unmarshal(fmText, &fm); err != nil {
+		j.res.note(f, 1, "front matter not read: %v", err)
+		return nil
+	}
+	fm = j.frontMatter(f, fmText, fm)
+	body = j.liquid(f, to, body, bodyLine, fm)
+	body = j.relink(f, to, body)
+	head, err := yamlFrontMatter(fm)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f, err)
+	}
+	j.res.Pages++
+	return j.w.write("content/"+to, append(head, body...))
+}
+
+func (j *jekyll) frontMatter(f string, text []byte, fm yaml.MapSlice) yaml.MapSlice {
+	line := func(k string) int { return keyLine(text, 2, k) }
+	if v, ok := get(fm, "layout"); ok {
+		name := fmt.Sprint(v)
+		if !j.layouts[name] {
+			j.layouts[name] = true
+			j.res.note(f, line("layout"), "layout %q not converted: Folio's theme lays out every page (noted once per layout)", name)
+		}
+		fm = del(fm, "layout")
+	}
+	if v, ok := get(fm, "permalink"); ok {
+		fm = del(fm, "permalink")
+		if s, ok := v.(string); ok && !strings.ContainsAny(s, ":") && !strings.HasSuffix(s, ".html") {
+			fm = set(fm, "url", s)
+		} else {
+			j.res.note(f, line("permalink"), "permalink %v not converted: Folio URLs end in /", v)
+		}
+	}
+	if v, ok := get(fm, "redirect_from"); ok {
+		fm = del(fm, "redirect_from")
+		if s, ok := v.(string); ok {
+			v = []any{s}
+		}
+		fm = set(fm, "aliases", v)
+	}
+	if v, ok := get(fm, "published"); ok {
+		fm = del(fm, "published")
+		if v == false {
+			fm = set(fm, "draft", true)
+		}
+	}
+	if v, ok := get(fm, "sitemap"); ok && v == false {
+		j.res.note(f, line("sitemap"), "sitemap: false not converted: Folio lists every page in the sitemap")
+	}
+	top, _, _ := strings.Cut(f, "/")
+	if top == "_posts" || top == "_drafts" {
+		if _, ok := get(fm, "date"); !ok {
+			if m := postName.FindStringSubmatch(strings.TrimSuffix(path.Base(f), path.Ext(f))); m != nil {
+				fm = set(fm, "date", m[1])
+			}
+		}
+		if top == "_drafts" {
+			fm = set(fm, "draft", true)
+		}
+	}
+	return fm
+}
+
+// liquidTag finds Liquid tags and outputs. A tag longer than a few
+// hundred characters is not Liquid a person wrote.
+var liquidTag = regexp.MustCompile(`\{%-?\s*([^%]{0,400}?)\s*-?%\}|\{\{-?\s*([^{}]{0,400}?)\s*-?\}\}`)
+
+// liquid converts the Liquid in a page's body, noting what it leaves.
+func (j *jekyll) liquid(f, to string, body []byte, first int, fm yaml.MapSlice) []byte {
+	var out bytes.Buffer
+	raw := false
+	last := 0
+	for _, m := range liquidTag.FindAllSubmatchIndex(body, -1) {
+		out.Write(body[last:m[0]])
+		last = m[1]
+		whole := string(body[m[0]:m[1]])
+		line := lineAt(body, m[0], first)
+		if m[2] < 0 { // {{ output }}
+			if raw {
+				out.WriteString(whole)
+				continue
+			}
+			expr := string(body[m[4]:m[5]])
+			if v, ok := j.value(expr, fm); ok {
+				out.WriteString(v)
+				continue
+			}
+			j.res.note(f, line, "Liquid output %s not converted", whole)
+			out.WriteString(whole)
+			continue
+		}
+		tag := strings.Fields(string(body[m[2]:m[3]]))
+		if len(tag) == 0 {
+			out.WriteString(whole)
+			continue
+		}
+		name, args := tag[0], tag[1:]
+		if raw {
+			if name == "endraw" {
+				raw = false
+			} else {
+				out.WriteString(whole)
+			}
+			continue
+		}
+		switch {
+		case name == "raw":
+			raw = true
+		case name == "endraw":
+		case name == "include" && len(args) > 0:
+			if s, ok := j.include(f, line, args); ok {
+				out.WriteString(s)
+			} else {
+				out.WriteString(whole)
+			}
+		case (name == "link" || name == "post_url") && len(args) == 1:
+			target := j.linkTarget(name, args[0])
+			if target == "" {
+				j.res.note(f, line, "%s to a page that was not imported: %s", name, args[0])
+				out.WriteString(whole)
+				continue
+			}
+			out.WriteString(relLink(to, target))
+		case name == "highlight" && len(args) > 0:
+			out.WriteString("```" + args[0])
+			if len(args) > 1 {
+				j.res.note(f, line, "highlight options %s dropped", strings.Join(args[1:], " "))
+			}
+		case name == "endhighlight":
+			out.WriteString("```")
+		case j.blocks[name] != "" && j.closes(body[m[1]:], name):
+			out.WriteString("{{< " + j.blocks[name])
+			if len(args) > 0 {
+				out.WriteString(" title=" + quoteArg(strings.Trim(strings.Join(args, " "), `"'`)))
+			}
+			out.WriteString(" >}}")
+		case strings.HasPrefix(name, "end") && j.blocks[name[3:]] != "":
+			out.WriteString("{{< /" + j.blocks[name[3:]] + " >}}")
+		default:
+			j.res.note(f, line, "Liquid tag {%% %s %%} not converted", strings.Join(tag, " "))
+			out.WriteString(whole)
+		}
+	}
+	out.Write(body[last:])
+	return out.Bytes()
+}
+
+// closes reports whether the rest of a body closes block tag name.
+func (j *jekyll) closes(rest []byte, name string) bool {
+	return regexp.MustCompile(`\{%-?\s*end` + regexp.QuoteMeta(name) + `\s*-?%\}`).Match(rest)
+}
+
+func quoteArg(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// value is the value of {{ site.x }} or {{ page.x }}, when it is plain.
+func (j *jekyll) value(expr string, fm yaml.MapSlice) (string, bool) {
+	var v any
+	var ok bool
+	switch {
+	case strings.ContainsAny(expr, "| "):
+		return "", false
+	case strings.HasPrefix(expr, "site."):
+		v, ok = get(j.config, strings.TrimPrefix(expr, "site."))
+	case strings.HasPrefix(expr, "page."):
+		v, ok = get(fm, strings.TrimPrefix(expr, "page."))
+	}
+	switch v.(type) {
+	case string, int, float64, bool:
+		return fmt.Sprint(v), ok
+	}
+	return "", false
+}
+
+// linkTarget is where a {% link %} or {% post_url %} leads in content/.
+func (j *jekyll) linkTarget(tag, arg string) string {
+	arg = strings.Trim(arg, `"'`)
+	if tag == "link" {
+		return j.dst[strings.TrimPrefix(arg, "/")]
+	}
+	for _, ext := range []string{".md", ".markdown"} {
+		if to := j.dst["_posts/"+arg+ext]; to != "" {
+			return to
+		}
+	}
+	return ""
+}
+
+// include copies an included file into content/_snippets/, converted
+// itself, and returns the include shortcode that replaces the tag.
+func (j *jekyll) include(f string, line int, args []string) (string, bool) {
+	name := args[0]
+	if strings.ContainsAny(name, "{}") || !j.files["_includes/"+name] {
+		j.res.note(f, line, "include %s not converted: no such file in _includes/", name)
+		return "", false
+	}
+	if len(args) > 1 {
+		j.res.note(f, line, "include parameters %s dropped: a Folio include takes none", strings.Join(args[1:], " "))
+	}
+	to := "_snippets/" + name
+	if !j.snippets[name] {
+		j.snippets[name] = true
+		data, err := readFile(j.src, "_includes/"+name)
+		if err != nil {
+			j.res.note(f, line, "include %s not read: %v", name, err)
+			return "", false
+		}
+		if ext := path.Ext(name); ext != ".md" && ext != ".markdown" {
+			j.res.note("_includes/"+name, 1, "included as markdown: raw HTML in it is dropped unless [markdown] unsafe = true")
+		}
+		data = j.liquid("_includes/"+name, to, data, 1, nil)
+		if err := j.w.write("content/"+to, data); err != nil {
+			j.res.note(f, line, "include %s not written: %v", name, err)
+			return "", false
+		}
+		j.res.Files++
+	}
+	return `{{< include "` + to + `" >}}`, true
+}
+
+// mdLink finds the targets of inline links and images.
+var mdLink = regexp.MustCompile(`\]\(([^)\s]+)`)
+
+// relink points relative links at the new places of the files they name,
+// for pages that moved and pages that link to them.
+func (j *jekyll) relink(f, to string, body []byte) []byte {
+	return mdLink.ReplaceAllFunc(body, func(m []byte) []byte {
+		target := string(m[2:])
+		if strings.Contains(target, ":") || strings.HasPrefix(target, "/") || strings.HasPrefix(target, "#") {
+			return m
+		}
+		file, frag, _ := strings.Cut(target, "#")
+		src := path.Join(path.Dir(f), file)
+		if !j.files[src] {
+			return m
+		}
+		dst := "content/" + src
+		if d := j.dst[src]; d != "" {
+			dst = "content/" + d
+		}
+		link := relLink("content/"+to, dst)
+		if link == file {
+			return m
+		}
+		if frag != "" {
+			link += "#" + frag
+		}
+		return []byte("](" + link)
+	})
+}

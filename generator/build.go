@@ -161,9 +161,9 @@ func (s *SiteBuild) RenderPage(e Extra) ([]byte, error) {
 	p := &Page{
 		Kind: e.Layout, Title: e.Title, Description: e.Description, Layout: e.Layout,
 		Sidebar: true, Params: map[string]any{}, File: "(" + e.Layout + ")", Data: e.Data,
-		path: cleanURLPath(e.URL), Section: b.home, Site: b.site,
+		Path: cleanURLPath(e.URL), Section: b.home, Site: b.site,
 	}
-	p.URL, p.Permalink = b.relURL(p.path), b.absURL(p.path)
+	p.URL, p.Permalink = b.relURL(p.Path), b.absURL(p.Path)
 	return b.renderTemplate(p)
 }
 
@@ -256,7 +256,7 @@ func (b *builder) load() error {
 		// A one-shot build reads each body again when it renders the
 		// page, rather than hold every body from now until then.
 		for _, p := range b.pages {
-			p.src = nil
+			p.Src = nil
 		}
 	}
 	if b.opts.Loaded != nil {
@@ -275,14 +275,14 @@ func (b *builder) load() error {
 	}
 	for _, p := range b.pages {
 		p.Site = b.site
-		p.URL, p.Permalink = b.relURL(p.path), b.absURL(p.path)
-		if !p.isSection {
+		p.URL, p.Permalink = b.relURL(p.Path), b.absURL(p.Path)
+		if !p.SectionPage {
 			b.site.Pages = append(b.site.Pages, p)
 		}
 		if !b.theme.hasLayout(p.Layout) {
 			line := 1
-			if p.fm != nil && p.fm.lines.layout > 0 {
-				line = p.fm.lines.layout
+			if p.FM != nil && p.FM.lines.layout > 0 {
+				line = p.FM.lines.layout
 			}
 			b.errs = append(b.errs, errorf(p.File, line, "layout %q not found: no %s.html in layouts/ or the theme", p.Layout, p.Layout))
 		}
@@ -300,7 +300,7 @@ func (b *builder) loadAliases() {
 	for _, p := range b.pages {
 		for _, a := range p.Aliases {
 			ap := cleanURLPath(a)
-			line := p.fm.lines.aliases
+			line := p.FM.lines.aliases
 			if other, ok := b.byPath[ap]; ok {
 				b.errs = append(b.errs, errorf(p.File, line, "alias %s is the URL of %s", ap, other.File))
 				continue
@@ -403,7 +403,7 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*Page) bool) (*
 		// next build in this process (serve) checks edits against them.
 		b.ids.Clear()
 		for _, p := range b.pages {
-			p.links = nil
+			p.Links = nil
 		}
 	}
 	steps := []func(Output) error{b.write404, b.writeAliases, b.writeSitemap, b.writeRobots, b.writeFeed, b.writeChangelogFeed, b.writeHistory, b.writeSearch, b.writeAssets, b.copyFiles}
@@ -487,48 +487,48 @@ func (b *builder) renderPages(ctx context.Context, pages []*Page, out Output) er
 // renderPage turns one page's markdown into HTML, runs its layout and
 // writes the result.
 func (b *builder) renderPage(p *Page, out Output, bufs *renderBuffers) error {
-	if p.hasBody && p.src == nil {
+	if p.HasBody && p.Src == nil {
 		src, err := b.readBody(p, bufs)
 		if err != nil {
 			return err
 		}
-		p.src = src
+		p.Src = src
 	}
 	view := *p
-	if p.hasBody {
-		// The tree points into body.src: the page with its includes.
+	if p.HasBody {
+		// The tree points into body.Src: the page with its includes.
 		body := b.parseBody(p)
 		doc := body.doc
-		toc, idMap := headingIDs(doc, body.src)
+		toc, idMap := headingIDs(doc, body.Src)
 		ids := newIDSet(idMap)
-		b.ids.Store(p.path, ids)
-		ref := b.search.add(p, doc, body.src)
-		p.links = b.resolveLinks(p, doc)
+		b.ids.Store(p.Path, ids)
+		ref := b.search.add(p, doc, body.Src)
+		p.Links = b.resolveLinks(p, doc)
 		p.remember(ids, ref)
 		b.rememberIncludes(p, body.included)
 		bufs.body.Reset()
 		if bufs.bodyW == nil {
 			bufs.bodyW = bufio.NewWriter(&bufs.body)
 		}
-		if err := b.md.Renderer().Render(bufs.bodyW, body.src, doc); err != nil {
+		if err := b.md.Renderer().Render(bufs.bodyW, body.Src, doc); err != nil {
 			return errorf(p.File, 0, "render markdown: %v", err)
 		}
 		if len(body.errs) > 0 {
 			return body.errs
 		}
 		view.Content = htmlString(bufs.body.String())
-		view.TOC, view.tocHTML = toc, ""
+		view.TOC, view.TOCHTML = toc, ""
 	} else {
 		// A generated page, such as /changelog/, may have stored its ids.
-		b.ids.LoadOrStore(p.path, idSet(nil))
+		b.ids.LoadOrStore(p.Path, idSet(nil))
 	}
 	data, err := b.renderTemplateTo(&view, bufs)
 	if err != nil {
 		return err
 	}
 	// The body is not needed again, and a big site's bodies add up.
-	p.src = nil
-	return b.write(out, pageFile(p.path), data)
+	p.Src = nil
+	return b.write(out, pageFile(p.Path), data)
 }
 
 // readBody reads a page's body again, for rendering, into the worker's
@@ -539,13 +539,13 @@ func (b *builder) readBody(p *Page, bufs *renderBuffers) ([]byte, error) {
 	if src != nil {
 		bufs.file = src
 	}
-	if err == nil && (len(src) < p.bodyAt || sha256.Sum256(src[p.bodyAt:]) != p.srcSum) {
+	if err == nil && (len(src) < p.BodyAt || sha256.Sum256(src[p.BodyAt:]) != p.SrcSum) {
 		err = errors.New("the file changed while the site was being built; build again")
 	}
 	if err != nil {
 		return nil, errorf(p.File, 0, "%v", err)
 	}
-	return src[p.bodyAt:], nil
+	return src[p.BodyAt:], nil
 }
 
 // renderBuffers are one render worker's buffers, reused from page to
@@ -650,7 +650,7 @@ type linkRef struct {
 // is relative to that file, as on a code host.
 func (b *builder) resolveLinks(p *Page, doc ast.Node) []linkRef {
 	var refs []linkRef
-	page := &frame{file: p.File, bodyLine: p.bodyLine, text: p.src}
+	page := &frame{file: p.File, bodyLine: p.BodyLine, text: p.Src}
 	resolve := func(n ast.Node, dest string) string {
 		fr := frameAt(n, page)
 		dir := strings.TrimPrefix(path.Dir(fr.file), "content")
@@ -713,7 +713,7 @@ func (b *builder) resolveLink(dir, dest string) (string, linkRef, bool) {
 	if isMarkdown(target) {
 		ref.source = strings.TrimPrefix(target, "/")
 		if p, ok := b.bySource[ref.source]; ok {
-			target = p.path
+			target = p.Path
 		}
 	}
 	ref.target = target
@@ -732,7 +732,7 @@ func (b *builder) resolveLink(dir, dest string) (string, linkRef, bool) {
 func (b *builder) checkLinks() {
 	seen := map[string]bool{}
 	for _, p := range b.pages {
-		for _, l := range p.links {
+		for _, l := range p.Links {
 			msg := b.checkLink(p, l)
 			if msg == "" {
 				continue
@@ -756,7 +756,7 @@ func (b *builder) checkLinks() {
 func (b *builder) checkLink(p *Page, l linkRef) string {
 	target := l.target
 	if target == "" {
-		target = p.path
+		target = p.Path
 	}
 	if l.source != "" {
 		if _, ok := b.bySource[l.source]; !ok {
@@ -780,7 +780,7 @@ func (b *builder) checkLink(p *Page, l linkRef) string {
 	if l.fragment == "" {
 		return ""
 	}
-	v, _ := b.ids.Load(page.path)
+	v, _ := b.ids.Load(page.Path)
 	ids, _ := v.(idSet)
 	if ids.has(l.fragment) || strings.HasPrefix(l.fragment, "fn:") || strings.HasPrefix(l.fragment, "fnref:") {
 		return ""
@@ -851,7 +851,7 @@ func (b *builder) copyFiles(out Output) error {
 			b.errs = append(b.errs, errorf(f.name, 0, "has the same output file %s as a page", n))
 			continue
 		}
-		data, err := fs.ReadFile(f.fsys, f.src)
+		data, err := fs.ReadFile(f.fsys, f.Src)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", f.name, err)
 		}
@@ -867,7 +867,7 @@ func (b *builder) pageFileSet() map[string]bool {
 	if b.pageFiles == nil {
 		b.pageFiles = map[string]bool{}
 		for _, p := range b.pages {
-			b.pageFiles[pageFile(p.path)] = true
+			b.pageFiles[pageFile(p.Path)] = true
 		}
 		for a := range b.aliases {
 			b.pageFiles[pageFile(a)] = true
@@ -897,9 +897,9 @@ func (b *builder) write404(out Output) error {
 	}
 	p := &Page{
 		Kind: Kind404, Title: "Page not found", Layout: "404", Sidebar: true, Params: map[string]any{},
-		File: "(404)", path: "/404.html", Section: b.home, Site: b.site,
+		File: "(404)", Path: "/404.html", Section: b.home, Site: b.site,
 	}
-	p.URL, p.Permalink = b.relURL(p.path), b.absURL(p.path)
+	p.URL, p.Permalink = b.relURL(p.Path), b.absURL(p.Path)
 	data, err := b.renderTemplate(p)
 	if err != nil {
 		return err

@@ -329,7 +329,7 @@ The first body.
 		t.Fatal(err)
 	}
 	for _, p := range b.pages {
-		if p.src != nil {
+		if p.Src != nil {
 			t.Fatalf("%s holds its body between loading and rendering", p.File)
 		}
 	}

@@ -425,7 +425,7 @@ func (b *builder) siteKey() ([32]byte, error) {
 // writeMeta hashes what other pages may show of p: its place and title in
 // the navigation, section lists, breadcrumbs and neighbour links.
 func writeMeta(k *keyHasher, p *Page) {
-	k.str(p.path)
+	k.str(p.Path)
 	k.str(p.Title)
 	k.str(p.Description)
 	k.int(int64(p.Weight))
@@ -433,9 +433,9 @@ func writeMeta(k *keyHasher, p *Page) {
 	k.time(p.Lastmod)
 	k.str(p.Kind)
 	k.str(p.Layout)
-	k.str(fmt.Sprint(p.Sidebar, p.isSection, len(p.Changelog), len(p.Versions)))
+	k.str(fmt.Sprint(p.Sidebar, p.SectionPage, len(p.Changelog), len(p.Versions)))
 	if p.Section != nil {
-		k.str(p.Section.path)
+		k.str(p.Section.Path)
 	}
 }
 
@@ -497,7 +497,7 @@ func (b *builder) navKeys() map[*Page][32]byte {
 		}
 		writeMeta(k, p)
 		nav := p
-		if !p.isSection {
+		if !p.SectionPage {
 			nav = p.Section
 		}
 		for s := nav; s != nil; s = s.Section {
@@ -524,8 +524,8 @@ func (b *builder) pageKey(site, nav [32]byte, p *Page) [32]byte {
 	k.str(p.Layout)
 	k.str(b.theme.layouts[p.Layout+".html"])
 	k.str(p.File)
-	k.int(int64(p.bodyLine))
-	k.bytes(p.srcSum[:])
+	k.int(int64(p.BodyLine))
+	k.bytes(p.SrcSum[:])
 	k.str(fmt.Sprintf("%+v", p.Params))
 	// Pointers are left out: their addresses change from build to build.
 	for _, e := range p.Changelog {
@@ -550,7 +550,7 @@ func (p *Page) remember(ids idSet, ref sectionRef) {
 	c := p.cache
 	c.IDs = ids
 	c.Links = c.Links[:0]
-	for _, l := range p.links {
+	for _, l := range p.Links {
 		c.Links = append(c.Links, cachedLink{Line: l.line, Dest: l.dest, Target: l.target, Fragment: l.fragment, Source: l.source})
 	}
 	// The sections wait in the search index's store and are read back
@@ -641,10 +641,10 @@ func (b *builder) includesUnchanged(c *cachedPage) bool {
 // restore gives a page that needs no rendering what its last rendering
 // found.
 func (b *builder) restore(p *Page, c *cachedPage) {
-	b.ids.Store(p.path, idSet(c.IDs))
-	p.links = p.links[:0]
+	b.ids.Store(p.Path, idSet(c.IDs))
+	p.Links = p.Links[:0]
 	for _, l := range c.Links {
-		p.links = append(p.links, linkRef{line: l.Line, dest: l.Dest, target: l.Target, fragment: l.Fragment, source: l.Source})
+		p.Links = append(p.Links, linkRef{line: l.Line, dest: l.Dest, target: l.Target, fragment: l.Fragment, source: l.Source})
 	}
 	raw := make([]rawSection, len(c.Search))
 	for i, s := range c.Search {
@@ -652,7 +652,7 @@ func (b *builder) restore(p *Page, c *cachedPage) {
 	}
 	b.search.addSections(p, raw)
 	p.cache = c
-	p.src = nil // not rendered, so not needed
+	p.Src = nil // not rendered, so not needed
 }
 
 // cacheable reports whether a page's output depends only on what its key
@@ -660,7 +660,7 @@ func (b *builder) restore(p *Page, c *cachedPage) {
 // _index.md or /changelog/, list other pages' content and are always made
 // again; they are few.
 func cacheable(p *Page) bool {
-	return p.hasBody && isMarkdown(p.File)
+	return p.HasBody && isMarkdown(p.File)
 }
 
 // assignKeys gives every cacheable page its key and an empty record to
@@ -678,7 +678,7 @@ func (b *builder) assignKeys() error {
 		wg.Go(func() {
 			for i := w; i < len(b.pages); i += workers {
 				if p := b.pages[i]; cacheable(p) {
-					p.cache = &cachedPage{Key: b.pageKey(site, nav[p], p), File: pageFile(p.path)}
+					p.cache = &cachedPage{Key: b.pageKey(site, nav[p], p), File: pageFile(p.Path)}
 				}
 			}
 		})
@@ -692,7 +692,7 @@ func (b *builder) newState(out string, files map[string]fileSum) *cacheState {
 	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{}, sections: b.sections}
 	for _, p := range b.pages {
 		if p.cache != nil {
-			st.Pages[p.path] = p.cache
+			st.Pages[p.Path] = p.cache
 		}
 	}
 	return st
@@ -726,7 +726,7 @@ func (r *recordingOutput) WriteFile(name string, data []byte) error {
 func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, dir string) (*Result, error) {
 	mem := &MapOutput{}
 	res, err := b.run(ctx, mem, func(p *Page) bool {
-		old, ok := st.Pages[p.path]
+		old, ok := st.Pages[p.Path]
 		if p.cache == nil || !ok || old.Key != p.cache.Key || old.File != p.cache.File {
 			return false
 		}
@@ -834,7 +834,7 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	}
 	rel := strings.TrimPrefix(file, "content/")
 	old, found := b.bySource[rel]
-	if !found || old.fm == nil {
+	if !found || old.FM == nil {
 		return "", nil, false
 	}
 	l := b.parse(source{file: file, rel: rel})
@@ -844,20 +844,20 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	}
 	// The new body in the old page's place in the tree.
 	view := *old
-	view.src, view.bodyLine, view.fm, view.Params = np.src, np.bodyLine, np.fm, np.Params
-	view.hasBody, view.bodyAt, view.srcSum = np.hasBody, np.bodyAt, np.srcSum
-	view.cache, view.links = nil, nil
+	view.Src, view.BodyLine, view.FM, view.Params = np.Src, np.BodyLine, np.FM, np.Params
+	view.HasBody, view.BodyAt, view.SrcSum = np.HasBody, np.BodyAt, np.SrcSum
+	view.cache, view.Links = nil, nil
 	var bufs renderBuffers
 	out := &MapOutput{}
 	if err := b.renderPage(&view, out, &bufs); err != nil {
 		return "", nil, false
 	}
-	for _, lr := range view.links {
+	for _, lr := range view.Links {
 		if b.checkLink(&view, lr) != "" {
 			return "", nil, false
 		}
 	}
-	name = pageFile(old.path)
+	name = pageFile(old.Path)
 	data, ok = out.Files[name]
 	return name, data, ok
 }
@@ -888,12 +888,12 @@ func (c *Cache) WriteOne(file string) (name string, ok bool, err error) {
 // sameMeta reports whether two parses of a page agree on everything but
 // the body, so that no other page can show a difference.
 func sameMeta(a, b *Page) bool {
-	return a.path == b.path && a.Title == b.Title && a.Description == b.Description &&
-		a.Weight == b.Weight && a.Draft == b.Draft && a.fm.Layout == b.fm.Layout && a.Sidebar == b.Sidebar &&
-		a.fm.Date.Equal(b.fm.Date) && a.fm.Lastmod.Equal(b.fm.Lastmod) &&
+	return a.Path == b.Path && a.Title == b.Title && a.Description == b.Description &&
+		a.Weight == b.Weight && a.Draft == b.Draft && a.FM.Layout == b.FM.Layout && a.Sidebar == b.Sidebar &&
+		a.FM.Date.Equal(b.FM.Date) && a.FM.Lastmod.Equal(b.FM.Lastmod) &&
 		fmt.Sprint(a.Aliases) == fmt.Sprint(b.Aliases) && fmt.Sprintf("%v", a.Params) == fmt.Sprintf("%v", b.Params) &&
-		len(a.fm.Changelog) == len(b.fm.Changelog) && fmt.Sprintf("%v", a.fm.Changelog) == fmt.Sprintf("%v", b.fm.Changelog) &&
-		a.fm.History == b.fm.History && changelogText(a) == changelogText(b)
+		len(a.FM.Changelog) == len(b.FM.Changelog) && fmt.Sprintf("%v", a.FM.Changelog) == fmt.Sprintf("%v", b.FM.Changelog) &&
+		a.FM.History == b.FM.History && changelogText(a) == changelogText(b)
 }
 
 // changelogText is what a page's own entries say, body entries included.

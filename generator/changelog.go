@@ -105,23 +105,23 @@ func changeMonths(entries []ChangeEntry) []ChangeMonth {
 // file, for the lines of front matter entries. Errors are collected with
 // the page's other errors.
 func (b *builder) readChangelog(p *Page, src []byte) {
-	switch p.fm.History {
+	switch p.FM.History {
 	case "", "versions":
 	default:
-		b.errs = append(b.errs, errorf(p.File, max(p.fm.lines.history, 1), "front matter: history: want versions, got %q", p.fm.History))
+		b.errs = append(b.errs, errorf(p.File, max(p.FM.lines.history, 1), "front matter: history: want versions, got %q", p.FM.History))
 	}
 	p.Changelog = append(b.frontMatterEntries(p, src), b.bodyEntries(p)...)
 }
 
 // frontMatterEntries reads the changelog: key of a page's front matter.
 func (b *builder) frontMatterEntries(p *Page, src []byte) []ChangeEntry {
-	if len(p.fm.Changelog) == 0 {
+	if len(p.FM.Changelog) == 0 {
 		return nil
 	}
-	keyLine, dateLines := changelogLines(src, p.bodyLine, p.fm.lines.changelog)
+	keyLine, dateLines := changelogLines(src, p.BodyLine, p.FM.lines.changelog)
 	var out []ChangeEntry
 	dated := 0
-	for i, m := range p.fm.Changelog {
+	for i, m := range p.FM.Changelog {
 		line := keyLine
 		bad := func(format string, args ...any) {
 			b.errs = append(b.errs, errorf(p.File, line, "front matter: changelog: "+format, args...))
@@ -211,22 +211,22 @@ func changelogLines(src []byte, bodyLine, keyLine int) (int, []int) {
 func (b *builder) bodyEntries(p *Page) []ChangeEntry {
 	// Parsing costs as much as rendering, so only pages that may hold a
 	// change-log heading are parsed here.
-	if !mayHaveChangelog(p.src) {
+	if !mayHaveChangelog(p.Src) {
 		return nil
 	}
-	doc := parseMarkdown(b.md, p.src)
-	list := changelogList(doc, p.src)
+	doc := parseMarkdown(b.md, p.Src)
+	list := changelogList(doc, p.Src)
 	if list == nil {
 		return nil
 	}
-	lines := newLineIndex(p.src)
+	lines := newLineIndex(p.Src)
 	var out []ChangeEntry
 	for item := list.FirstChild(); item != nil; item = item.NextSibling() {
-		line := p.bodyLine + 1
+		line := p.BodyLine + 1
 		if off := nodeOffset(item); off >= 0 {
-			line = p.bodyLine + lines.line(off)
+			line = p.BodyLine + lines.line(off)
 		}
-		date, note, err := parseChangeItem(itemText(item, p.src), b.cfg.Location)
+		date, note, err := parseChangeItem(itemText(item, p.Src), b.cfg.Location)
 		if err != nil {
 			b.errs = append(b.errs, errorf(p.File, line, "change log: %v", err))
 			continue
@@ -424,8 +424,8 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 		}
 	}
 	for _, p := range b.pages {
-		if p.fm != nil && p.fm.History == "versions" && !b.cfg.History.Git {
-			b.warn(errorf(p.File, max(p.fm.lines.history, 1), "history: versions needs [history] git = true in %s; the page has no versions", ConfigFile).Error())
+		if p.FM != nil && p.FM.History == "versions" && !b.cfg.History.Git {
+			b.warn(errorf(p.File, max(p.FM.lines.history, 1), "history: versions needs [history] git = true in %s; the page has no versions", ConfigFile).Error())
 		}
 	}
 	var all []ChangeEntry
@@ -436,7 +436,7 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 		p.Changelog = mergeEntries(p, p.Changelog)
 		// An editor who set lastmod said when the page last changed;
 		// otherwise its newest entry says so.
-		if newest := p.Changelog[0].Date; p.fm != nil && p.fm.Lastmod.IsZero() && newest.After(p.Lastmod) {
+		if newest := p.Changelog[0].Date; p.FM != nil && p.FM.Lastmod.IsZero() && newest.After(p.Lastmod) {
 			p.Lastmod = newest
 		}
 		all = append(all, p.Changelog...)
@@ -451,7 +451,7 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 	for _, p := range b.pages {
 		switch {
 		case len(p.Versions) > 0:
-			p.History = b.relURL(historyPath(p.path))
+			p.History = b.relURL(historyPath(p.Path))
 		case len(p.Changelog) > 0 && b.site.ChangelogURL != "":
 			p.History = b.site.ChangelogURL + "#" + p.Changelog[0].ID
 		}
@@ -471,13 +471,13 @@ func (b *builder) addChangelogPage(all []ChangeEntry) {
 	}
 	p := &Page{
 		Kind: KindChangelog, Title: "Change log", Layout: KindChangelog, Sidebar: true,
-		Params: map[string]any{}, File: "(changelog)", path: changelogPath,
+		Params: map[string]any{}, File: "(changelog)", Path: changelogPath,
 		Section: b.home, Site: b.site, Lastmod: all[0].Date,
 		Description: "Every change to the pages of " + b.cfg.Title + ", newest first.",
 	}
-	p.URL, p.Permalink = b.relURL(p.path), b.absURL(p.path)
-	b.byPath[p.path] = p
-	i := sort.Search(len(b.pages), func(i int) bool { return b.pages[i].path >= p.path })
+	p.URL, p.Permalink = b.relURL(p.Path), b.absURL(p.Path)
+	b.byPath[p.Path] = p
+	i := sort.Search(len(b.pages), func(i int) bool { return b.pages[i].Path >= p.Path })
 	b.pages = append(b.pages[:i], append([]*Page{p}, b.pages[i:]...)...)
 	b.site.ChangelogURL = p.URL
 	// Links from content to an entry or a month of the change log are
@@ -487,7 +487,7 @@ func (b *builder) addChangelogPage(all []ChangeEntry) {
 		ids[e.ID] = true
 		ids[e.Date.Format("2006-01")] = true
 	}
-	b.ids.Store(p.path, newIDSet(ids))
+	b.ids.Store(p.Path, newIDSet(ids))
 }
 
 // mergeEntries drops repeats, sorts newest first and gives each entry its
@@ -506,7 +506,7 @@ func mergeEntries(p *Page, entries []ChangeEntry) []ChangeEntry {
 			seen[key] = true
 		}
 		e.Page = p
-		e.ID = changeID(p.path, e)
+		e.ID = changeID(p.Path, e)
 		out = append(out, e)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.After(out[j].Date) })
@@ -541,7 +541,7 @@ func (b *builder) writeChangelogFeed(out Output) error {
 		if v := e.Version; v != nil {
 			link = v.Permalink
 			if v.Prev != nil {
-				link = b.absURL(v.diffPath)
+				link = b.absURL(v.DiffPath)
 			}
 		}
 		entries = append(entries, atomEntry{

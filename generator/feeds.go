@@ -72,7 +72,7 @@ func (b *builder) writeFeed(out Output) error {
 		if !dated[i].Date.Equal(dated[j].Date) {
 			return dated[i].Date.After(dated[j].Date)
 		}
-		return dated[i].path < dated[j].path
+		return dated[i].Path < dated[j].Path
 	})
 	if len(dated) > b.cfg.Build.FeedLimit {
 		dated = dated[:b.cfg.Build.FeedLimit]

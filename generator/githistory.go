@@ -42,7 +42,7 @@ type gitCommit struct {
 // gitChange is one file a commit touched.
 type gitChange struct {
 	status  byte   // A, M, D, T, R or C
-	path    string // relative to the site root: content/privacy.md
+	Path    string // relative to the site root: content/privacy.md
 	oldPath string // the name before a rename or copy
 	blob    string // the file's content after the commit
 }
@@ -151,13 +151,13 @@ func parseGitLog(out []byte, loc *time.Location) ([]gitCommit, error) {
 			if len(f) < 5 || len(f[4]) == 0 || i+1 >= len(tokens) {
 				return nil, fmt.Errorf("commit %s: change %q", c.hash, meta)
 			}
-			ch := gitChange{status: f[4][0], blob: f[3], path: tokens[i+1]}
+			ch := gitChange{status: f[4][0], blob: f[3], Path: tokens[i+1]}
 			i++
 			if ch.status == 'R' || ch.status == 'C' {
 				if i+1 >= len(tokens) {
 					return nil, fmt.Errorf("commit %s: change %q has one path", c.hash, meta)
 				}
-				ch.oldPath, ch.path = ch.path, tokens[i+1]
+				ch.oldPath, ch.Path = ch.Path, tokens[i+1]
 				i++
 			}
 			c.changes = append(c.changes, ch)
@@ -189,7 +189,7 @@ func (b *builder) addGitHistory(h gitHistory) {
 	for i := range h.commits {
 		c := &h.commits[i]
 		for _, ch := range c.changes {
-			p := track[ch.path]
+			p := track[ch.Path]
 			if p == nil {
 				continue
 			}
@@ -199,17 +199,17 @@ func (b *builder) addGitHistory(h gitHistory) {
 				// made it: an earlier file of the same name.
 				continue
 			case 'R':
-				delete(track, ch.path)
+				delete(track, ch.Path)
 				track[ch.oldPath] = p
 			case 'A', 'C':
-				delete(track, ch.path)
+				delete(track, ch.Path)
 			}
 			byPage[p] = append(byPage[p], pageCommit{gitCommit: c, blob: ch.blob})
 		}
 	}
 	for p, commits := range byPage {
 		var versions map[*gitCommit]*Version
-		if p.fm.History == "versions" {
+		if p.FM.History == "versions" {
 			versions = b.listVersions(p, commits, h.dir)
 		}
 		for _, c := range commits {

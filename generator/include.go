@@ -41,7 +41,7 @@ type pageBody struct {
 	page *Page
 	doc  ast.Node
 	// src is the page's body followed by every file it includes.
-	src   []byte
+	Src   []byte
 	errs  ErrorList
 	count int // includes expanded
 	// included lists every file the page tried to include, for the
@@ -91,15 +91,15 @@ func (fr *frame) errorf(off int, format string, args ...any) {
 }
 
 // parseBody parses a page's body with its includes expanded. The tree
-// must be rendered with the returned pageBody's src, not with p.src.
+// must be rendered with the returned pageBody's src, not with p.Src.
 func (b *builder) parseBody(p *Page) *pageBody {
 	// Clipped, so that the first include copies the body instead of
 	// writing past it into the file it was cut from.
-	pb := &pageBody{b: b, page: p, src: slices.Clip(p.src)}
-	fr := &frame{pb: pb, file: p.File, bodyLine: p.bodyLine, text: p.src, chain: []string{p.File}}
+	pb := &pageBody{b: b, page: p, Src: slices.Clip(p.Src)}
+	fr := &frame{pb: pb, file: p.File, bodyLine: p.BodyLine, text: p.Src, chain: []string{p.File}}
 	pc := parser.NewContext()
 	pc.Set(frameKey, fr)
-	pb.doc = b.md.Parser().Parse(textReader(pb.src), parser.WithContext(pc))
+	pb.doc = b.md.Parser().Parse(textReader(pb.Src), parser.WithContext(pc))
 	return pb
 }
 
@@ -185,11 +185,11 @@ func (pb *pageBody) include(inc *includeNode, fr *frame) {
 		return
 	}
 	// A newline before the body keeps it apart from what precedes it.
-	pb.src = append(pb.src, '\n')
-	start := len(pb.src)
-	pb.src = append(pb.src, s.body...)
+	pb.Src = append(pb.Src, '\n')
+	start := len(pb.Src)
+	pb.Src = append(pb.Src, s.body...)
 	if !bytes.HasSuffix(s.body, []byte("\n")) {
-		pb.src = append(pb.src, '\n')
+		pb.Src = append(pb.Src, '\n')
 	}
 	child := &frame{
 		pb: pb, file: file, start: start, bodyLine: s.bodyLine, text: s.body,
@@ -198,7 +198,7 @@ func (pb *pageBody) include(inc *includeNode, fr *frame) {
 	inc.inner = child
 	pc := parser.NewContext()
 	pc.Set(frameKey, child)
-	r := text.NewReader(pb.src)
+	r := text.NewReader(pb.Src)
 	r.SetPosition(-1, text.NewSegment(start, start))
 	r.AdvanceLine()
 	doc := pb.b.md.Parser().Parse(r, parser.WithContext(pc))

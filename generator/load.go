@@ -64,7 +64,7 @@ func (b *builder) loadContent() error {
 				sources = append(sources, source{file: p, rel: rel, entry: d})
 				return nil
 			}
-			b.addFile(staticFile{fsys: b.fsys, src: p, out: rel, name: p})
+			b.addFile(staticFile{fsys: b.fsys, Src: p, out: rel, name: p})
 			return nil
 		})
 		if err != nil {
@@ -121,7 +121,7 @@ func addStatic(list *[]staticFile, fsys fs.FS, dir, shown string) error {
 			return errorf(shown+strings.TrimPrefix(p, dir), 0, "not a regular file")
 		}
 		rel := strings.TrimPrefix(p, dir+"/")
-		*list = append(*list, staticFile{fsys: fsys, src: p, out: rel, name: shown + "/" + rel})
+		*list = append(*list, staticFile{fsys: fsys, Src: p, out: rel, name: shown + "/" + rel})
 		return nil
 	})
 }
@@ -201,20 +201,20 @@ func (b *builder) parsePage(file, rel string) (*Page, bool) {
 		Title: fm.Title, Description: fm.Description, Date: fm.Date, Lastmod: fm.Lastmod,
 		Weight: fm.Weight, Draft: fm.Draft, Layout: fm.Layout, Sidebar: fm.Sidebar,
 		Params: fm.Params, Aliases: fm.Aliases, File: file,
-		src: body, bodyLine: bodyLine, fm: fm,
-		hasBody: len(body) > 0, bodyAt: len(src) - len(body), srcSum: sha256.Sum256(body),
+		Src: body, BodyLine: bodyLine, FM: fm,
+		HasBody: len(body) > 0, BodyAt: len(src) - len(body), SrcSum: sha256.Sum256(body),
 	}
 	b.readChangelog(p, src)
 	folderPage := stem == "_index" || stem == "index"
 	switch {
 	case fm.URL != "":
-		p.path = cleanURLPath(fm.URL)
+		p.Path = cleanURLPath(fm.URL)
 	case folderPage:
-		p.path = "/" + urlSegments(dir)
+		p.Path = "/" + urlSegments(dir)
 	case fm.Slug != "":
-		p.path = "/" + urlSegments(dir) + fm.Slug + "/"
+		p.Path = "/" + urlSegments(dir) + fm.Slug + "/"
 	default:
-		p.path = "/" + urlSegments(dir+stem) + "/"
+		p.Path = "/" + urlSegments(dir+stem) + "/"
 	}
 	if p.Title == "" {
 		p.Title = titleFromName(strings.TrimSuffix(path.Base("/"+dir+stem), "/"))
@@ -226,8 +226,8 @@ func (b *builder) parsePage(file, rel string) (*Page, bool) {
 		p.Lastmod = p.Date
 	}
 	if folderPage {
-		p.isSection = stem == "_index"
-		p.folder = dir
+		p.SectionPage = stem == "_index"
+		p.Folder = dir
 	}
 	return p, false
 }
@@ -235,15 +235,15 @@ func (b *builder) parsePage(file, rel string) (*Page, bool) {
 // registerPage adds a parsed page to the site.
 func (b *builder) registerPage(p *Page, rel string) {
 	file := p.File
-	if p.folder != "" || isFolderPage(rel) {
-		dir := p.folder
+	if p.Folder != "" || isFolderPage(rel) {
+		dir := p.Folder
 		if other, ok := b.folders[dir]; ok {
 			b.errs = append(b.errs, errorf(file, 1, "%s and %s both make the page of folder content/%s", other.File, file, dir))
 			return
 		}
 		b.folders[dir] = p
 	}
-	if !b.claim(p.path, p, file, p.fm.lines.url) {
+	if !b.claim(p.Path, p, file, p.FM.lines.url) {
 		return
 	}
 	b.bySource[rel] = p
@@ -303,7 +303,7 @@ func titleFromName(name string) string {
 func (b *builder) buildTree() {
 	home := b.folders[""]
 	if home == nil {
-		home = &Page{Title: b.cfg.Title, File: "content", path: "/", Sidebar: true, Params: map[string]any{}}
+		home = &Page{Title: b.cfg.Title, File: "content", Path: "/", Sidebar: true, Params: map[string]any{}}
 		if other, ok := b.byPath["/"]; ok {
 			home = other
 		} else {
@@ -313,7 +313,7 @@ func (b *builder) buildTree() {
 		}
 	}
 	home.Kind = KindHome
-	home.isSection = true
+	home.SectionPage = true
 	parentDir := func(dir string) string {
 		d := path.Dir(strings.TrimSuffix(dir, "/"))
 		if d == "." || d == "/" {
@@ -328,10 +328,10 @@ func (b *builder) buildTree() {
 		}
 		p := &Page{
 			Title: titleFromName(path.Base("/" + dir)), File: "content/" + strings.TrimSuffix(dir, "/"),
-			path: "/" + urlSegments(dir), Sidebar: true, isSection: true, Params: map[string]any{}, folder: dir,
+			Path: "/" + urlSegments(dir), Sidebar: true, SectionPage: true, Params: map[string]any{}, Folder: dir,
 		}
 		b.folders[dir] = p
-		if b.claim(p.path, p, p.File, 0) {
+		if b.claim(p.Path, p, p.File, 0) {
 			b.pages = append(b.pages, p)
 		}
 		p.Section = folderOf(parentDir(dir))
@@ -340,8 +340,8 @@ func (b *builder) buildTree() {
 	for _, p := range append([]*Page(nil), b.pages...) {
 		switch {
 		case p == home || p.Section != nil:
-		case b.folders[p.folder] == p && p.folder != "":
-			p.Section = folderOf(parentDir(p.folder))
+		case b.folders[p.Folder] == p && p.Folder != "":
+			p.Section = folderOf(parentDir(p.Folder))
 		default:
 			dir, _ := path.Split(strings.TrimPrefix(p.File, "content/"))
 			p.Section = folderOf(dir)
@@ -354,11 +354,11 @@ func (b *builder) buildTree() {
 	}
 	for _, p := range b.pages {
 		if len(p.Pages) > 0 {
-			p.isSection = true
+			p.SectionPage = true
 		}
 		switch {
 		case p == home:
-		case p.isSection:
+		case p.SectionPage:
 			p.Kind = KindSection
 		default:
 			p.Kind = KindPage
@@ -376,7 +376,7 @@ func (b *builder) buildTree() {
 			}
 		}
 	}
-	sort.Slice(b.pages, func(i, j int) bool { return b.pages[i].path < b.pages[j].path })
+	sort.Slice(b.pages, func(i, j int) bool { return b.pages[i].Path < b.pages[j].Path })
 	b.home = home
 }
 
@@ -394,7 +394,7 @@ func sortPages(ps []*Page) {
 		if ta, tc := strings.ToLower(a.Title), strings.ToLower(c.Title); ta != tc {
 			return ta < tc
 		}
-		return a.path < c.path
+		return a.Path < c.Path
 	})
 }
 

@@ -69,19 +69,21 @@ type Page struct {
 	// nil on other pages.
 	Version *Version
 
-	// path is the page's URL path without the baseURL prefix: "/docs/install/".
-	path      string
-	src       []byte   // the body, front matter removed; nil between loading and rendering a one-shot build (see readBody)
-	hasBody   bool     // the body is not empty
-	bodyAt    int      // where the body starts in the file
-	srcSum    [32]byte // SHA-256 of the body
-	bodyLine  int      // file line of the first body line, minus one
-	isSection bool
-	folder    string // for a folder's own page: its content folder, "docs/"
-	fm        *frontMatter
-	links     []linkRef
-	cache     *cachedPage   // what rendering taught the build, for the next one
-	tocHTML   template.HTML // TableOfContents, once made
+	// The fields below are the build's own, not meant for layouts.
+
+	// Path is the page's URL path without the baseURL prefix: "/docs/install/".
+	Path        string
+	Src         []byte   // the body, front matter removed; nil between loading and rendering a one-shot build (see readBody)
+	HasBody     bool     // the body is not empty
+	BodyAt      int      // where the body starts in the file
+	SrcSum      [32]byte // SHA-256 of the body
+	BodyLine    int      // file line of the first body line, minus one
+	SectionPage bool     // what IsSection reports
+	Folder      string   // for a folder's own page: its content folder, "docs/"
+	FM          *frontMatter
+	Links       []linkRef
+	cache       *cachedPage   // what rendering taught the build, for the next one
+	TOCHTML     template.HTML // TableOfContents, once made
 	// Data is what a generated page, such as a report, hands its layout.
 	Data any
 }
@@ -96,7 +98,7 @@ type Heading struct {
 
 // IsSection reports whether the page lists other pages (the home page or a
 // section made by an _index.md or a folder).
-func (p *Page) IsSection() bool { return p.isSection }
+func (p *Page) IsSection() bool { return p.SectionPage }
 
 // TableOfContents is the page's headings as nested lists of links, or ""
 // when there are fewer than two of them: a table of contents worth
@@ -107,12 +109,12 @@ func (p *Page) TableOfContents() template.HTML {
 		return ""
 	}
 	// Layouts ask twice (has-toc.html, toc.html): made once.
-	if p.tocHTML == "" {
+	if p.TOCHTML == "" {
 		var b strings.Builder
 		writeTOC(&b, p.TOC)
-		p.tocHTML = template.HTML(b.String())
+		p.TOCHTML = template.HTML(b.String())
 	}
-	return p.tocHTML
+	return p.TOCHTML
 }
 
 func writeTOC(b *strings.Builder, hs []*Heading) {
@@ -149,7 +151,7 @@ func (p *Page) Ancestors() []*Page {
 // open the section of the page being read.
 func (p *Page) InSection(q *Page) bool {
 	for ; q != nil; q = q.Section {
-		if q.path == p.path {
+		if q.Path == p.Path {
 			return true
 		}
 	}

@@ -57,15 +57,15 @@ X
 		if !utf8.Valid(src) || len(src) > 1<<16 {
 			return // pages are checked for both before they are parsed
 		}
-		p := &Page{File: "content/fuzz.md", Title: "Fuzz", src: src, path: "/fuzz/", Params: map[string]any{}}
+		p := &Page{File: "content/fuzz.md", Title: "Fuzz", Src: src, Path: "/fuzz/", Params: map[string]any{}}
 		body := b.parseBody(p)
-		if !bytes.HasPrefix(body.src, src) {
+		if !bytes.HasPrefix(body.Src, src) {
 			t.Fatalf("the parsed source does not start with the page's body")
 		}
-		headingIDs(body.doc, body.src)
+		headingIDs(body.doc, body.Src)
 		b.resolveLinks(p, body.doc)
 		var buf bytes.Buffer
-		if err := b.md.Renderer().Render(&buf, body.src, body.doc); err != nil {
+		if err := b.md.Renderer().Render(&buf, body.Src, body.doc); err != nil {
 			t.Fatalf("Render() error: %v", err)
 		}
 		for _, e := range body.errs {

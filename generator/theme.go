@@ -62,7 +62,7 @@ type asset struct {
 // staticFile is a file copied into the output as it is.
 type staticFile struct {
 	fsys fs.FS
-	src  string // path in fsys
+	Src  string // path in fsys
 	out  string // slash path in the output
 	name string // as the editor knows it, for errors
 }

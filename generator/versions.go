@@ -45,13 +45,15 @@ type Version struct {
 	// Page is the current page.
 	Page *Page
 
-	path, diffPath string // URL paths without the base path
-	blob           string
-	description    string
-	content        template.HTML
-	toc            []*Heading
+	// The fields below are the build's own, not meant for layouts.
+
+	Path, DiffPath string // URL paths without the base path
+	Blob           string // the git blob of the page's file
+	Desc           string // the page's description in this version
+	Content        template.HTML
+	TOC            []*Heading
 	text           []textBlock
-	diff           template.HTML
+	Diff           template.HTML
 }
 
 // historyPath is the URL path of a page's history: /privacy/history/.
@@ -66,13 +68,13 @@ func historyPath(pagePath string) string {
 // file, newest first, and returns them by commit. A commit that did not
 // change the file's text, such as a rename, makes no version.
 func (b *builder) listVersions(p *Page, commits []pageCommit, dir string) map[*gitCommit]*Version {
-	line := max(p.fm.lines.history, 1)
+	line := max(p.FM.lines.history, 1)
 	if !b.theme.hasLayout(KindHistory) || !b.theme.hasLayout(KindDiff) {
 		b.errs = append(b.errs, errorf(p.File, line, "history: versions needs the layouts history.html and diff.html in layouts/ or the theme"))
 		return nil
 	}
 	b.gitDir = dir
-	base := historyPath(p.path)
+	base := historyPath(p.Path)
 	if other, ok := b.byPath[base]; ok {
 		b.errs = append(b.errs, errorf(p.File, line, "history: versions: %s, where its versions go, is the URL of %s", base, other.File))
 		return nil
@@ -83,7 +85,7 @@ func (b *builder) listVersions(p *Page, commits []pageCommit, dir string) map[*g
 	// Oldest first, so a version's address never changes as more follow.
 	for i := len(commits) - 1; i >= 0; i-- {
 		c := commits[i]
-		if prev != nil && c.blob == prev.blob {
+		if prev != nil && c.blob == prev.Blob {
 			continue
 		}
 		day := c.date.Format("2006-01-02")
@@ -94,15 +96,15 @@ func (b *builder) listVersions(p *Page, commits []pageCommit, dir string) map[*g
 		}
 		v := &Version{
 			Date: c.date, Commit: c.hash, Subject: c.subject, Title: p.Title, Prev: prev, Page: p,
-			path: base + slug + "/", blob: c.blob,
+			Path: base + slug + "/", Blob: c.blob,
 		}
-		v.URL, v.Permalink = b.relURL(v.path), b.absURL(v.path)
+		v.URL, v.Permalink = b.relURL(v.Path), b.absURL(v.Path)
 		if prev != nil {
-			v.diffPath = v.path + "changes/"
-			v.DiffURL = b.relURL(v.diffPath)
-			b.history[v.diffPath] = true
+			v.DiffPath = v.Path + "changes/"
+			v.DiffURL = b.relURL(v.DiffPath)
+			b.history[v.DiffPath] = true
 		}
-		b.history[v.path] = true
+		b.history[v.Path] = true
 		byCommit[c.gitCommit] = v
 		p.Versions = append([]*Version{v}, p.Versions...)
 		prev = v
@@ -124,9 +126,9 @@ func (b *builder) prepareVersions(ctx context.Context) error {
 		}
 		pages = append(pages, p)
 		for _, v := range p.Versions {
-			if !seen[v.blob] {
-				seen[v.blob] = true
-				blobs = append(blobs, v.blob)
+			if !seen[v.Blob] {
+				seen[v.Blob] = true
+				blobs = append(blobs, v.Blob)
 			}
 		}
 	}
@@ -170,11 +172,11 @@ func (b *builder) renderVersions(p *Page, blobs map[string][]byte) []string {
 	var warns []string
 	for i := len(p.Versions) - 1; i >= 0; i-- {
 		v := p.Versions[i]
-		if w := b.renderVersion(p, v, blobs[v.blob]); w != "" {
+		if w := b.renderVersion(p, v, blobs[v.Blob]); w != "" {
 			warns = append(warns, w)
 		}
 		if v.Prev != nil {
-			v.diff, v.Added, v.Removed = diffText(v.Prev.text, v.text)
+			v.Diff, v.Added, v.Removed = diffText(v.Prev.text, v.text)
 		}
 	}
 	for _, v := range p.Versions {
@@ -199,7 +201,7 @@ func (b *builder) renderVersion(p *Page, v *Version, src []byte) string {
 	if err != nil {
 		// What was committed still deserves to be seen, even when its
 		// front matter was broken at the time.
-		v.content = template.HTML("<pre>" + html.EscapeString(string(src)) + "</pre>")
+		v.Content = template.HTML("<pre>" + html.EscapeString(string(src)) + "</pre>")
 		v.text = []textBlock{{kind: "h", text: v.Title}, {kind: "pre", text: string(src)}}
 		msg := err.Error()
 		var e *Error
@@ -211,18 +213,18 @@ func (b *builder) renderVersion(p *Page, v *Version, src []byte) string {
 	if fm.Title != "" {
 		v.Title = fm.Title
 	}
-	v.description = fm.Description
-	old := &Page{File: p.File, src: body, bodyLine: bodyLine}
+	v.Desc = fm.Description
+	old := &Page{File: p.File, Src: body, BodyLine: bodyLine}
 	doc := parseMarkdown(b.md, body)
-	v.toc, _ = headingIDs(doc, body)
+	v.TOC, _ = headingIDs(doc, body)
 	b.resolveLinks(old, doc)
 	var buf bytes.Buffer
 	if err := b.md.Renderer().Render(&buf, body, doc); err != nil {
-		v.content = template.HTML("<pre>" + html.EscapeString(string(body)) + "</pre>")
+		v.Content = template.HTML("<pre>" + html.EscapeString(string(body)) + "</pre>")
 		v.text = []textBlock{{kind: "h", text: v.Title}, {kind: "pre", text: string(body)}}
 		return fmt.Sprintf("%s: the version of commit %.7s cannot be rendered (%v); it is shown as plain text", p.File, v.Commit, err)
 	}
-	v.content = template.HTML(buf.String())
+	v.Content = template.HTML(buf.String())
 	v.text = append([]textBlock{{kind: "h", text: v.Title}}, htmlBlocks(buf.Bytes())...)
 	return ""
 }
@@ -337,16 +339,16 @@ func (b *builder) writeHistory(out Output) error {
 			continue
 		}
 		index := *p
-		index.Kind, index.Layout, index.path = KindHistory, KindHistory, historyPath(p.path)
-		index.URL, index.Permalink = b.relURL(index.path), b.absURL(index.path)
-		index.Content, index.TOC, index.tocHTML, index.Prev, index.Next, index.Pages = "", nil, "", nil, nil, nil
+		index.Kind, index.Layout, index.Path = KindHistory, KindHistory, historyPath(p.Path)
+		index.URL, index.Permalink = b.relURL(index.Path), b.absURL(index.Path)
+		index.Content, index.TOC, index.TOCHTML, index.Prev, index.Next, index.Pages = "", nil, "", nil, nil, nil
 		if err := b.writeHistoryPage(out, &index, false); err != nil {
 			return err
 		}
 		for _, v := range p.Versions {
 			old := *p
-			old.Kind, old.Layout, old.path, old.Version = KindVersion, KindHistory, v.path, v
-			old.Title, old.Description, old.Content, old.TOC, old.tocHTML = v.Title, v.description, v.content, v.toc, ""
+			old.Kind, old.Layout, old.Path, old.Version = KindVersion, KindHistory, v.Path, v
+			old.Title, old.Description, old.Content, old.TOC, old.TOCHTML = v.Title, v.Desc, v.Content, v.TOC, ""
 			// The canonical address of an old text is the current page.
 			old.URL, old.Permalink = v.URL, p.Permalink
 			old.Lastmod, old.Prev, old.Next, old.Pages = v.Date, nil, nil, nil
@@ -357,8 +359,8 @@ func (b *builder) writeHistory(out Output) error {
 				continue
 			}
 			diff := old
-			diff.Kind, diff.Layout, diff.path = KindDiff, KindDiff, v.diffPath
-			diff.URL, diff.Content, diff.TOC, diff.tocHTML = v.DiffURL, v.diff, nil, ""
+			diff.Kind, diff.Layout, diff.Path = KindDiff, KindDiff, v.DiffPath
+			diff.URL, diff.Content, diff.TOC, diff.TOCHTML = v.DiffURL, v.Diff, nil, ""
 			if err := b.writeHistoryPage(out, &diff, true); err != nil {
 				return err
 			}
@@ -385,5 +387,5 @@ func (b *builder) writeHistoryPage(out Output, p *Page, noindex bool) error {
 			}
 		}
 	}
-	return b.write(out, pageFile(p.path), data)
+	return b.write(out, pageFile(p.Path), data)
 }

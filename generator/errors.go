@@ -3,6 +3,7 @@ package generator
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -28,8 +29,8 @@ func (e *Error) Error() string {
 	return e.File + ": " + e.Msg
 }
 
-// errorf makes an *Error.
-func errorf(file string, line int, format string, args ...any) *Error {
+// Errorf makes an *Error.
+func Errorf(file string, line int, format string, args ...any) *Error {
 	return &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -48,9 +49,9 @@ func (l ErrorList) Error() string {
 	return b.String()
 }
 
-// sorted orders the list by file and line and drops exact repeats, so the
+// Sorted orders the list by file and line and drops exact repeats, so the
 // report does not depend on the order in which parallel workers failed.
-func (l ErrorList) sorted() ErrorList {
+func (l ErrorList) Sorted() ErrorList {
 	sort.SliceStable(l, func(i, j int) bool {
 		if l[i].File != l[j].File {
 			return l[i].File < l[j].File
@@ -73,8 +74,8 @@ func (l ErrorList) sorted() ErrorList {
 	return out
 }
 
-// asErrorList turns err into a list of input errors when it is one.
-func asErrorList(err error) (ErrorList, bool) {
+// AsErrorList turns err into a list of input errors when it is one.
+func AsErrorList(err error) (ErrorList, bool) {
 	var l ErrorList
 	if errors.As(err, &l) {
 		return l, true
@@ -85,3 +86,5 @@ func asErrorList(err error) (ErrorList, bool) {
 	}
 	return nil, false
 }
+
+var TemplateErrRE = regexp.MustCompile(`^template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)

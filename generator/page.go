@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -80,9 +81,8 @@ type Page struct {
 	BodyLine    int      // file line of the first body line, minus one
 	SectionPage bool     // what IsSection reports
 	Folder      string   // for a folder's own page: its content folder, "docs/"
-	FM          *frontMatter
-	Links       []linkRef
-	cache       *cachedPage   // what rendering taught the build, for the next one
+	FM          *FrontMatter
+	Links       []LinkRef
 	TOCHTML     template.HTML // TableOfContents, once made
 	// Data is what a generated page, such as a report, hands its layout.
 	Data any
@@ -215,3 +215,68 @@ func writeURLEscaped(b *strings.Builder, s string) {
 		b.WriteByte(hex[c&15])
 	}
 }
+
+// LinkRef is a link of a page to a path of the site, checked once every
+// page is rendered and every heading id is known.
+type LinkRef struct {
+	File     string // where the link is written, when not the page: an included file
+	Via      string // where that file was included
+	Line     int
+	Dest     string // as the editor wrote it
+	Target   string // site path without base path, "" for the page itself
+	Fragment string
+	Source   string // the content file it names, "" for a site path
+}
+
+// Shortcode is what a shortcode template sees as `.`.
+type Shortcode struct {
+	Name string
+	// Inner is the rendered content between the opening and closing tags.
+	Inner template.HTML
+	// Page is the page being rendered; nil on an old version of a page.
+	Page *Page
+	// Params are the named arguments: title="Note" is .Params.title.
+	Params map[string]string
+	// Positional are the arguments without a name, in order.
+	Positional []string
+}
+
+// Get returns a named argument (.Get "title") or a positional one
+// (.Get 0), "" when it was not given.
+func (s *Shortcode) Get(key any) (string, error) {
+	switch k := key.(type) {
+	case string:
+		return s.Params[k], nil
+	case int:
+		if k >= 0 && k < len(s.Positional) {
+			return s.Positional[k], nil
+		}
+		return "", nil
+	}
+	return "", fmt.Errorf("Get: want a name or a position, got %T", key)
+}
+
+// Require fails the shortcode unless every named argument was given, so
+// a template can insist on, say, the alt text of an image.
+func (s *Shortcode) Require(names ...string) (string, error) {
+	var missing []string
+	for _, n := range names {
+		if _, ok := s.Params[n]; !ok {
+			missing = append(missing, strconv.Quote(n))
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return "", nil
+	case 1:
+		return "", &ShortcodeArgError{"missing argument " + missing[0]}
+	}
+	return "", &ShortcodeArgError{"missing arguments " + strings.Join(missing, ", ")}
+}
+
+// ShortcodeArgError is a template's complaint about its arguments: the
+// editor gets it without the template's file and line, which are not
+// theirs to fix.
+type ShortcodeArgError struct{ Msg string }
+
+func (e *ShortcodeArgError) Error() string { return e.Msg }

@@ -14,7 +14,8 @@ import (
 	"folio/analytics"
 	"folio/analytics/report"
 	"folio/analytics/store"
-	"folio/generator"
+	"folio/generator/build"
+	"folio/generator/config"
 )
 
 // analyticsSetup is what serve hands to mountAnalytics.
@@ -27,7 +28,7 @@ type analyticsSetup struct {
 // folio collect would, and serves the owner's live report at /stats/.
 // The returned function writes every pending count and closes the store.
 func mountAnalytics(ctx context.Context, mux *http.ServeMux, s analyticsSetup) (func(), error) {
-	cfg, err := generator.LoadConfig(s.root)
+	cfg, err := config.LoadConfig(s.root)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func mountAnalytics(ctx context.Context, mux *http.ServeMux, s analyticsSetup) (
 }
 
 // endpointPath is the path of the event endpoint on the site's own host.
-func endpointPath(cfg *generator.Config) string {
+func endpointPath(cfg *config.Config) string {
 	if e := cfg.Analytics.Endpoint; len(e) > 0 && e[0] == '/' {
 		return e
 	}
@@ -120,7 +121,7 @@ func (l *liveReport) render(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	site, err := generator.Open(ctx, generator.Options{Root: l.root, Config: cfg, Data: data, BaseURL: l.origin + "/"})
+	site, err := build.Open(ctx, build.Options{Root: l.root, Config: cfg, Data: data, BaseURL: l.origin + "/"})
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +131,7 @@ func (l *liveReport) render(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return site.RenderPage(generator.Extra{
+	return site.RenderPage(build.Extra{
 		URL: "/stats/", Title: "Site statistics", Layout: "report", Data: rep,
 		Description: fmt.Sprintf("Live report for %s, remade at most once a minute.", rep.Period),
 	})

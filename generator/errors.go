@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -88,3 +89,16 @@ func AsErrorList(err error) (ErrorList, bool) {
 }
 
 var TemplateErrRE = regexp.MustCompile(`^template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)
+
+// TemplateError names the layout file and line of a template error;
+// source maps template names to files as the editor knows them.
+func TemplateError(source map[string]string, err error) error {
+	msg := err.Error()
+	if m := TemplateErrRE.FindStringSubmatch(msg); m != nil {
+		if file, ok := source[m[1]]; ok {
+			line, _ := strconv.Atoi(m[2])
+			return Errorf(file, line, "%s", m[3])
+		}
+	}
+	return Errorf("layouts", 0, "%s", msg)
+}

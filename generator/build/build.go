@@ -19,6 +19,8 @@ import (
 
 	"folio/generator"
 	"folio/generator/config"
+	"folio/generator/markdown"
+	"folio/generator/search"
 	"folio/themes"
 
 	"github.com/tdewolff/minify/v2"
@@ -30,7 +32,6 @@ import (
 	"github.com/tdewolff/minify/v2/xml"
 	"github.com/tdewolff/parse/v2/buffer"
 	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/ast"
 )
 
 // Options says what to build and how.
@@ -91,7 +92,7 @@ type builder struct {
 	generator.URLs // BasePath "/" or the baseURL's path; BaseURL absolute or ""
 	theme          *theme
 	md             goldmark.Markdown
-	shortcodes     *shortcodes
+	shortcodes     *markdown.Shortcodes
 	min            *minify.M
 	site           *generator.Site
 	home           *generator.Page
@@ -103,7 +104,7 @@ type builder struct {
 	files          []generator.StaticFile
 	filePaths      map[string]string // "/img/a.png" -> its source, for link checks
 	aliases        map[string]*generator.Page
-	ids            sync.Map // page path -> idSet of its heading ids
+	ids            sync.Map // page path -> markdown.IDSet of its heading ids
 	errs           generator.ErrorList
 	warns          []string
 	written        atomic.Int64
@@ -111,8 +112,8 @@ type builder struct {
 	sums           sync.Map                        // content file -> fileSum, for the build cache
 	history        map[string]bool                 // paths of change-log and history pages, for link checks
 	gitDir         string                          // where git history was read, for old versions
-	search         *searchIndex                    // filled while pages render, written at the end
-	sections       *sectionStore                   // the search sections of this build's pages, until closeSections
+	search         *search.Index                   // filled while pages render, written at the end
+	sections       *search.Store                   // the search sections of this build's pages, until closeSections
 	cache          *Cache                          // the build cache BuildDir uses, if any
 	records        map[*generator.Page]*cachedPage // what rendering each cacheable page teaches the cache
 }
@@ -207,8 +208,7 @@ func newBuilder(opts Options) (*builder, error) {
 		u, _ := url.Parse(b.BaseURL)
 		b.BasePath = u.EscapedPath()
 	}
-	b.shortcodes = &shortcodes{b: b}
-	b.md = newMarkdown(b.cfg.Markdown.Unsafe, b.shortcodes)
+	b.md, b.shortcodes = markdown.New(b.cfg.Markdown.Unsafe, opts.FS)
 	if !opts.NoMinify {
 		b.min = newMinifier()
 	}
@@ -339,7 +339,7 @@ func Build(ctx context.Context, opts Options, out Output) (*Result, error) {
 // which its cache was made from.
 func (b *builder) closeSections() {
 	if b.sections != nil {
-		b.sections.close()
+		b.sections.Close()
 		b.sections = nil
 	}
 }
@@ -364,8 +364,8 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*generator.Page
 			return nil, err
 		}
 	}
-	b.search = newSearchIndex(b.pages)
-	b.sections = b.search.store
+	b.search = search.NewIndex(b.pages)
+	b.sections = b.search.Store()
 	todo := b.pages
 	if skip != nil {
 		todo = nil
@@ -482,15 +482,15 @@ func (b *builder) renderPage(p *generator.Page, out Output, bufs *renderBuffers)
 	view := *p
 	if p.HasBody {
 		// The tree points into body.Src: the page with its includes.
-		body := b.parseBody(p)
-		doc := body.doc
-		toc, idMap := headingIDs(doc, body.Src)
-		ids := newIDSet(idMap)
+		body := b.shortcodes.ParseBody(p)
+		doc := body.Doc
+		toc, idMap := markdown.HeadingIDs(doc, body.Src)
+		ids := markdown.NewIDSet(idMap)
 		b.ids.Store(p.Path, ids)
-		ref := b.search.add(p, doc, body.Src)
-		p.Links = b.resolveLinks(p, doc)
+		ref := b.search.Add(p, doc, body.Src)
+		p.Links = markdown.ResolveLinks(p, doc, b.resolveLink)
 		b.remember(p, ids, ref)
-		b.rememberIncludes(p, body.included)
+		b.rememberIncludes(p, body.Included)
 		bufs.body.Reset()
 		if bufs.bodyW == nil {
 			bufs.bodyW = bufio.NewWriter(&bufs.body)
@@ -498,14 +498,14 @@ func (b *builder) renderPage(p *generator.Page, out Output, bufs *renderBuffers)
 		if err := b.md.Renderer().Render(bufs.bodyW, body.Src, doc); err != nil {
 			return generator.Errorf(p.File, 0, "render markdown: %v", err)
 		}
-		if len(body.errs) > 0 {
-			return body.errs
+		if len(body.Errs) > 0 {
+			return body.Errs
 		}
 		view.Content = htmlString(bufs.body.String())
 		view.TOC, view.TOCHTML = toc, ""
 	} else {
 		// A generated page, such as /changelog/, may have stored its ids.
-		b.ids.LoadOrStore(p.Path, idSet(nil))
+		b.ids.LoadOrStore(p.Path, markdown.IDSet(nil))
 	}
 	data, err := b.renderTemplateTo(&view, bufs)
 	if err != nil {
@@ -607,50 +607,6 @@ func (b *builder) write(out Output, name string, data []byte) error {
 	return nil
 }
 
-// resolveLinks rewrites the links and images of a page: GitHub-style links
-// to source files become the target page's URL, relative paths become
-// site paths, and the site's base path goes in front. Links that stay
-// inside the site are returned for checking. A link in an included file
-// is relative to that file, as on a code host.
-func (b *builder) resolveLinks(p *generator.Page, doc ast.Node) []generator.LinkRef {
-	var refs []generator.LinkRef
-	page := &frame{file: p.File, bodyLine: p.BodyLine, text: p.Src}
-	resolve := func(n ast.Node, dest string) string {
-		fr := frameAt(n, page)
-		dir := strings.TrimPrefix(path.Dir(fr.file), "content")
-		newDest, ref, ok := b.resolveLink(dir, dest)
-		if !ok {
-			return dest
-		}
-		ref.Line = fr.line(nodeOffset(n))
-		if fr != page {
-			ref.File, ref.Via = fr.file, fr.via
-		}
-		refs = append(refs, ref)
-		return newDest
-	}
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch l := n.(type) {
-		case *ast.Link:
-			l.Destination = []byte(resolve(n, string(l.Destination)))
-		case *ast.Image:
-			l.Destination = []byte(resolve(n, string(l.Destination)))
-		case scNode:
-			// A shortcode's src="..." is a link too.
-			for _, k := range urlArgs {
-				if v, ok := l.call().tag.named[k]; ok {
-					l.call().tag.named[k] = resolve(n, v)
-				}
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	return refs
-}
-
 // resolveLink maps one destination. ok is false for links that leave the
 // site (a scheme or a host) and are left alone.
 func (b *builder) resolveLink(dir, dest string) (string, generator.LinkRef, bool) {
@@ -745,8 +701,8 @@ func (b *builder) checkLink(p *generator.Page, l generator.LinkRef) string {
 		return ""
 	}
 	v, _ := b.ids.Load(page.Path)
-	ids, _ := v.(idSet)
-	if ids.has(l.Fragment) || strings.HasPrefix(l.Fragment, "fn:") || strings.HasPrefix(l.Fragment, "fnref:") {
+	ids, _ := v.(markdown.IDSet)
+	if ids.Has(l.Fragment) || strings.HasPrefix(l.Fragment, "fn:") || strings.HasPrefix(l.Fragment, "fnref:") {
 		return ""
 	}
 	return fmt.Sprintf("broken link %s: %s has no heading #%s", l.Dest, page.File, l.Fragment)
@@ -869,4 +825,15 @@ func (b *builder) write404(out Output) error {
 		return err
 	}
 	return b.write(out, "404.html", data)
+}
+
+// writeSearch writes the search index. Its JSON is written compact, so it
+// skips the minifier, which would only spend time on megabytes of it.
+func (b *builder) writeSearch(out Output) error {
+	if b.search == nil {
+		return nil
+	}
+	err := b.search.WriteTo(func(name string, data []byte) error { return b.write(out, name, data) })
+	b.search = nil
+	return err
 }

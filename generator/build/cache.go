@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"folio/generator"
+	"folio/generator/markdown"
+	"folio/generator/search"
 )
 
 // CacheFile is the name of the build cache in a site's cache folder.
@@ -106,7 +108,7 @@ type cacheState struct {
 	Pages  map[string]*cachedPage // by page path
 	// sections holds the search sections of pages rendered by the build
 	// that made this state, while it runs (see cachedPage.searchRef).
-	sections *sectionStore
+	sections *search.Store
 }
 
 // fileSum identifies a file's content: its size and, for the content
@@ -126,7 +128,7 @@ type cachedPage struct {
 	Search []cachedSection
 	// searchRef holds Search in the search index's store while a build
 	// runs.
-	searchRef sectionRef
+	searchRef search.SectionRef
 	// Includes are the files the page included, with their sums then.
 	Includes []includedFile
 }
@@ -280,13 +282,13 @@ func encodeState(enc *gob.Encoder, st *cacheState) error {
 	var rec []byte
 	for _, p := range paths {
 		pg := st.Pages[p]
-		if pg.searchRef.n > 0 {
-			search, err := st.sections.cached(pg.searchRef, &rec)
+		if pg.searchRef.Len() > 0 {
+			kept, err := cachedSectionsAt(st.sections, pg.searchRef, &rec)
 			if err != nil {
 				return err
 			}
 			c := *pg
-			c.Search = search
+			c.Search = kept
 			pg = &c
 		}
 		if err := enc.Encode(cachePageEntry{Path: p, Page: pg}); err != nil {
@@ -545,7 +547,7 @@ func (b *builder) pageKey(site, nav [32]byte, p *generator.Page) [32]byte {
 
 // remember keeps what rendering a page taught the build, once its key is
 // known.
-func (b *builder) remember(p *generator.Page, ids idSet, ref sectionRef) {
+func (b *builder) remember(p *generator.Page, ids markdown.IDSet, ref search.SectionRef) {
 	c := b.records[p]
 	if c == nil {
 		return
@@ -561,10 +563,10 @@ func (b *builder) remember(p *generator.Page, ids idSet, ref sectionRef) {
 	c.Search, c.searchRef = nil, ref
 }
 
-func cachedSections(raw []rawSection) []cachedSection {
+func cachedSections(raw []search.RawSection) []cachedSection {
 	out := make([]cachedSection, len(raw))
 	for i, r := range raw {
-		out[i] = cachedSection{ID: r.id, Heading: r.heading, Text: r.text, Terms: r.terms}
+		out[i] = cachedSection{ID: r.ID, Heading: r.Heading, Text: r.Text, Terms: r.Terms}
 	}
 	return out
 }
@@ -576,29 +578,29 @@ func (b *builder) keepSections() error {
 	var rec []byte
 	for _, p := range b.pages {
 		c := b.records[p]
-		if c == nil || c.searchRef.n == 0 {
+		if c == nil || c.searchRef.Len() == 0 {
 			continue
 		}
-		search, err := b.sections.cached(c.searchRef, &rec)
+		kept, err := cachedSectionsAt(b.sections, c.searchRef, &rec)
 		if err != nil {
 			return err
 		}
-		c.Search, c.searchRef = search, sectionRef{}
+		c.Search, c.searchRef = kept, search.SectionRef{}
 	}
 	return nil
 }
 
 // cached reads the sections at ref as a cache entry holds them.
-func (s *sectionStore) cached(ref sectionRef, buf *[]byte) ([]cachedSection, error) {
+func cachedSectionsAt(s *search.Store, ref search.SectionRef, buf *[]byte) ([]cachedSection, error) {
 	if s == nil {
 		return nil, fmt.Errorf("build cache: the search sections are gone")
 	}
-	rec, err := s.get(ref, *buf)
+	rec, err := s.Get(ref, *buf)
 	if err != nil {
 		return nil, err
 	}
 	*buf = rec
-	raw, err := decodeSections(rec)
+	raw, err := search.DecodeSections(rec)
 	if err != nil {
 		return nil, err
 	}
@@ -644,16 +646,16 @@ func (b *builder) includesUnchanged(c *cachedPage) bool {
 // restore gives a page that needs no rendering what its last rendering
 // found.
 func (b *builder) restore(p *generator.Page, c *cachedPage) {
-	b.ids.Store(p.Path, idSet(c.IDs))
+	b.ids.Store(p.Path, markdown.IDSet(c.IDs))
 	p.Links = p.Links[:0]
 	for _, l := range c.Links {
 		p.Links = append(p.Links, generator.LinkRef{Line: l.Line, Dest: l.Dest, Target: l.Target, Fragment: l.Fragment, Source: l.Source})
 	}
-	raw := make([]rawSection, len(c.Search))
+	raw := make([]search.RawSection, len(c.Search))
 	for i, s := range c.Search {
-		raw[i] = rawSection{id: s.ID, heading: s.Heading, text: s.Text, terms: s.Terms}
+		raw[i] = search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms}
 	}
-	b.search.addSections(p, raw)
+	b.search.AddSections(p, raw)
 	b.records[p] = c
 	p.Src = nil // not rendered, so not needed
 }

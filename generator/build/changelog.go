@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"html"
 	"regexp"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"folio/generator"
 	"folio/generator/config"
 	"folio/generator/frontmatter"
+	"folio/generator/markdown"
 
 	"github.com/yuin/goldmark/ast"
 )
@@ -151,17 +151,17 @@ func (b *builder) bodyEntries(p *generator.Page) []generator.ChangeEntry {
 	if !mayHaveChangelog(p.Src) {
 		return nil
 	}
-	doc := parseMarkdown(b.md, p.Src)
+	doc := markdown.Parse(b.md, p.Src)
 	list := changelogList(doc, p.Src)
 	if list == nil {
 		return nil
 	}
-	lines := newLineIndex(p.Src)
+	lines := markdown.NewLineIndex(p.Src)
 	var out []generator.ChangeEntry
 	for item := list.FirstChild(); item != nil; item = item.NextSibling() {
 		line := p.BodyLine + 1
-		if off := nodeOffset(item); off >= 0 {
-			line = p.BodyLine + lines.line(off)
+		if off := markdown.NodeOffset(item); off >= 0 {
+			line = p.BodyLine + lines.Line(off)
 		}
 		date, note, err := parseChangeItem(itemText(item, p.Src), b.cfg.Location)
 		if err != nil {
@@ -231,7 +231,7 @@ func changelogList(doc ast.Node, src []byte) *ast.List {
 			return ast.WalkContinue, nil
 		}
 		if h, ok := n.(*ast.Heading); ok {
-			if isChangelogHeading(plainText(h, src)) {
+			if isChangelogHeading(markdown.PlainText(h, src)) {
 				heading = h
 				return ast.WalkStop, nil
 			}
@@ -255,32 +255,6 @@ func changelogList(doc ast.Node, src []byte) *ast.List {
 	return nil
 }
 
-// plainText is the text of a node as a reader sees it, with entities and
-// the typographer's quotes decoded.
-func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch t := c.(type) {
-		case *ast.Text:
-			b.Write(t.Value(src))
-			if t.SoftLineBreak() || t.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(t.Value)
-		case *ast.AutoLink:
-			b.Write(t.Label(src))
-		case *ast.RawHTML:
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return html.UnescapeString(b.String())
-}
-
 // itemText is the text of a list item without its nested lists.
 func itemText(item ast.Node, src []byte) string {
 	var parts []string
@@ -288,7 +262,7 @@ func itemText(item ast.Node, src []byte) string {
 		if _, nested := c.(*ast.List); nested {
 			continue
 		}
-		parts = append(parts, plainText(c, src))
+		parts = append(parts, markdown.PlainText(c, src))
 	}
 	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
 }
@@ -424,7 +398,7 @@ func (b *builder) addChangelogPage(all []generator.ChangeEntry) {
 		ids[e.ID] = true
 		ids[e.Date.Format("2006-01")] = true
 	}
-	b.ids.Store(p.Path, newIDSet(ids))
+	b.ids.Store(p.Path, markdown.NewIDSet(ids))
 }
 
 // mergeEntries drops repeats, sorts newest first and gives each entry its

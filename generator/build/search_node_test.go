@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"folio/generator/search"
 	"folio/themes"
 )
 
@@ -219,12 +220,7 @@ func TestSearchJSTerms(t *testing.T) {
 	var got [][]string
 	runSearchJS(t, "terms", searchScript, t.TempDir(), texts, &got)
 	for i, text := range texts {
-		want := []string{}
-		forTerms(foldText(text), func(s string) {
-			if !slices.Contains(want, s) {
-				want = append(want, s)
-			}
-		})
+		want := search.Terms(text)
 		if !slices.Equal(got[i], want) {
 			t.Errorf("terms(%q): search.js %q, Go %q", text, got[i], want)
 		}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"folio/generator"
+	"folio/generator/markdown"
 	"folio/themes"
 )
 
@@ -59,17 +60,17 @@ X
 			return // pages are checked for both before they are parsed
 		}
 		p := &generator.Page{File: "content/fuzz.md", Title: "Fuzz", Src: src, Path: "/fuzz/", Params: map[string]any{}}
-		body := b.parseBody(p)
+		body := b.shortcodes.ParseBody(p)
 		if !bytes.HasPrefix(body.Src, src) {
 			t.Fatalf("the parsed source does not start with the page's body")
 		}
-		headingIDs(body.doc, body.Src)
-		b.resolveLinks(p, body.doc)
+		markdown.HeadingIDs(body.Doc, body.Src)
+		markdown.ResolveLinks(p, body.Doc, b.resolveLink)
 		var buf bytes.Buffer
-		if err := b.md.Renderer().Render(&buf, body.Src, body.doc); err != nil {
+		if err := b.md.Renderer().Render(&buf, body.Src, body.Doc); err != nil {
 			t.Fatalf("Render() error: %v", err)
 		}
-		for _, e := range body.errs {
+		for _, e := range body.Errs {
 			if !files[e.File] || e.Line < 1 {
 				t.Errorf("error %q names no file and line of the site", e.Error())
 			}

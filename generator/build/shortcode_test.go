@@ -2,12 +2,12 @@ package build
 
 import (
 	"fmt"
-	"maps"
 	"os"
 	"sort"
 	"strings"
 	"testing"
 
+	"folio/generator/markdown"
 	"folio/themes"
 
 	"golang.org/x/tools/txtar"
@@ -300,65 +300,6 @@ Y.
 	}
 }
 
-func TestParseTag(t *testing.T) {
-	tests := []struct {
-		in         string
-		name       string
-		closing    bool
-		selfClose  bool
-		positional []string
-		named      map[string]string
-		n          int // -1: all of in
-	}{
-		{`{{< note >}}`, "note", false, false, nil, nil, -1},
-		{`{{<note>}} rest`, "note", false, false, nil, nil, 10},
-		{`{{< /note >}}`, "note", true, false, nil, nil, -1},
-		{`{{</note>}}`, "note", true, false, nil, nil, -1},
-		{`{{< note />}}`, "note", false, true, nil, nil, -1},
-		{`{{< badge beta tone=warn >}}`, "badge", false, false, []string{"beta"}, map[string]string{"tone": "warn"}, -1},
-		{`{{< x "a \"q\" \\ b" ` + "`raw \\n`" + ` >}}`, "x", false, false, []string{`a "q" \ b`, `raw \n`}, nil, -1},
-		{`{{< x k="v w" k2=` + "`r`" + ` my_key-2=1.5 >}}`, "x", false, false, nil, map[string]string{"k": "v w", "k2": "r", "my_key-2": "1.5"}, -1},
-		{`{{< x a/>}}`, "x", false, true, []string{"a"}, nil, -1},
-		{"{{< x\ty\t>}}", "x", false, false, []string{"y"}, nil, -1},
-	}
-	for _, tt := range tests {
-		if tt.n < 0 {
-			tt.n = len(tt.in)
-		}
-		got, err := parseTag([]byte(tt.in))
-		if err != nil {
-			t.Errorf("parseTag(%q) error: %v", tt.in, err)
-			continue
-		}
-		if got.name != tt.name || got.closing != tt.closing || got.selfClose != tt.selfClose || got.n != tt.n ||
-			strings.Join(got.positional, "|") != strings.Join(tt.positional, "|") || !maps.Equal(got.named, tt.named) {
-			t.Errorf("parseTag(%q) = %+v, want name %q closing %v selfClose %v positional %q named %v n %d",
-				tt.in, *got, tt.name, tt.closing, tt.selfClose, tt.positional, tt.named, tt.n)
-		}
-	}
-	bad := map[string]string{
-		`{{< x "a >}}`:      `shortcode "x": no closing " after a quoted argument`,
-		"{{< x `a >}}":      "shortcode \"x\": no closing ` after a raw argument",
-		`{{< x k= >}}`:      `shortcode "x": argument k= has no value`,
-		`{{< x "k"="v" >}}`: `shortcode "x": an argument name is not quoted: name="value"`,
-		`{{< x a"b" >}}`:    `shortcode "x": want a space before the quote after "a"`,
-		`{{< x k=a"b" >}}`:  `shortcode "x": quote a value that holds '"'`,
-		`{{< x "a"b >}}`:    `shortcode "x": want a space before "b"`,
-		`{{< x "\q" >}}`:    `shortcode "x": bad escape in "\q"`,
-		`{{< /x y >}}`:      `closing tag {{< /x >}} takes no arguments`,
-		`{{< x.y >}}`:       `shortcode "x": want a space before "."`,
-		"{{< x >}\n}}":      `shortcode "x": no >}} ends the tag on its line`,
-		`{{< é >}}`:         `a shortcode tag needs a name: {{< name >}}`,
-		`{{< x a=1 a=2 >}}`: `shortcode "x": argument "a" given twice`,
-		`{{< x k.j=1 >}}`:   `shortcode "x": bad argument name "k.j": use letters, digits, - and _`,
-	}
-	for in, want := range bad {
-		if _, err := parseTag([]byte(in)); err == nil || err.Error() != want {
-			t.Errorf("parseTag(%q) error = %v, want %q", in, err, want)
-		}
-	}
-}
-
 func TestSiteShortcodes(t *testing.T) {
 	site := `
 -- layouts/base.html --
@@ -440,20 +381,20 @@ PNG
 func TestIncludeLimits(t *testing.T) {
 	var deep strings.Builder
 	deep.WriteString("-- content/x.md --\n{{< include \"_s/1.md\" >}}\n")
-	for i := 1; i <= maxIncludeDepth+1; i++ {
+	for i := 1; i <= markdown.MaxIncludeDepth+1; i++ {
 		fmt.Fprintf(&deep, "-- content/_s/%d.md --\n{{< include \"_s/%d.md\" >}}\n", i, i+1)
 	}
-	fmt.Fprintf(&deep, "-- content/_s/%d.md --\nbottom\n", maxIncludeDepth+2)
+	fmt.Fprintf(&deep, "-- content/_s/%d.md --\nbottom\n", markdown.MaxIncludeDepth+2)
 	_, err := buildWithDefaultTheme(t, deep.String())
-	wantEnd := fmt.Sprintf(`: include "_s/%d.md": includes nested more than %d deep`, maxIncludeDepth+1, maxIncludeDepth)
-	if err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("content/_s/%d.md:1 (included from content/_s/%d.md:1, ", maxIncludeDepth, maxIncludeDepth-1)) ||
+	wantEnd := fmt.Sprintf(`: include "_s/%d.md": includes nested more than %d deep`, markdown.MaxIncludeDepth+1, markdown.MaxIncludeDepth)
+	if err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("content/_s/%d.md:1 (included from content/_s/%d.md:1, ", markdown.MaxIncludeDepth, markdown.MaxIncludeDepth-1)) ||
 		!strings.HasSuffix(err.Error(), wantEnd) || strings.Count(err.Error(), "\n") != 0 {
 		t.Errorf("Build() error = %v, want one error ending %q", err, wantEnd)
 	}
 
-	many := "-- content/x.md --\n" + strings.Repeat("{{< include \"_s/a.md\" >}}\n", maxIncludes+5) + "-- content/_s/a.md --\nA.\n"
+	many := "-- content/x.md --\n" + strings.Repeat("{{< include \"_s/a.md\" >}}\n", markdown.MaxIncludes+5) + "-- content/_s/a.md --\nA.\n"
 	_, err = buildWithDefaultTheme(t, many)
-	want := fmt.Sprintf(`content/x.md:%d: include "_s/a.md": a page may include at most %d files and %d bytes`, maxIncludes+1, maxIncludes, maxIncludeBytes)
+	want := fmt.Sprintf(`content/x.md:%d: include "_s/a.md": a page may include at most %d files and %d bytes`, markdown.MaxIncludes+1, markdown.MaxIncludes, markdown.MaxIncludeBytes)
 	if err == nil || err.Error() != want {
 		t.Errorf("Build() error = %v, want only %q", err, want)
 	}
@@ -482,20 +423,20 @@ brokenLinks = "warn"
 }
 
 // TestShortcodesNestedTooDeep: shortcode blocks nest at most
-// maxShortcodeDepth deep, reported once, so that a page of thousands of
+// markdown.MaxShortcodeDepth deep, reported once, so that a page of thousands of
 // unclosed tags parses in linear time.
 func TestShortcodesNestedTooDeep(t *testing.T) {
 	var site strings.Builder
 	site.WriteString("-- content/a.md --\n")
-	for range maxShortcodeDepth + 2 {
+	for range markdown.MaxShortcodeDepth + 2 {
 		site.WriteString("{{< note >}}\n")
 	}
 	site.WriteString("Deep.\n")
-	for range maxShortcodeDepth + 2 {
+	for range markdown.MaxShortcodeDepth + 2 {
 		site.WriteString("{{< /note >}}\n")
 	}
 	_, err := buildWithDefaultTheme(t, site.String())
-	want := fmt.Sprintf(`content/a.md:%d: shortcode "note": shortcodes nested more than %d deep`, maxShortcodeDepth+1, maxShortcodeDepth)
+	want := fmt.Sprintf(`content/a.md:%d: shortcode "note": shortcodes nested more than %d deep`, markdown.MaxShortcodeDepth+1, markdown.MaxShortcodeDepth)
 	if err == nil || !strings.HasPrefix(err.Error(), want+"\n") && err.Error() != want {
 		t.Fatalf("Build() error =\n%v\nwant it to begin with\n%s", err, want)
 	}
@@ -514,7 +455,7 @@ func TestShortcodesNestedTooDeep(t *testing.T) {
 	if err == nil {
 		t.Fatal("5,000 unclosed shortcodes built")
 	}
-	if got := strings.Count(err.Error(), "\n") + 1; got != maxShortcodeDepth+1 {
-		t.Errorf("%d errors for 5,000 unclosed shortcodes, want %d", got, maxShortcodeDepth+1)
+	if got := strings.Count(err.Error(), "\n") + 1; got != markdown.MaxShortcodeDepth+1 {
+		t.Errorf("%d errors for 5,000 unclosed shortcodes, want %d", got, markdown.MaxShortcodeDepth+1)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/config"
+	"folio/generator/markdown"
 )
 
 // maxTemplateSize bounds one layout or asset file of a theme.
@@ -30,7 +31,7 @@ type theme struct {
 	assets  map[string]*asset // "style.css" -> minified, fingerprinted
 	static  []generator.StaticFile
 	// shortcodes are layouts/shortcodes/*.html, apart from the layouts.
-	shortcodes *shortcodeSet
+	shortcodes *markdown.ShortcodeSet
 
 	funcs template.FuncMap
 	mu    sync.Mutex
@@ -95,7 +96,13 @@ func (b *builder) loadTheme() error {
 	}
 	b.theme = t
 	t.funcs = b.funcs()
-	return t.loadShortcodes()
+	set, err := markdown.LoadShortcodes(t.layouts, t.source, t.funcs)
+	if err != nil {
+		return err
+	}
+	t.shortcodes = set
+	b.shortcodes.SetTemplates(set)
+	return nil
 }
 
 func (t *theme) addLayouts(fsys fs.FS, dir, shown string) error {
@@ -157,7 +164,7 @@ func (t *theme) template(layout string) (*template.Template, error) {
 	if t.base == nil {
 		base := template.New("base.html").Funcs(t.funcs)
 		if _, err := base.Parse(t.layouts["base.html"]); err != nil {
-			return nil, t.templateError(err)
+			return nil, generator.TemplateError(t.source, err)
 		}
 		names := make([]string, 0, len(t.layouts))
 		for name := range t.layouts {
@@ -168,7 +175,7 @@ func (t *theme) template(layout string) (*template.Template, error) {
 		sort.Strings(names)
 		for _, name := range names {
 			if _, err := base.New(name).Parse(t.layouts[name]); err != nil {
-				return nil, t.templateError(err)
+				return nil, generator.TemplateError(t.source, err)
 			}
 		}
 		t.base = base
@@ -187,7 +194,7 @@ func (t *theme) template(layout string) (*template.Template, error) {
 		return nil, fmt.Errorf("clone templates: %w", err)
 	}
 	if _, err := set.New(layout + ".html").Parse(text); err != nil {
-		return nil, t.templateError(err)
+		return nil, generator.TemplateError(t.source, err)
 	}
 	t.sets[layout] = set
 	return set, nil
@@ -198,18 +205,6 @@ var errLayoutMissing = errors.New("layout not found")
 func (t *theme) hasLayout(name string) bool {
 	_, ok := t.layouts[name+".html"]
 	return ok
-}
-
-// templateError names the layout file and line of a template error.
-func (t *theme) templateError(err error) error {
-	msg := err.Error()
-	if m := generator.TemplateErrRE.FindStringSubmatch(msg); m != nil {
-		if file, ok := t.source[m[1]]; ok {
-			line, _ := strconv.Atoi(m[2])
-			return generator.Errorf(file, line, "%s", m[3])
-		}
-	}
-	return generator.Errorf("layouts", 0, "%s", msg)
 }
 
 // funcs are the functions layouts can call.

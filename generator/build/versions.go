@@ -14,6 +14,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/frontmatter"
+	"folio/generator/markdown"
 
 	nethtml "golang.org/x/net/html"
 )
@@ -188,9 +189,9 @@ func (b *builder) renderVersion(p *generator.Page, v *generator.Version, src []b
 	}
 	v.Desc = fm.Description
 	old := &generator.Page{File: p.File, Src: body, BodyLine: bodyLine}
-	doc := parseMarkdown(b.md, body)
-	v.TOC, _ = headingIDs(doc, body)
-	b.resolveLinks(old, doc)
+	doc := markdown.Parse(b.md, body)
+	v.TOC, _ = markdown.HeadingIDs(doc, body)
+	markdown.ResolveLinks(old, doc, b.resolveLink)
 	var buf bytes.Buffer
 	if err := b.md.Renderer().Render(&buf, body, doc); err != nil {
 		v.Content = template.HTML("<pre>" + html.EscapeString(string(body)) + "</pre>")

@@ -1,7 +1,8 @@
-package build
+package markdown
 
 import (
 	"bytes"
+	"io/fs"
 	"maps"
 	"slices"
 	"strconv"
@@ -22,6 +23,14 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
 )
+
+// New returns the goldmark converter of one build and its shortcode
+// extension, which reads included snippets from fsys.
+func New(unsafe bool, fsys fs.FS) (goldmark.Markdown, *Shortcodes) {
+	x := &Shortcodes{fsys: fsys}
+	x.md = newMarkdown(unsafe, x)
+	return x.md, x
+}
 
 // newMarkdown returns the goldmark converter every page goes through:
 // GitHub Flavored Markdown, footnotes, definition lists and typographic
@@ -247,22 +256,22 @@ func headingID(text string) string {
 	return b.String()
 }
 
-// idSet is a page's heading ids, sorted: kept for every page until links
+// IDSet is a page's heading ids, sorted: kept for every page until links
 // are checked, and by the build cache, in less room than a map.
-type idSet []string
+type IDSet []string
 
-func newIDSet(m map[string]bool) idSet {
-	return idSet(slices.Sorted(maps.Keys(m)))
+func NewIDSet(m map[string]bool) IDSet {
+	return IDSet(slices.Sorted(maps.Keys(m)))
 }
 
-func (s idSet) has(id string) bool {
+func (s IDSet) Has(id string) bool {
 	_, ok := slices.BinarySearch(s, id)
 	return ok
 }
 
-// headingIDs assigns GitHub-style ids to every heading of doc and returns
+// HeadingIDs assigns GitHub-style ids to every heading of doc and returns
 // the table of contents (levels 2 to 4) and the set of ids.
-func headingIDs(doc ast.Node, src []byte) ([]*generator.Heading, map[string]bool) {
+func HeadingIDs(doc ast.Node, src []byte) ([]*generator.Heading, map[string]bool) {
 	ids := map[string]bool{}
 	counts := map[string]int{}
 	var toc []*generator.Heading
@@ -272,7 +281,7 @@ func headingIDs(doc ast.Node, src []byte) ([]*generator.Heading, map[string]bool
 		if !entering || !ok {
 			return ast.WalkContinue, nil
 		}
-		text := strings.TrimSpace(plainText(h, src))
+		text := strings.TrimSpace(PlainText(h, src))
 		base := headingID(text)
 		if base == "" {
 			base = "section"
@@ -305,9 +314,9 @@ func headingIDs(doc ast.Node, src []byte) ([]*generator.Heading, map[string]bool
 	return toc, ids
 }
 
-// nodeOffset finds a byte offset in src for an inline node, for error
+// NodeOffset finds a byte offset in src for an inline node, for error
 // lines. -1 when the node has none.
-func nodeOffset(n ast.Node) int {
+func NodeOffset(n ast.Node) int {
 	if p := n.Pos(); p >= 0 {
 		return p
 	}
@@ -330,8 +339,8 @@ func nodeOffset(n ast.Node) int {
 	return -1
 }
 
-// parseMarkdown parses src with a fresh context, so heading ids of one page
+// Parse parses src with a fresh context, so heading ids of one page
 // never leak into another when pages are parsed in parallel.
-func parseMarkdown(md goldmark.Markdown, src []byte) ast.Node {
+func Parse(md goldmark.Markdown, src []byte) ast.Node {
 	return md.Parser().Parse(textReader(src), parser.WithContext(parser.NewContext()))
 }

@@ -1,10 +1,11 @@
-package build
+package markdown
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"slices"
 	"sort"
 	"strconv"
@@ -277,30 +278,32 @@ type shortcodeDef struct {
 	positional int
 }
 
-// shortcodeSet is the theme's shortcodes, parsed into one template set
+// ShortcodeSet is the theme's shortcodes, parsed into one template set
 // with the partials and the layouts' functions.
-type shortcodeSet struct {
-	tmpl *template.Template
-	defs map[string]*shortcodeDef
+type ShortcodeSet struct {
+	tmpl   *template.Template
+	defs   map[string]*shortcodeDef
+	source map[string]string // template name -> file, for errors
 }
 
 const includeName = "include"
 
-// loadShortcodes parses layouts/shortcodes/*.html. They are kept apart
-// from the page layouts: a page cannot use one as its layout, and a
-// shortcode cannot break a page layout's blocks.
-func (t *theme) loadShortcodes() error {
-	set := &shortcodeSet{tmpl: template.New("shortcodes").Funcs(t.funcs), defs: map[string]*shortcodeDef{}}
-	names := make([]string, 0, len(t.layouts))
-	for name := range t.layouts {
+// LoadShortcodes parses layouts/shortcodes/*.html, given the theme's
+// layouts and the files they came from by name. They are kept apart from
+// the page layouts: a page cannot use one as its layout, and a shortcode
+// cannot break a page layout's blocks.
+func LoadShortcodes(layouts, source map[string]string, funcs template.FuncMap) (*ShortcodeSet, error) {
+	set := &ShortcodeSet{tmpl: template.New("shortcodes").Funcs(funcs), defs: map[string]*shortcodeDef{}, source: source}
+	names := make([]string, 0, len(layouts))
+	for name := range layouts {
 		if strings.HasPrefix(name, "partials/") || strings.HasPrefix(name, "shortcodes/") {
 			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if _, err := set.tmpl.New(name).Parse(t.layouts[name]); err != nil {
-			return t.templateError(err)
+		if _, err := set.tmpl.New(name).Parse(layouts[name]); err != nil {
+			return nil, generator.TemplateError(source, err)
 		}
 		short, ok := strings.CutPrefix(name, "shortcodes/")
 		if !ok {
@@ -313,16 +316,15 @@ func (t *theme) loadShortcodes() error {
 			continue
 		}
 		if short == includeName {
-			return generator.Errorf(t.source[name], 0, "include is built in: a template cannot replace it")
+			return nil, generator.Errorf(source[name], 0, "include is built in: a template cannot replace it")
 		}
-		d := &shortcodeDef{name: short, tmpl: name, source: t.source[name], named: map[string]bool{}}
+		d := &shortcodeDef{name: short, tmpl: name, source: source[name], named: map[string]bool{}}
 		if tr := set.tmpl.Lookup(name).Tree; tr != nil {
 			d.scan(tr.Root)
 		}
 		set.defs[short] = d
 	}
-	t.shortcodes = set
-	return nil
+	return set, nil
 }
 
 // scan records what a template does with its arguments.
@@ -447,7 +449,7 @@ func (d *shortcodeDef) check(t *scTag) string {
 }
 
 // execute runs a shortcode's template.
-func (s *shortcodeSet) execute(d *shortcodeDef, data *generator.Shortcode, source map[string]string) ([]byte, string) {
+func (s *ShortcodeSet) execute(d *shortcodeDef, data *generator.Shortcode) ([]byte, string) {
 	var buf bytes.Buffer
 	err := s.tmpl.ExecuteTemplate(&buf, d.tmpl, data)
 	if err == nil {
@@ -459,7 +461,7 @@ func (s *shortcodeSet) execute(d *shortcodeDef, data *generator.Shortcode, sourc
 	}
 	msg := err.Error()
 	if m := generator.TemplateErrRE.FindStringSubmatch(msg); m != nil {
-		if src, ok := source[m[1]]; ok {
+		if src, ok := s.source[m[1]]; ok {
 			msg = src + ":" + m[2] + ": " + m[3]
 		}
 	}
@@ -544,14 +546,21 @@ func (n *includeNode) Dump(src []byte, level int) {
 
 // The goldmark extension.
 
-// shortcodes is the goldmark extension for one build: it reaches the
-// theme's templates and the site's files through the builder.
-type shortcodes struct {
-	b        *builder
+// Shortcodes is the goldmark extension for one build: it reads snippets
+// from the site's files and runs the theme's shortcode templates, which
+// SetTemplates hands it once the theme is loaded.
+type Shortcodes struct {
+	fsys     fs.FS
+	md       goldmark.Markdown // the converter it extends, for content inside tags
+	set      *ShortcodeSet
 	snippets sync.Map // file -> *snippet
 }
 
-func (x *shortcodes) Extend(m goldmark.Markdown) {
+// SetTemplates gives the extension the theme's shortcodes. It is called
+// once, before any page is parsed.
+func (x *Shortcodes) SetTemplates(set *ShortcodeSet) { x.set = set }
+
+func (x *Shortcodes) Extend(m goldmark.Markdown) {
 	m.Parser().AddOptions(
 		parser.WithBlockParsers(util.Prioritized(&scBlockParser{x}, 750)),
 		parser.WithInlineParsers(util.Prioritized(&scInlineParser{x}, 150)),
@@ -560,15 +569,15 @@ func (x *shortcodes) Extend(m goldmark.Markdown) {
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(&scRenderer{x}, 100)))
 }
 
-func (x *shortcodes) def(name string) *shortcodeDef {
-	if x.b.theme == nil || x.b.theme.shortcodes == nil {
+func (x *Shortcodes) def(name string) *shortcodeDef {
+	if x.set == nil {
 		return nil
 	}
-	return x.b.theme.shortcodes.defs[name]
+	return x.set.defs[name]
 }
 
 // newCall checks a tag against its template and reports what is wrong.
-func (x *shortcodes) newCall(t *scTag, fr *frame, off int) scCall {
+func (x *Shortcodes) newCall(t *scTag, fr *frame, off int) scCall {
 	c := scCall{tag: t, fr: fr}
 	if t.name == includeName {
 		if len(t.positional) != 1 || len(t.named) != 0 || t.closing {
@@ -596,7 +605,7 @@ func frameOf(pc parser.Context) *frame {
 }
 
 // scBlockParser reads a line that is one shortcode tag.
-type scBlockParser struct{ x *shortcodes }
+type scBlockParser struct{ x *Shortcodes }
 
 func (p *scBlockParser) Trigger() []byte { return []byte{'{'} }
 
@@ -625,12 +634,12 @@ func (p *scBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 	} else {
 		n := &shortcodeBlock{scCall: c}
 		n.open = c.def != nil && c.def.inner && !t.selfClose
-		if n.open && openShortcodes(pc) >= maxShortcodeDepth {
+		if n.open && openShortcodes(pc) >= MaxShortcodeDepth {
 			// Every open block is asked about every line that follows,
 			// so unbounded nesting would make parsing quadratic.
 			if fr != nil && !fr.tooDeep {
 				fr.tooDeep = true
-				fr.errorf(off, "shortcode %q: shortcodes nested more than %d deep", t.name, maxShortcodeDepth)
+				fr.errorf(off, "shortcode %q: shortcodes nested more than %d deep", t.name, MaxShortcodeDepth)
 			}
 			n.open = false
 		}
@@ -643,8 +652,8 @@ func (p *scBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 	return node, parser.NoChildren
 }
 
-// maxShortcodeDepth bounds how deep shortcode blocks may nest.
-const maxShortcodeDepth = 32
+// MaxShortcodeDepth bounds how deep shortcode blocks may nest.
+const MaxShortcodeDepth = 32
 
 // openShortcodes counts the shortcode blocks open around the parser.
 func openShortcodes(pc parser.Context) int {
@@ -715,7 +724,7 @@ func (p *scBlockParser) CanInterruptParagraph() bool { return true }
 func (p *scBlockParser) CanAcceptIndentedLine() bool { return false }
 
 // scInlineParser reads tags inside a paragraph and the escape.
-type scInlineParser struct{ x *shortcodes }
+type scInlineParser struct{ x *Shortcodes }
 
 func (p *scInlineParser) Trigger() []byte { return []byte{'{'} }
 
@@ -761,7 +770,7 @@ func (p *scInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Con
 
 // scTransformer pairs inline tags with their closing tags and expands
 // includes.
-type scTransformer struct{ x *shortcodes }
+type scTransformer struct{ x *Shortcodes }
 
 func (tr *scTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	fr := frameOf(pc)
@@ -863,7 +872,7 @@ func pairInline(parent ast.Node, fr *frame) {
 }
 
 // scRenderer runs shortcode templates.
-type scRenderer struct{ x *shortcodes }
+type scRenderer struct{ x *Shortcodes }
 
 func (r *scRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindShortcode, r.shortcode)
@@ -884,7 +893,7 @@ func (r *scRenderer) shortcode(w util.BufWriter, src []byte, node ast.Node, ente
 	if c.def == nil {
 		return ast.WalkSkipChildren, nil
 	}
-	b := r.x.b
+	x := r.x
 	data := &generator.Shortcode{Name: c.tag.name, Params: c.tag.named, Positional: c.tag.positional}
 	if data.Params == nil {
 		data.Params = map[string]string{}
@@ -897,13 +906,13 @@ func (r *scRenderer) shortcode(w util.BufWriter, src []byte, node ast.Node, ente
 	if node.HasChildren() {
 		var inner bytes.Buffer
 		for ch := node.FirstChild(); ch != nil; ch = ch.NextSibling() {
-			if err := b.md.Renderer().Render(&inner, src, ch); err != nil {
+			if err := x.md.Renderer().Render(&inner, src, ch); err != nil {
 				return ast.WalkStop, err
 			}
 		}
 		data.Inner = template.HTML(inner.String())
 	}
-	out, msg := b.theme.shortcodes.execute(c.def, data, b.theme.source)
+	out, msg := x.set.execute(c.def, data)
 	if msg != "" {
 		if c.fr == nil {
 			return ast.WalkStop, errors.New(msg)

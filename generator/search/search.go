@@ -1,4 +1,4 @@
-package build
+package search
 
 import (
 	"cmp"
@@ -92,26 +92,26 @@ const (
 	inText    = 2
 )
 
-// searchIndex collects what search needs from each page while pages render
+// Index collects what search needs from each page while pages render
 // in parallel: a slot per page, which the worker that renders it points at
 // the page's sections in the store. Terms are numbered, and the postings
 // made, when the index is written.
-type searchIndex struct {
+type Index struct {
 	slots map[*generator.Page]int
 	docs  []searchDoc
 	keep  int // bytes of text each page keeps
-	store *sectionStore
+	store *Store
 }
 
 type searchDoc struct {
 	url, title string
-	ref        sectionRef // the page's sections; none: its title alone
+	ref        SectionRef // the page's sections; none: its title alone
 }
 
-// searchable reports whether a page belongs in the index: pages made from
+// Searchable reports whether a page belongs in the index: pages made from
 // content that are not drafts (a build with -drafts renders drafts, but
 // search must not reveal them) and do not opt out with `search: false`.
-func searchable(p *generator.Page) bool {
+func Searchable(p *generator.Page) bool {
 	switch p.Kind {
 	case generator.KindHome, generator.KindSection, generator.KindPage:
 	default:
@@ -123,12 +123,12 @@ func searchable(p *generator.Page) bool {
 	return !p.Draft
 }
 
-// newSearchIndex makes the index of pages. Its sections wait in a store
+// NewIndex makes the index of pages. Its sections wait in a store
 // until the index is written; whoever made the index closes the store.
-func newSearchIndex(pages []*generator.Page) *searchIndex {
-	s := &searchIndex{slots: map[*generator.Page]int{}, store: newSectionStore()}
+func NewIndex(pages []*generator.Page) *Index {
+	s := &Index{slots: map[*generator.Page]int{}, store: NewStore()}
 	for _, p := range pages {
-		if searchable(p) {
+		if Searchable(p) {
 			s.slots[p] = len(s.slots)
 			s.docs = append(s.docs, searchDoc{url: p.URL, title: p.Title})
 		}
@@ -137,41 +137,41 @@ func newSearchIndex(pages []*generator.Page) *searchIndex {
 	return s
 }
 
-// add reads a page's sections from its parsed body, after headingIDs has
+// Add reads a page's sections from its parsed body, after headingIDs has
 // given the headings their ids, and indexes them. Safe for concurrent use
 // by distinct pages.
-func (s *searchIndex) add(p *generator.Page, doc ast.Node, src []byte) sectionRef {
+func (s *Index) Add(p *generator.Page, doc ast.Node, src []byte) SectionRef {
 	if s == nil {
-		return sectionRef{}
+		return SectionRef{}
 	}
 	if _, ok := s.slots[p]; !ok {
-		return sectionRef{}
+		return SectionRef{}
 	}
-	return s.addSections(p, pageSections(doc, src))
+	return s.AddSections(p, pageSections(doc, src))
 }
 
-// addSections indexes sections, such as those a build cache kept for a
+// AddSections indexes sections, such as those a build cache kept for a
 // page it did not render again, filling in their terms. It returns where
 // they are kept, or no ref when the page is not in the index.
-func (s *searchIndex) addSections(p *generator.Page, raw []rawSection) sectionRef {
+func (s *Index) AddSections(p *generator.Page, raw []RawSection) SectionRef {
 	if s == nil {
-		return sectionRef{}
+		return SectionRef{}
 	}
 	i, ok := s.slots[p]
 	if !ok {
-		return sectionRef{}
+		return SectionRef{}
 	}
 	var ts *termSet
 	for j := range raw {
-		if r := &raw[j]; r.terms == "" {
-			heading := r.heading
+		if r := &raw[j]; r.Terms == "" {
+			heading := r.Heading
 			if j == 0 {
 				heading = p.Title
 			}
 			if ts == nil {
 				ts = termSets.Get().(*termSet)
 			}
-			r.terms = termsWith(ts, heading, r.text)
+			r.Terms = termsWith(ts, heading, r.Text)
 		}
 	}
 	if ts != nil {
@@ -182,13 +182,13 @@ func (s *searchIndex) addSections(p *generator.Page, raw []rawSection) sectionRe
 	return ref
 }
 
-// rawSection is a section of a page as its body has it. terms is made
+// RawSection is a section of a page as its body has it. terms is made
 // from the heading and text by termsOf the first time the section is
 // indexed and kept with it, so a page a build cache did not render again
 // is indexed without folding its text again.
-type rawSection struct {
-	id, heading, text string
-	terms             string
+type RawSection struct {
+	ID, Heading, Text string
+	Terms             string
 }
 
 // termsOf lists a section's terms in the order they first appear, each
@@ -282,20 +282,20 @@ func asciiWordByte(c byte) bool {
 // pageSections splits a page's text at its headings. Text is what a reader
 // sees, code included, with runs of white space made one space; raw HTML
 // is left out. Past searchMaxText bytes only headings are read.
-func pageSections(doc ast.Node, src []byte) []rawSection {
-	secs := []rawSection{{}}
+func pageSections(doc ast.Node, src []byte) []RawSection {
+	secs := []RawSection{{}}
 	var body, heading spaceWriter
 	body.limit = searchMaxText
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.Heading:
 			if entering {
-				secs[len(secs)-1].text = body.take()
+				secs[len(secs)-1].Text = body.take()
 				id, _ := n.AttributeString("id")
 				idb, _ := id.([]byte)
 				heading.limit = searchMaxText
 				writeInline(&heading, n, src)
-				secs = append(secs, rawSection{id: string(idb), heading: heading.take()})
+				secs = append(secs, RawSection{ID: string(idb), Heading: heading.take()})
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
@@ -321,7 +321,7 @@ func pageSections(doc ast.Node, src []byte) []rawSection {
 		body.space = true
 		return ast.WalkContinue, nil
 	})
-	secs[len(secs)-1].text = body.take()
+	secs[len(secs)-1].Text = body.take()
 	return secs
 }
 
@@ -519,11 +519,11 @@ func utf16Key(r rune) int64 {
 	return int64(r) << 21
 }
 
-// writeTo writes the index through write, with names under search/. A
+// WriteTo writes the index through write, with names under search/. A
 // split index is written part by part as it is made, and each page's text
 // is let go once written, so memory holds one part at a time, not the
 // whole index. The searchIndex is spent afterwards.
-func (s *searchIndex) writeTo(write func(name string, data []byte) error) error {
+func (s *Index) WriteTo(write func(name string, data []byte) error) error {
 	// Past searchSplitPages the index is split whatever its size; below,
 	// the parts wait until their total size is known.
 	stream := len(s.docs) > searchSplitPages
@@ -548,7 +548,7 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 		flat    chunked // term number << 2 | flags, doc by doc, section by section
 		bounds  []int32 // where each section of each doc ends in flat
 		docSecs = make([]int32, len(s.docs)+1)
-		toTerms = make(chan []rawSection, 64)
+		toTerms = make(chan []RawSection, 64)
 		counted = make(chan struct{})
 	)
 	go func() {
@@ -556,7 +556,7 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 		d := 0
 		for raw := range toTerms {
 			for _, r := range raw {
-				for e := range strings.SplitSeq(r.terms, " ") {
+				for e := range strings.SplitSeq(r.Terms, " ") {
 					if len(e) < 2 {
 						continue
 					}
@@ -584,15 +584,15 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 	var buf, rec []byte
 	for d := range s.docs {
 		doc := &s.docs[d]
-		var raw []rawSection
+		var raw []RawSection
 		if doc.ref.n == 0 {
-			raw = []rawSection{{terms: termsOf(doc.title, "")}}
+			raw = []RawSection{{Terms: termsOf(doc.title, "")}}
 		} else {
 			var err error
-			if rec, err = s.store.get(doc.ref, rec); err != nil {
+			if rec, err = s.store.Get(doc.ref, rec); err != nil {
 				return err
 			}
-			if raw, err = decodeSections(rec); err != nil {
+			if raw, err = DecodeSections(rec); err != nil {
 				return err
 			}
 		}
@@ -613,7 +613,7 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 		}
 		lens := make([]int, len(raw))
 		for i, r := range raw {
-			lens[i] = len(r.text)
+			lens[i] = len(r.Text)
 		}
 		keep := keepCap(lens, s.keep, searchKeepMin)
 		buf = buf[:0]
@@ -627,11 +627,11 @@ func (s *searchIndex) writeTo(write func(name string, data []byte) error) error 
 				buf = append(buf, ',')
 			}
 			buf = append(buf, '[')
-			buf = appendJSONString(buf, sec.id)
+			buf = appendJSONString(buf, sec.ID)
 			buf = append(buf, ',')
-			buf = appendJSONString(buf, sec.heading)
+			buf = appendJSONString(buf, sec.Heading)
 			buf = append(buf, ',')
-			buf = appendJSONString(buf, cutText(sec.text, keep))
+			buf = appendJSONString(buf, cutText(sec.Text, keep))
 			buf = append(buf, ']')
 		}
 		buf = append(buf, "]]"...)
@@ -888,13 +888,19 @@ func appendJSONString(buf []byte, s string) []byte {
 	return append(buf, '"')
 }
 
-// writeSearch writes the search index. Its JSON is written compact, so it
-// skips the minifier, which would only spend time on megabytes of it.
-func (b *builder) writeSearch(out Output) error {
-	if b.search == nil {
-		return nil
-	}
-	err := b.search.writeTo(func(name string, data []byte) error { return b.write(out, name, data) })
-	b.search = nil
-	return err
+// Store is where the index keeps the sections of its pages until it is
+// written; whoever made the index closes it.
+func (s *Index) Store() *Store { return s.store }
+
+// Terms lists the distinct terms of text in the order they first appear,
+// folded and split as the index does it; search.js must do the same to a
+// query, or a query would miss words that are there.
+func Terms(text string) []string {
+	terms := []string{}
+	forTerms(foldText(text), func(s string) {
+		if !slices.Contains(terms, s) {
+			terms = append(terms, s)
+		}
+	})
+	return terms
 }

@@ -1,4 +1,4 @@
-package build
+package markdown
 
 import (
 	"bytes"
@@ -32,38 +32,38 @@ import (
 // Bounds on what one page may include, so that a mistake, or a snippet
 // that includes another many times over, cannot make a build run away.
 const (
-	maxIncludeDepth = 8
-	maxIncludes     = 500
-	maxIncludeBytes = generator.MaxPageSize
+	MaxIncludeDepth = 8
+	MaxIncludes     = 500
+	MaxIncludeBytes = generator.MaxPageSize
 )
 
-// pageBody is a page's body as parsed: the tree, the source it points
+// PageBody is a page's body as parsed: the tree, the source it points
 // into, and the errors found in parsing and rendering it.
-type pageBody struct {
-	b    *builder
+type PageBody struct {
+	x    *Shortcodes
 	page *generator.Page
-	doc  ast.Node
+	Doc  ast.Node
 	// src is the page's body followed by every file it includes.
 	Src   []byte
-	errs  generator.ErrorList
+	Errs  generator.ErrorList
 	count int // includes expanded
 	// included lists every file the page tried to include, for the
 	// build cache: a change to any of them changes the page.
-	included []string
+	Included []string
 	size     int // bytes included
 	// overLimit stops repeating the same error for every include past
 	// a bound.
 	overLimit bool
 }
 
-// frame is one file's stretch of a pageBody's src.
+// frame is one file's stretch of a PageBody's src.
 type frame struct {
-	pb       *pageBody
+	pb       *PageBody
 	file     string    // content/_snippets/install.md
 	start    int       // offset in src of the file's body
 	bodyLine int       // file line of the body's first line, minus one
 	text     []byte    // the file's body, read for lines when one is asked for
-	lines    lineIndex // made from text on first use
+	lines    LineIndex // made from text on first use
 	via      string    // "included from content/docs/x.md:12", "" for the page
 	chain    []string  // files from the page down to this one
 	broken   []string  // names of opening tags that could not be read
@@ -79,9 +79,9 @@ func (fr *frame) line(off int) int {
 		return fr.bodyLine + 1
 	}
 	if fr.lines == nil {
-		fr.lines = newLineIndex(fr.text)
+		fr.lines = NewLineIndex(fr.text)
 	}
-	return fr.bodyLine + fr.lines.line(off-fr.start)
+	return fr.bodyLine + fr.lines.Line(off-fr.start)
 }
 
 // errorf records an error at an offset of src. Outside a page build (an
@@ -90,19 +90,19 @@ func (fr *frame) errorf(off int, format string, args ...any) {
 	if fr == nil || fr.pb == nil {
 		return
 	}
-	fr.pb.errs = append(fr.pb.errs, &generator.Error{File: fr.file, Line: fr.line(off), Via: fr.via, Msg: fmt.Sprintf(format, args...)})
+	fr.pb.Errs = append(fr.pb.Errs, &generator.Error{File: fr.file, Line: fr.line(off), Via: fr.via, Msg: fmt.Sprintf(format, args...)})
 }
 
-// parseBody parses a page's body with its includes expanded. The tree
-// must be rendered with the returned pageBody's src, not with p.Src.
-func (b *builder) parseBody(p *generator.Page) *pageBody {
+// ParseBody parses a page's body with its includes expanded. The tree
+// must be rendered with the returned PageBody's Src, not with p.Src.
+func (x *Shortcodes) ParseBody(p *generator.Page) *PageBody {
 	// Clipped, so that the first include copies the body instead of
 	// writing past it into the file it was cut from.
-	pb := &pageBody{b: b, page: p, Src: slices.Clip(p.Src)}
+	pb := &PageBody{x: x, page: p, Src: slices.Clip(p.Src)}
 	fr := &frame{pb: pb, file: p.File, bodyLine: p.BodyLine, text: p.Src, chain: []string{p.File}}
 	pc := parser.NewContext()
 	pc.Set(frameKey, fr)
-	pb.doc = b.md.Parser().Parse(textReader(pb.Src), parser.WithContext(pc))
+	pb.Doc = x.md.Parser().Parse(textReader(pb.Src), parser.WithContext(pc))
 	return pb
 }
 
@@ -126,12 +126,12 @@ type snippet struct {
 
 var errIncludeMissing = errors.New("no such file in content/")
 
-func (x *shortcodes) snippet(file string) *snippet {
+func (x *Shortcodes) snippet(file string) *snippet {
 	if v, ok := x.snippets.Load(file); ok {
 		return v.(*snippet)
 	}
 	s := &snippet{}
-	data, err := generator.ReadLimited(x.b.fsys, file, generator.MaxPageSize)
+	data, err := generator.ReadLimited(x.fsys, file, generator.MaxPageSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		s.err = errIncludeMissing
@@ -148,7 +148,7 @@ func (x *shortcodes) snippet(file string) *snippet {
 }
 
 // include parses the file an include names into the include's node.
-func (pb *pageBody) include(inc *includeNode, fr *frame) {
+func (pb *PageBody) include(inc *includeNode, fr *frame) {
 	if len(inc.tag.positional) != 1 || len(inc.tag.named) != 0 || pb.overLimit {
 		return // a bad tag was reported when it was read
 	}
@@ -164,17 +164,17 @@ func (pb *pageBody) include(inc *includeNode, fr *frame) {
 		fr.errorf(off, "include cycle: %s", strings.Join(append(slices.Clone(fr.chain[i:]), file), " -> "))
 		return
 	}
-	if len(fr.chain) > maxIncludeDepth {
-		fr.errorf(off, "include %q: includes nested more than %d deep", arg, maxIncludeDepth)
+	if len(fr.chain) > MaxIncludeDepth {
+		fr.errorf(off, "include %q: includes nested more than %d deep", arg, MaxIncludeDepth)
 		return
 	}
-	pb.included = append(pb.included, file)
-	s := pb.b.shortcodes.snippet(file)
+	pb.Included = append(pb.Included, file)
+	s := pb.x.snippet(file)
 	if s.err != nil {
 		var e *generator.Error
 		if errors.As(s.err, &e) {
 			// A broken front matter: its own file and line.
-			fr.pb.errs = append(fr.pb.errs, &generator.Error{File: e.File, Line: e.Line, Via: fr.viaFor(off), Msg: e.Msg})
+			fr.pb.Errs = append(fr.pb.Errs, &generator.Error{File: e.File, Line: e.Line, Via: fr.viaFor(off), Msg: e.Msg})
 			return
 		}
 		fr.errorf(off, "include %q: %v", arg, s.err)
@@ -182,8 +182,8 @@ func (pb *pageBody) include(inc *includeNode, fr *frame) {
 	}
 	pb.count++
 	pb.size += len(s.body)
-	if pb.count > maxIncludes || pb.size > maxIncludeBytes {
-		fr.errorf(off, "include %q: a page may include at most %d files and %d bytes", arg, maxIncludes, maxIncludeBytes)
+	if pb.count > MaxIncludes || pb.size > MaxIncludeBytes {
+		fr.errorf(off, "include %q: a page may include at most %d files and %d bytes", arg, MaxIncludes, MaxIncludeBytes)
 		pb.overLimit = true
 		return
 	}
@@ -204,7 +204,7 @@ func (pb *pageBody) include(inc *includeNode, fr *frame) {
 	r := text.NewReader(pb.Src)
 	r.SetPosition(-1, text.NewSegment(start, start))
 	r.AdvanceLine()
-	doc := pb.b.md.Parser().Parse(r, parser.WithContext(pc))
+	doc := pb.x.md.Parser().Parse(r, parser.WithContext(pc))
 	for c := doc.FirstChild(); c != nil; {
 		next := c.NextSibling()
 		inc.AppendChild(inc, c)

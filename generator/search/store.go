@@ -1,4 +1,4 @@
-package build
+package search
 
 import (
 	"bufio"
@@ -10,12 +10,12 @@ import (
 	"sync"
 )
 
-// sectionStore keeps the search sections of rendered pages (their text and
+// Store keeps the search sections of rendered pages (their text and
 // terms, most of what search needs) out of memory until the index is
 // written: in a temporary file, deleted as soon as it is made where the
 // system allows, so nothing is left behind even by a build that is killed.
 // Without a temporary folder it keeps them in memory, encoded.
-type sectionStore struct {
+type Store struct {
 	mu   sync.Mutex
 	f    *os.File // nil: in mem
 	w    *bufio.Writer
@@ -31,14 +31,14 @@ type sectionStore struct {
 
 const sectionWindow = 1 << 20
 
-// sectionRef is where one page's sections are in a sectionStore.
-type sectionRef struct {
+// SectionRef is where one page's sections are in a sectionStore.
+type SectionRef struct {
 	at int64
 	n  int // 0: none
 }
 
-func newSectionStore() *sectionStore {
-	s := &sectionStore{}
+func NewStore() *Store {
+	s := &Store{}
 	f, err := os.CreateTemp("", "folio-search-*")
 	if err != nil {
 		return s
@@ -51,7 +51,7 @@ func newSectionStore() *sectionStore {
 }
 
 // put keeps a page's sections and says where they are.
-func (s *sectionStore) put(raw []rawSection) sectionRef {
+func (s *Store) put(raw []RawSection) SectionRef {
 	bp := recordBufs.Get().(*[]byte)
 	rec := appendSections((*bp)[:0], raw)
 	defer func() {
@@ -60,7 +60,7 @@ func (s *sectionStore) put(raw []rawSection) sectionRef {
 	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ref := sectionRef{at: s.size, n: len(rec)}
+	ref := SectionRef{at: s.size, n: len(rec)}
 	s.size += int64(len(rec))
 	if s.f == nil {
 		s.mem = append(s.mem, rec...)
@@ -75,8 +75,8 @@ func (s *sectionStore) put(raw []rawSection) sectionRef {
 // recordBufs hold encoded records on their way into a store.
 var recordBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// get reads the sections at ref into buf's space.
-func (s *sectionStore) get(ref sectionRef, buf []byte) ([]byte, error) {
+// Get reads the sections at ref into buf's space.
+func (s *Store) Get(ref SectionRef, buf []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.f == nil {
@@ -114,7 +114,7 @@ func (s *sectionStore) get(ref sectionRef, buf []byte) ([]byte, error) {
 	return buf, nil
 }
 
-func (s *sectionStore) close() {
+func (s *Store) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.f != nil {
@@ -129,15 +129,15 @@ func (s *sectionStore) close() {
 
 // appendSections encodes sections after b: a count, then each section's id,
 // heading, text and terms, each as a length and its bytes.
-func appendSections(b []byte, raw []rawSection) []byte {
+func appendSections(b []byte, raw []RawSection) []byte {
 	size := binary.MaxVarintLen64
 	for _, r := range raw {
-		size += 4*binary.MaxVarintLen64 + len(r.id) + len(r.heading) + len(r.text) + len(r.terms)
+		size += 4*binary.MaxVarintLen64 + len(r.ID) + len(r.Heading) + len(r.Text) + len(r.Terms)
 	}
 	b = slices.Grow(b, size)
 	b = binary.AppendUvarint(b, uint64(len(raw)))
 	for _, r := range raw {
-		for _, f := range [...]string{r.id, r.heading, r.text, r.terms} {
+		for _, f := range [...]string{r.ID, r.Heading, r.Text, r.Terms} {
 			b = binary.AppendUvarint(b, uint64(len(f)))
 			b = append(b, f...)
 		}
@@ -147,13 +147,13 @@ func appendSections(b []byte, raw []rawSection) []byte {
 
 var errBadSections = errors.New("search index: temporary file: damaged record")
 
-func decodeSections(b []byte) ([]rawSection, error) {
+func DecodeSections(b []byte) ([]RawSection, error) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
 		return nil, errBadSections
 	}
 	b = b[k:]
-	raw := make([]rawSection, n)
+	raw := make([]RawSection, n)
 	for i := range raw {
 		var f [4]string
 		for j := range f {
@@ -164,10 +164,14 @@ func decodeSections(b []byte) ([]rawSection, error) {
 			f[j] = string(b[k : k+int(l)])
 			b = b[k+int(l):]
 		}
-		raw[i] = rawSection{id: f[0], heading: f[1], text: f[2], terms: f[3]}
+		raw[i] = RawSection{ID: f[0], Heading: f[1], Text: f[2], Terms: f[3]}
 	}
 	if len(b) != 0 {
 		return nil, errBadSections
 	}
 	return raw, nil
 }
+
+// Len is the size of the record a ref points at; 0 when a page has no
+// sections kept.
+func (r SectionRef) Len() int { return r.n }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strings"
 )
 
 // StaticFile is a file copied into the output as it is.
@@ -72,4 +73,28 @@ const MaxPageSize = 8 << 20
 func IsMarkdown(name string) bool {
 	ext := path.Ext(name)
 	return ext == ".md" || ext == ".markdown"
+}
+
+// AddStatic lists the files of dir in fsys to be copied as they are.
+func AddStatic(list *[]StaticFile, fsys fs.FS, dir, shown string) error {
+	return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		if p != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return Errorf(shown+strings.TrimPrefix(p, dir), 0, "not a regular file")
+		}
+		rel := strings.TrimPrefix(p, dir+"/")
+		*list = append(*list, StaticFile{FS: fsys, Src: p, Out: rel, Name: shown + "/" + rel})
+		return nil
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/url"
 	"os"
@@ -20,17 +21,11 @@ import (
 	"folio/generator"
 	"folio/generator/config"
 	"folio/generator/markdown"
+	"folio/generator/output"
+	"folio/generator/render"
 	"folio/generator/search"
 	"folio/themes"
 
-	"github.com/tdewolff/minify/v2"
-	"github.com/tdewolff/minify/v2/css"
-	"github.com/tdewolff/minify/v2/html"
-	"github.com/tdewolff/minify/v2/js"
-	"github.com/tdewolff/minify/v2/json"
-	"github.com/tdewolff/minify/v2/svg"
-	"github.com/tdewolff/minify/v2/xml"
-	"github.com/tdewolff/parse/v2/buffer"
 	"github.com/yuin/goldmark"
 )
 
@@ -90,20 +85,11 @@ type builder struct {
 	configData     []byte
 	fsys           fs.FS
 	generator.URLs // BasePath "/" or the baseURL's path; BaseURL absolute or ""
-	theme          *theme
+	theme          *render.Theme
 	md             goldmark.Markdown
 	shortcodes     *markdown.Shortcodes
-	min            *minify.M
-	site           *generator.Site
-	home           *generator.Page
-	pages          []*generator.Page          // every page to render, ordered by path
-	byPath         map[string]*generator.Page // "/docs/install/" -> page
-	bySource       map[string]*generator.Page // "docs/install.md" -> page
-	folders        map[string]*generator.Page // "docs/" -> the folder's page
-	drafts         map[string]bool            // sources left out because they are drafts
-	files          []generator.StaticFile
-	filePaths      map[string]string // "/img/a.png" -> its source, for link checks
-	aliases        map[string]*generator.Page
+	render         *render.Renderer
+	generator.Tree          // the pages and the maps that find them
 	ids            sync.Map // page path -> markdown.IDSet of its heading ids
 	errs           generator.ErrorList
 	warns          []string
@@ -138,11 +124,11 @@ func Open(ctx context.Context, opts Options) (*SiteBuild, error) {
 // site's base path.
 func (s *SiteBuild) Title(urlPath string) (string, bool) {
 	b := s.b
-	if p, ok := b.byPath[urlPath]; ok {
+	if p, ok := b.ByPath[urlPath]; ok {
 		return p.Title, true
 	}
 	if rest, ok := strings.CutPrefix(urlPath, strings.TrimSuffix(b.BasePath, "/")); ok {
-		if p, ok := b.byPath[rest]; ok {
+		if p, ok := b.ByPath[rest]; ok {
 			return p.Title, true
 		}
 	}
@@ -164,10 +150,10 @@ func (s *SiteBuild) RenderPage(e Extra) ([]byte, error) {
 	p := &generator.Page{
 		Kind: e.Layout, Title: e.Title, Description: e.Description, Layout: e.Layout,
 		Sidebar: true, Params: map[string]any{}, File: "(" + e.Layout + ")", Data: e.Data,
-		Path: generator.CleanURLPath(e.URL), Section: b.home, Site: b.site,
+		Path: generator.CleanURLPath(e.URL), Section: b.Home, Site: b.Site,
 	}
 	p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)
-	return b.renderTemplate(p)
+	return b.render.RenderTemplate(p)
 }
 
 func newBuilder(opts Options) (*builder, error) {
@@ -209,79 +195,49 @@ func newBuilder(opts Options) (*builder, error) {
 		b.BasePath = u.EscapedPath()
 	}
 	b.md, b.shortcodes = markdown.New(b.cfg.Markdown.Unsafe, opts.FS)
-	if !opts.NoMinify {
-		b.min = newMinifier()
-	}
+	b.render = render.New(b.URLs, !opts.NoMinify)
 	return b, nil
-}
-
-func newMinifier() *minify.M {
-	m := minify.New()
-	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
-	m.AddFunc("text/css", css.Minify)
-	m.AddFunc("application/javascript", js.Minify)
-	m.AddFunc("image/svg+xml", svg.Minify)
-	m.AddFunc("application/xml", xml.Minify)
-	m.AddFunc("application/json", json.Minify)
-	return m
-}
-
-// mediaType is the minifier's name for a file's type, "" when none applies.
-func mediaType(name string) string {
-	switch path.Ext(name) {
-	case ".html", ".htm":
-		return "text/html"
-	case ".css":
-		return "text/css"
-	case ".js", ".mjs":
-		return "application/javascript"
-	case ".svg":
-		return "image/svg+xml"
-	case ".xml":
-		return "application/xml"
-	case ".json", ".webmanifest":
-		return "application/json"
-	}
-	return ""
 }
 
 // load reads the theme and content and builds the page tree.
 func (b *builder) load() error {
 	git := b.startGitHistory()
-	if err := b.loadTheme(); err != nil {
+	if err := b.render.LoadTheme(b.fsys, b.opts.Theme, b.cfg.Theme, b.configData); err != nil {
 		return err
 	}
+	b.theme = b.render.Theme
+	b.shortcodes.SetTemplates(b.theme.Shortcodes())
 	if err := b.loadContent(); err != nil {
 		return err
 	}
 	if b.opts.Cache == nil {
 		// A one-shot build reads each body again when it renders the
 		// page, rather than hold every body from now until then.
-		for _, p := range b.pages {
+		for _, p := range b.Pages {
 			p.Src = nil
 		}
 	}
 	if b.opts.Loaded != nil {
-		b.opts.Loaded(len(b.pages))
+		b.opts.Loaded(len(b.Pages))
 	}
-	b.site = &generator.Site{
+	b.Site = &generator.Site{
 		Title: b.cfg.Title, BaseURL: b.BaseURL, Language: b.cfg.Language,
-		Params: b.cfg.Params, Home: b.home, Data: b.opts.Data,
+		Params: b.cfg.Params, Home: b.Home, Data: b.opts.Data,
 		Analytics: generator.SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint},
 	}
-	if b.site.Params == nil {
-		b.site.Params = map[string]any{}
+	if b.Site.Params == nil {
+		b.Site.Params = map[string]any{}
 	}
-	if b.site.Analytics.Endpoint == "" {
-		b.site.Analytics.Endpoint = "/api/event"
+	if b.Site.Analytics.Endpoint == "" {
+		b.Site.Analytics.Endpoint = "/api/event"
 	}
-	for _, p := range b.pages {
-		p.Site = b.site
+	for _, p := range b.Pages {
+		p.Site = b.Site
 		p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)
 		if !p.SectionPage {
-			b.site.Pages = append(b.site.Pages, p)
+			b.Site.Pages = append(b.Site.Pages, p)
 		}
-		if !b.theme.hasLayout(p.Layout) {
+		if !b.theme.HasLayout(p.Layout) {
 			line := 1
 			if p.FM != nil && p.FM.Lines.Layout > 0 {
 				line = p.FM.Lines.Layout
@@ -298,20 +254,20 @@ func (b *builder) load() error {
 }
 
 func (b *builder) loadAliases() {
-	b.aliases = map[string]*generator.Page{}
-	for _, p := range b.pages {
+	b.Aliases = map[string]*generator.Page{}
+	for _, p := range b.Pages {
 		for _, a := range p.Aliases {
 			ap := generator.CleanURLPath(a)
 			line := p.FM.Lines.Aliases
-			if other, ok := b.byPath[ap]; ok {
+			if other, ok := b.ByPath[ap]; ok {
 				b.errs = append(b.errs, generator.Errorf(p.File, line, "alias %s is the URL of %s", ap, other.File))
 				continue
 			}
-			if other, ok := b.aliases[ap]; ok {
+			if other, ok := b.Aliases[ap]; ok {
 				b.errs = append(b.errs, generator.Errorf(p.File, line, "alias %s is also an alias of %s", ap, other.File))
 				continue
 			}
-			b.aliases[ap] = p
+			b.Aliases[ap] = p
 		}
 	}
 }
@@ -323,7 +279,7 @@ func (b *builder) warn(msg string) {
 // Build renders the site into out. Input errors come back as an ErrorList
 // holding every problem found; nothing is promised about what out holds
 // then, which is why BuildDir writes into a temporary folder.
-func Build(ctx context.Context, opts Options, out Output) (*Result, error) {
+func Build(ctx context.Context, opts Options, out output.Output) (*Result, error) {
 	b, err := newBuilder(opts)
 	if err != nil {
 		return nil, err
@@ -344,14 +300,14 @@ func (b *builder) closeSections() {
 	}
 }
 
-func (b *builder) build(ctx context.Context, out Output) (*Result, error) {
+func (b *builder) build(ctx context.Context, out output.Output) (*Result, error) {
 	return b.run(ctx, out, nil)
 }
 
 // run builds the site into out. skip, when set, is asked about each page
 // before rendering: a page it claims was restored from the build cache
 // and needs no rendering.
-func (b *builder) run(ctx context.Context, out Output, skip func(*generator.Page) bool) (*Result, error) {
+func (b *builder) run(ctx context.Context, out output.Output, skip func(*generator.Page) bool) (*Result, error) {
 	if b.BaseURL == "" {
 		b.warn("no baseURL in folio.toml: sitemap.xml, robots.txt and index.xml use root-relative URLs, which search engines and feed readers may not accept")
 	}
@@ -364,12 +320,12 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*generator.Page
 			return nil, err
 		}
 	}
-	b.search = search.NewIndex(b.pages)
+	b.search = search.NewIndex(b.Pages)
 	b.sections = b.search.Store()
-	todo := b.pages
+	todo := b.Pages
 	if skip != nil {
 		todo = nil
-		for _, p := range b.pages {
+		for _, p := range b.Pages {
 			if !skip(p) {
 				todo = append(todo, p)
 			}
@@ -387,11 +343,23 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*generator.Page
 		// Heading ids and links are checked; only a cache kept for the
 		// next build in this process (serve) checks edits against them.
 		b.ids.Clear()
-		for _, p := range b.pages {
+		for _, p := range b.Pages {
 			p.Links = nil
 		}
 	}
-	steps := []func(Output) error{b.write404, b.writeAliases, b.writeSitemap, b.writeRobots, b.writeFeed, b.writeChangelogFeed, b.writeHistory, b.writeSearch, b.writeAssets, b.copyFiles}
+	feeds := &output.Feeds{
+		URLs: b.URLs, Pages: b.Pages, Aliases: b.Aliases, Config: b.cfg,
+		Write:  func(name string, data []byte) error { return b.write(out, name, data) },
+		Minify: b.render.Minify,
+	}
+	steps := []func(output.Output) error{
+		b.write404,
+		func(output.Output) error { return feeds.WriteAliases() },
+		func(output.Output) error { return feeds.WriteSitemap() },
+		func(output.Output) error { return feeds.WriteRobots() },
+		func(output.Output) error { return feeds.WriteFeed() },
+		b.writeChangelogFeed, b.writeHistory, b.writeSearch, b.writeAssets, b.copyFiles,
+	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -409,13 +377,13 @@ func (b *builder) run(ctx context.Context, out Output, skip func(*generator.Page
 			b.opts.Warn(w)
 		}
 	}
-	return &Result{Pages: len(b.pages), Rendered: rendered, Files: int(b.written.Load()), Warnings: b.warns}, nil
+	return &Result{Pages: len(b.Pages), Rendered: rendered, Files: int(b.written.Load()), Warnings: b.warns}, nil
 }
 
 // renderPages renders every page on all cores. Each page is written as
 // soon as it is done and then dropped, so memory does not grow with the
 // size of the site's output.
-func (b *builder) renderPages(ctx context.Context, pages []*generator.Page, out Output) error {
+func (b *builder) renderPages(ctx context.Context, pages []*generator.Page, out output.Output) error {
 	jobs := make(chan *generator.Page)
 	var (
 		wg    sync.WaitGroup
@@ -471,7 +439,7 @@ func (b *builder) renderPages(ctx context.Context, pages []*generator.Page, out 
 
 // renderPage turns one page's markdown into HTML, runs its layout and
 // writes the result.
-func (b *builder) renderPage(p *generator.Page, out Output, bufs *renderBuffers) error {
+func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderBuffers) error {
 	if p.HasBody && p.Src == nil {
 		src, err := b.readBody(p, bufs)
 		if err != nil {
@@ -507,7 +475,7 @@ func (b *builder) renderPage(p *generator.Page, out Output, bufs *renderBuffers)
 		// A generated page, such as /changelog/, may have stored its ids.
 		b.ids.LoadOrStore(p.Path, markdown.IDSet(nil))
 	}
-	data, err := b.renderTemplateTo(&view, bufs)
+	data, err := b.render.RenderTemplateTo(&view, &bufs.tmpl)
 	if err != nil {
 		return err
 	}
@@ -540,66 +508,10 @@ type renderBuffers struct {
 	file  []byte        // the page's file, read again to render it
 	body  bytes.Buffer  // the markdown as HTML
 	bodyW *bufio.Writer // goldmark's writer into body, which it flushes
-	page  bytes.Buffer  // the layout's output, with partial markers
-	out   bytes.Buffer  // the page as written: spliced and minified
+	tmpl  render.Buffers
 }
 
-// renderTemplate runs the page's layout and minifies the result.
-func (b *builder) renderTemplate(p *generator.Page) ([]byte, error) {
-	var bufs renderBuffers
-	return b.renderTemplateTo(p, &bufs)
-}
-
-// renderTemplateTo is renderTemplate with a worker's buffers: the bytes
-// it returns are valid until they are next used.
-func (b *builder) renderTemplateTo(p *generator.Page, bufs *renderBuffers) ([]byte, error) {
-	tmpl, err := b.theme.template(p.Layout)
-	if err == errLayoutMissing {
-		return nil, generator.Errorf(p.File, 1, "layout %q not found", p.Layout)
-	}
-	if err != nil {
-		return nil, err
-	}
-	bufs.page.Reset()
-	if err := tmpl.ExecuteTemplate(&bufs.page, "base.html", p); err != nil {
-		msg := err.Error()
-		if m := generator.TemplateErrRE.FindStringSubmatch(msg); m != nil {
-			if src, ok := b.theme.source[m[1]]; ok {
-				msg = src + ":" + m[2] + ": " + m[3]
-			}
-		}
-		return nil, generator.Errorf(p.File, 0, "layout %s: %s", p.Layout, msg)
-	}
-	var min func(*bytes.Buffer, []byte) error
-	if b.min != nil {
-		min = func(dst *bytes.Buffer, data []byte) error {
-			// A buffer.Reader hands the minifier data itself, not a copy.
-			if err := b.min.Minify("text/html", dst, buffer.NewReader(data)); err != nil {
-				return fmt.Errorf("minify text/html: %w", err)
-			}
-			return nil
-		}
-	}
-	bufs.out.Reset()
-	if err := b.theme.splice(&bufs.out, bufs.page.Bytes(), min); err != nil {
-		return nil, err
-	}
-	return bufs.out.Bytes(), nil
-}
-
-func (b *builder) minify(mediaType string, data []byte) ([]byte, error) {
-	if b.min == nil || mediaType == "" {
-		return data, nil
-	}
-	var out bytes.Buffer
-	out.Grow(len(data))
-	if err := b.min.Minify(mediaType, &out, buffer.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("minify %s: %w", mediaType, err)
-	}
-	return out.Bytes(), nil
-}
-
-func (b *builder) write(out Output, name string, data []byte) error {
+func (b *builder) write(out output.Output, name string, data []byte) error {
 	if err := out.WriteFile(name, data); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
@@ -632,7 +544,7 @@ func (b *builder) resolveLink(dir, dest string) (string, generator.LinkRef, bool
 	}
 	if generator.IsMarkdown(target) {
 		ref.Source = strings.TrimPrefix(target, "/")
-		if p, ok := b.bySource[ref.Source]; ok {
+		if p, ok := b.BySource[ref.Source]; ok {
 			target = p.Path
 		}
 	}
@@ -651,7 +563,7 @@ func (b *builder) resolveLink(dir, dest string) (string, generator.LinkRef, bool
 // errors or, with brokenLinks = "warn", as warnings.
 func (b *builder) checkLinks() {
 	seen := map[string]bool{}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		for _, l := range p.Links {
 			msg := b.checkLink(p, l)
 			if msg == "" {
@@ -679,8 +591,8 @@ func (b *builder) checkLink(p *generator.Page, l generator.LinkRef) string {
 		target = p.Path
 	}
 	if l.Source != "" {
-		if _, ok := b.bySource[l.Source]; !ok {
-			if b.drafts[l.Source] {
+		if _, ok := b.BySource[l.Source]; !ok {
+			if b.Drafts[l.Source] {
 				return fmt.Sprintf("broken link %s: the page is a draft", l.Dest)
 			}
 			return fmt.Sprintf("broken link %s: no such file in content/", l.Dest)
@@ -711,14 +623,14 @@ func (b *builder) checkLink(p *generator.Page, l generator.LinkRef) string {
 // pageAt finds the page a site path names: /docs/x/, /docs/x or
 // /docs/x/index.html.
 func (b *builder) pageAt(target string) *generator.Page {
-	if p, ok := b.byPath[target]; ok {
+	if p, ok := b.ByPath[target]; ok {
 		return p
 	}
-	if p, ok := b.byPath[target+"/"]; ok && !strings.HasSuffix(target, "/") {
+	if p, ok := b.ByPath[target+"/"]; ok && !strings.HasSuffix(target, "/") {
 		return p
 	}
 	if rest, ok := strings.CutSuffix(target, "index.html"); ok {
-		return b.byPath[rest]
+		return b.ByPath[rest]
 	}
 	return nil
 }
@@ -727,18 +639,18 @@ func (b *builder) pageAt(target string) *generator.Page {
 var generatedFiles = map[string]bool{"/index.xml": true, "/sitemap.xml": true, "/robots.txt": true, "/404.html": true}
 
 func (b *builder) fileExists(target string) bool {
-	if _, ok := b.filePaths[target]; ok || generatedFiles[target] || b.history[target] {
+	if _, ok := b.FilePaths[target]; ok || generatedFiles[target] || b.history[target] {
 		return true
 	}
-	if _, ok := b.aliases[generator.CleanURLPath(target)]; ok {
+	if _, ok := b.Aliases[generator.CleanURLPath(target)]; ok {
 		return true
 	}
-	for _, a := range b.theme.assets {
-		if "/"+a.out == target {
+	for _, a := range b.theme.Assets {
+		if "/"+a.Out == target {
 			return true
 		}
 	}
-	for _, f := range b.theme.static {
+	for _, f := range b.theme.Static {
 		if "/"+f.Out == target {
 			return true
 		}
@@ -753,8 +665,8 @@ func (b *builder) fileExists(target string) bool {
 }
 
 // copyFiles copies static/ and content/ files that are not pages.
-func (b *builder) copyFiles(out Output) error {
-	all := append(append([]generator.StaticFile(nil), b.theme.static...), b.files...)
+func (b *builder) copyFiles(out output.Output) error {
+	all := append(append([]generator.StaticFile(nil), b.theme.Static...), b.Files...)
 	// Later sources win: a site's static/ overrides the theme's.
 	last := map[string]generator.StaticFile{}
 	for _, f := range all {
@@ -786,41 +698,41 @@ func (b *builder) copyFiles(out Output) error {
 func (b *builder) pageFileSet() map[string]bool {
 	if b.pageFiles == nil {
 		b.pageFiles = map[string]bool{}
-		for _, p := range b.pages {
+		for _, p := range b.Pages {
 			b.pageFiles[generator.PageFile(p.Path)] = true
 		}
-		for a := range b.aliases {
+		for a := range b.Aliases {
 			b.pageFiles[generator.PageFile(a)] = true
 		}
 	}
 	return b.pageFiles
 }
 
-func (b *builder) writeAssets(out Output) error {
-	names := make([]string, 0, len(b.theme.assets))
-	for n := range b.theme.assets {
+func (b *builder) writeAssets(out output.Output) error {
+	names := make([]string, 0, len(b.theme.Assets))
+	for n := range b.theme.Assets {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		a := b.theme.assets[n]
-		if err := b.write(out, a.out, a.data); err != nil {
+		a := b.theme.Assets[n]
+		if err := b.write(out, a.Out, a.Data); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (b *builder) write404(out Output) error {
-	if _, ok := b.byPath["/404.html"]; ok || !b.theme.hasLayout("404") {
+func (b *builder) write404(out output.Output) error {
+	if _, ok := b.ByPath["/404.html"]; ok || !b.theme.HasLayout("404") {
 		return nil
 	}
 	p := &generator.Page{
 		Kind: generator.Kind404, Title: "Page not found", Layout: "404", Sidebar: true, Params: map[string]any{},
-		File: "(404)", Path: "/404.html", Section: b.home, Site: b.site,
+		File: "(404)", Path: "/404.html", Section: b.Home, Site: b.Site,
 	}
 	p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)
-	data, err := b.renderTemplate(p)
+	data, err := b.render.RenderTemplate(p)
 	if err != nil {
 		return err
 	}
@@ -829,7 +741,7 @@ func (b *builder) write404(out Output) error {
 
 // writeSearch writes the search index. Its JSON is written compact, so it
 // skips the minifier, which would only spend time on megabytes of it.
-func (b *builder) writeSearch(out Output) error {
+func (b *builder) writeSearch(out output.Output) error {
 	if b.search == nil {
 		return nil
 	}
@@ -837,3 +749,5 @@ func (b *builder) writeSearch(out Output) error {
 	b.search = nil
 	return err
 }
+
+func htmlString(s string) template.HTML { return template.HTML(s) }

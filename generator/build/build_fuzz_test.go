@@ -12,6 +12,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/config"
+	"folio/generator/output"
 	"folio/themes"
 )
 
@@ -97,7 +98,7 @@ func FuzzBuildPage(f *testing.F) {
 		siteFS := fuzzSite(page)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		out := &MapOutput{}
+		out := &output.MapOutput{}
 		_, err := Build(ctx, Options{FS: siteFS, Theme: theme, Workers: 1}, out)
 		if errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("Build() took more than a minute on a %d-byte page", len(page))
@@ -138,7 +139,7 @@ func FuzzChangelog(f *testing.F) {
 		note := strings.ReplaceAll(strings.ReplaceAll(firstLine, `\`, `\\`), `"`, `\"`)
 		page := "---\ntitle: Policy\nchangelog:\n  - date: 2020-01-01\n    note: \"" + note + "\"\n---\nText.\n\n## Change log\n\n" + string(items)
 		siteFS := fuzzSite([]byte(page))
-		out := &MapOutput{}
+		out := &output.MapOutput{}
 		_, err := Build(context.Background(), Options{FS: siteFS, Theme: theme, Workers: 1}, out)
 		checkLocated(t, err, siteFS)
 		if err != nil {

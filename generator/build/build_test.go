@@ -12,6 +12,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"folio/generator/output"
+
 	"golang.org/x/tools/txtar"
 )
 
@@ -40,19 +42,19 @@ func readTxtar(t testing.TB, name string) fstest.MapFS {
 func testTheme(t testing.TB) fstest.MapFS { return readTxtar(t, "theme.txtar") }
 
 // buildSite builds a site given as a txtar string with the test theme.
-func buildSite(t testing.TB, site string, opts Options) (*MapOutput, *Result, error) {
+func buildSite(t testing.TB, site string, opts Options) (*output.MapOutput, *Result, error) {
 	t.Helper()
 	opts.FS = txtarFS(t, []byte(site))
 	if opts.Theme == nil {
 		opts.Theme = testTheme(t)
 	}
-	out := &MapOutput{}
+	out := &output.MapOutput{}
 	res, err := Build(context.Background(), opts, out)
 	return out, res, err
 }
 
 // archive turns build output into one txtar text, files in name order.
-func archive(out *MapOutput) []byte {
+func archive(out *output.MapOutput) []byte {
 	names := make([]string, 0, len(out.Files))
 	for n := range out.Files {
 		names = append(names, n)
@@ -267,7 +269,7 @@ date: 2024-01-02
 Text.
 `
 	fsys := txtarFS(t, []byte(site))
-	out := &MapOutput{}
+	out := &output.MapOutput{}
 	if _, err := Build(context.Background(), Options{FS: fsys}, out); err != nil {
 		t.Fatalf("Build() with the default theme: %v", err)
 	}
@@ -328,13 +330,13 @@ The first body.
 	if err := b.load(); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if p.Src != nil {
 			t.Fatalf("%s holds its body between loading and rendering", p.File)
 		}
 	}
 	fsys["content/docs/a.md"] = &fstest.MapFile{Data: []byte("---\ntitle: A\n---\nA second body.\n")}
-	_, err = b.build(context.Background(), &MapOutput{})
+	_, err = b.build(context.Background(), &output.MapOutput{})
 	want := "content/docs/a.md: the file changed while the site was being built; build again"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("build after a body changed: %v, want %q", err, want)

@@ -23,6 +23,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/markdown"
+	"folio/generator/output"
 	"folio/generator/search"
 )
 
@@ -398,8 +399,8 @@ func (b *builder) siteKey() ([32]byte, error) {
 	k.str(cacheFormat + folioVersion())
 	k.str(fmt.Sprint(b.opts.Drafts, b.opts.NoMinify, b.BaseURL))
 	k.bytes(b.configData)
-	names := make([]string, 0, len(b.theme.layouts))
-	for n := range b.theme.layouts {
+	names := make([]string, 0, len(b.theme.Layouts))
+	for n := range b.theme.Layouts {
 		if !pageLayout(n) {
 			names = append(names, n)
 		}
@@ -407,16 +408,16 @@ func (b *builder) siteKey() ([32]byte, error) {
 	sort.Strings(names)
 	for _, n := range names {
 		k.str(n)
-		k.str(b.theme.layouts[n])
+		k.str(b.theme.Layouts[n])
 	}
 	names = names[:0]
-	for n := range b.theme.assets {
+	for n := range b.theme.Assets {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
 		k.str(n)
-		k.bytes(b.theme.assets[n].data)
+		k.bytes(b.theme.Assets[n].Data)
 	}
 	data, err := json.Marshal(b.opts.Data)
 	if err != nil {
@@ -447,7 +448,7 @@ func writeMeta(k *keyHasher, p *generator.Page) {
 // reach all pages (.Site.Pages), where any page may show any other.
 func (b *builder) metaKey() [32]byte {
 	k := newKeyHasher()
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		writeMeta(k, p)
 	}
 	return k.sum()
@@ -460,9 +461,9 @@ func (b *builder) metaKey() [32]byte {
 // that show that title, not the whole site. A theme that reaches
 // .Site.Pages gets one key over all pages instead.
 func (b *builder) navKeys() map[*generator.Page][32]byte {
-	keys := make(map[*generator.Page][32]byte, len(b.pages))
+	keys := make(map[*generator.Page][32]byte, len(b.Pages))
 	global := false
-	for _, text := range b.theme.layouts {
+	for _, text := range b.theme.Layouts {
 		if strings.Contains(text, ".Site.Pages") {
 			global = true
 			break
@@ -470,7 +471,7 @@ func (b *builder) navKeys() map[*generator.Page][32]byte {
 	}
 	if global {
 		all := b.metaKey()
-		for _, p := range b.pages {
+		for _, p := range b.Pages {
 			keys[p] = all
 		}
 		return keys
@@ -490,14 +491,14 @@ func (b *builder) navKeys() map[*generator.Page][32]byte {
 		return h
 	}
 	var top [32]byte
-	if b.home != nil {
-		top = childrenKey(b.home)
+	if b.Home != nil {
+		top = childrenKey(b.Home)
 	}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		k := newKeyHasher()
 		k.bytes(top[:])
-		if b.site != nil {
-			k.str(b.site.ChangelogURL)
+		if b.Site != nil {
+			k.str(b.Site.ChangelogURL)
 		}
 		writeMeta(k, p)
 		nav := p
@@ -526,7 +527,7 @@ func (b *builder) pageKey(site, nav [32]byte, p *generator.Page) [32]byte {
 	k.bytes(site[:])
 	k.bytes(nav[:])
 	k.str(p.Layout)
-	k.str(b.theme.layouts[p.Layout+".html"])
+	k.str(b.theme.Layouts[p.Layout+".html"])
 	k.str(p.File)
 	k.int(int64(p.BodyLine))
 	k.bytes(p.SrcSum[:])
@@ -576,7 +577,7 @@ func cachedSections(raw []search.RawSection) []cachedSection {
 // the store goes.
 func (b *builder) keepSections() error {
 	var rec []byte
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		c := b.records[p]
 		if c == nil || c.searchRef.Len() == 0 {
 			continue
@@ -677,23 +678,23 @@ func (b *builder) assignKeys() error {
 	}
 	nav := b.navKeys()
 	// Each page's key reads only what is fixed by now: made on all cores.
-	records := make([]*cachedPage, len(b.pages))
+	records := make([]*cachedPage, len(b.Pages))
 	var wg sync.WaitGroup
 	workers := max(b.opts.Workers, 1)
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < len(b.pages); i += workers {
-				if p := b.pages[i]; cacheable(p) {
+			for i := w; i < len(b.Pages); i += workers {
+				if p := b.Pages[i]; cacheable(p) {
 					records[i] = &cachedPage{Key: b.pageKey(siteKey, nav[p], p), File: generator.PageFile(p.Path)}
 				}
 			}
 		})
 	}
 	wg.Wait()
-	b.records = make(map[*generator.Page]*cachedPage, len(b.pages))
+	b.records = make(map[*generator.Page]*cachedPage, len(b.Pages))
 	for i, c := range records {
 		if c != nil {
-			b.records[b.pages[i]] = c
+			b.records[b.Pages[i]] = c
 		}
 	}
 	return nil
@@ -702,7 +703,7 @@ func (b *builder) assignKeys() error {
 // newState collects what this build leaves for the next one.
 func (b *builder) newState(out string, files map[string]fileSum) *cacheState {
 	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{}, sections: b.sections}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if c := b.records[p]; c != nil {
 			st.Pages[p.Path] = c
 		}
@@ -712,7 +713,7 @@ func (b *builder) newState(out string, files map[string]fileSum) *cacheState {
 
 // recordingOutput passes files on and notes the size of each.
 type recordingOutput struct {
-	Output
+	output.Output
 	mu    sync.Mutex
 	files map[string]fileSum
 }
@@ -736,7 +737,7 @@ func (r *recordingOutput) WriteFile(name string, data []byte) error {
 // swap folders; the cache is dropped before the first write, so a build
 // that dies half-way is followed by a cold one.
 func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, dir string) (*Result, error) {
-	mem := &MapOutput{}
+	mem := &output.MapOutput{}
 	res, err := b.run(ctx, mem, func(p *generator.Page) bool {
 		old, ok := st.Pages[p.Path]
 		c := b.records[p]
@@ -753,7 +754,7 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 		return nil, err
 	}
 	files := map[string]fileSum{}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if c := b.records[p]; c != nil {
 			if _, made := mem.Files[c.File]; !made {
 				files[c.File] = st.Files[c.File]
@@ -772,13 +773,13 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 		return nil, err
 	}
 	for _, name := range changed {
-		if err := writeFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), mem.Files[name]); err != nil {
+		if err := output.WriteFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), mem.Files[name]); err != nil {
 			return nil, fmt.Errorf("write %s: %w", name, err)
 		}
 	}
 	var stale []string
 	for name := range st.Files {
-		if _, ok := files[name]; !ok && !kept(name, b.cfg.Build.Keep) {
+		if _, ok := files[name]; !ok && !output.Kept(name, b.cfg.Build.Keep) {
 			stale = append(stale, name)
 		}
 	}
@@ -787,7 +788,7 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("remove %s: %w", name, err)
 		}
-		removeEmptyParents(dir, name)
+		output.RemoveEmptyParents(dir, name)
 	}
 	cache.mu.Lock()
 	cache.state = b.newState(dir, files)
@@ -795,39 +796,6 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 	cache.mu.Unlock()
 	res.Files = len(changed)
 	return res, nil
-}
-
-// kept reports whether an output name lies under a [build] keep path.
-func kept(name string, keep []string) bool {
-	for _, k := range keep {
-		k = strings.Trim(k, "/")
-		if name == k || strings.HasPrefix(name, k+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// writeFileAtomic replaces a file with a rename, so a reader never sees
-// half of it.
-func writeFileAtomic(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	tmp := name + ".folio-tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, name)
-}
-
-// removeEmptyParents removes the folders a deleted file leaves empty.
-func removeEmptyParents(root, name string) {
-	for d := filepath.Dir(name); d != "." && d != "/"; d = filepath.Dir(d) {
-		if os.Remove(filepath.Join(root, filepath.FromSlash(d))) != nil {
-			return
-		}
-	}
 }
 
 // RenderOne renders again the page of one edited content file (a path
@@ -846,7 +814,7 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 		return "", nil, false
 	}
 	rel := strings.TrimPrefix(file, "content/")
-	old, found := b.bySource[rel]
+	old, found := b.BySource[rel]
 	if !found || old.FM == nil {
 		return "", nil, false
 	}
@@ -861,7 +829,7 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	view.HasBody, view.BodyAt, view.SrcSum = np.HasBody, np.BodyAt, np.SrcSum
 	view.Links = nil
 	var bufs renderBuffers
-	out := &MapOutput{}
+	out := &output.MapOutput{}
 	if err := b.renderPage(&view, out, &bufs); err != nil {
 		return "", nil, false
 	}
@@ -889,7 +857,7 @@ func (c *Cache) WriteOne(file string) (name string, ok bool, err error) {
 	if c.state == nil {
 		return "", false, nil
 	}
-	if err := writeFileAtomic(filepath.Join(c.state.Out, filepath.FromSlash(name)), data); err != nil {
+	if err := output.WriteFileAtomic(filepath.Join(c.state.Out, filepath.FromSlash(name)), data); err != nil {
 		return "", false, fmt.Errorf("write %s: %w", name, err)
 	}
 	if _, known := c.state.Files[name]; known {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"folio/generator/output"
 )
 
 // cacheSite is a small site with sections, links between pages, a
@@ -325,7 +327,7 @@ func TestWarmBuildComparesWithDisk(t *testing.T) {
 
 func cacheColdPages(t *testing.T, root string) int {
 	t.Helper()
-	res, err := Build(context.Background(), Options{Root: root}, &MapOutput{})
+	res, err := Build(context.Background(), Options{Root: root}, &output.MapOutput{})
 	if err != nil {
 		t.Fatal(err)
 	}

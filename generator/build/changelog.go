@@ -14,6 +14,7 @@ import (
 	"folio/generator/config"
 	"folio/generator/frontmatter"
 	"folio/generator/markdown"
+	"folio/generator/output"
 
 	"github.com/yuin/goldmark/ast"
 )
@@ -334,13 +335,13 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 			b.addGitHistory(h)
 		}
 	}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if p.FM != nil && p.FM.History == "versions" && !b.cfg.History.Git {
 			b.warn(generator.Errorf(p.File, max(p.FM.Lines.History, 1), "history: versions needs [history] git = true in %s; the page has no versions", config.ConfigFile).Error())
 		}
 	}
 	var all []generator.ChangeEntry
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if len(p.Changelog) == 0 {
 			continue
 		}
@@ -352,19 +353,19 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 		}
 		all = append(all, p.Changelog...)
 	}
-	// b.pages is in path order, so entries of one moment stay in it.
+	// b.Pages is in path order, so entries of one moment stay in it.
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Date.After(all[j].Date) })
-	b.site.Changelog = all
+	b.Site.Changelog = all
 	if len(all) > 0 {
 		b.addChangelogPage(all)
 		b.history[changelogPath+"index.xml"] = true
 	}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		switch {
 		case len(p.Versions) > 0:
 			p.History = b.RelURL(historyPath(p.Path))
-		case len(p.Changelog) > 0 && b.site.ChangelogURL != "":
-			p.History = b.site.ChangelogURL + "#" + p.Changelog[0].ID
+		case len(p.Changelog) > 0 && b.Site.ChangelogURL != "":
+			p.History = b.Site.ChangelogURL + "#" + p.Changelog[0].ID
 		}
 	}
 }
@@ -372,25 +373,25 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 // addChangelogPage adds /changelog/ to the pages to render, unless the
 // content has a page there, which then is the change log.
 func (b *builder) addChangelogPage(all []generator.ChangeEntry) {
-	if own, ok := b.byPath[changelogPath]; ok {
-		b.site.ChangelogURL = own.URL
+	if own, ok := b.ByPath[changelogPath]; ok {
+		b.Site.ChangelogURL = own.URL
 		return
 	}
-	if !b.theme.hasLayout(generator.KindChangelog) {
+	if !b.theme.HasLayout(generator.KindChangelog) {
 		b.warn("the theme has no changelog.html layout, so the site has no " + changelogPath + " page; its feed " + changelogPath + "index.xml is written")
 		return
 	}
 	p := &generator.Page{
 		Kind: generator.KindChangelog, Title: "Change log", Layout: generator.KindChangelog, Sidebar: true,
 		Params: map[string]any{}, File: "(changelog)", Path: changelogPath,
-		Section: b.home, Site: b.site, Lastmod: all[0].Date,
+		Section: b.Home, Site: b.Site, Lastmod: all[0].Date,
 		Description: "Every change to the pages of " + b.cfg.Title + ", newest first.",
 	}
 	p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)
-	b.byPath[p.Path] = p
-	i := sort.Search(len(b.pages), func(i int) bool { return b.pages[i].Path >= p.Path })
-	b.pages = append(b.pages[:i], append([]*generator.Page{p}, b.pages[i:]...)...)
-	b.site.ChangelogURL = p.URL
+	b.ByPath[p.Path] = p
+	i := sort.Search(len(b.Pages), func(i int) bool { return b.Pages[i].Path >= p.Path })
+	b.Pages = append(b.Pages[:i], append([]*generator.Page{p}, b.Pages[i:]...)...)
+	b.Site.ChangelogURL = p.URL
 	// Links from content to an entry or a month of the change log are
 	// checked against these.
 	ids := map[string]bool{}
@@ -438,15 +439,15 @@ func changeID(pagePath string, e generator.ChangeEntry) string {
 
 // writeChangelogFeed writes /changelog/index.xml: the newest entries of
 // the site as an Atom feed.
-func (b *builder) writeChangelogFeed(out Output) error {
-	all := b.site.Changelog
+func (b *builder) writeChangelogFeed(out output.Output) error {
+	all := b.Site.Changelog
 	if len(all) == 0 {
 		return nil
 	}
 	if len(all) > b.cfg.Build.FeedLimit {
 		all = all[:b.cfg.Build.FeedLimit]
 	}
-	entries := make([]atomEntry, 0, len(all))
+	entries := make([]output.AtomEntry, 0, len(all))
 	for _, e := range all {
 		link := e.Page.Permalink
 		if v := e.Version; v != nil {
@@ -455,20 +456,20 @@ func (b *builder) writeChangelogFeed(out Output) error {
 				link = b.AbsURL(v.DiffPath)
 			}
 		}
-		entries = append(entries, atomEntry{
+		entries = append(entries, output.AtomEntry{
 			Title: e.Page.Title + ": " + e.Note, ID: e.Page.Permalink + "#" + e.ID, Link: link,
 			Summary: e.Note, Published: e.Date, Updated: e.Date,
 		})
 	}
 	alt := b.AbsURL("/")
-	if b.site.ChangelogURL != "" {
+	if b.Site.ChangelogURL != "" {
 		alt = b.AbsURL(changelogPath)
 	}
-	data := atomFeed(atomInfo{
+	data := output.AtomFeed(output.AtomInfo{
 		Title: b.cfg.Title + ": change log", ID: b.AbsURL(changelogPath), Self: b.AbsURL(changelogPath + "index.xml"),
 		Alt: alt, Updated: all[0].Date, Lang: b.cfg.Language,
 	}, entries)
-	data, err := b.minify("application/xml", data)
+	data, err := b.render.Minify("application/xml", data)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ const (
 
 func benchPage(i, edit int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: generator.Page %d\ndescription: A generated page for benchmarks.\n", i)
+	fmt.Fprintf(&b, "---\ntitle: Page %d\ndescription: A generated page for benchmarks.\n", i)
 	if i%(benchPages/benchVersioned) == 0 {
 		b.WriteString("history: versions\n")
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"folio/generator/config"
+	"folio/generator/output"
 )
 
 // changelogTheme is the test theme with layouts that print what change
@@ -59,7 +60,7 @@ func parseFeed(t *testing.T, data []byte) atomDoc {
 }
 
 // entriesOf reads the <ol class="log"> the test layout prints.
-func entriesOf(t *testing.T, out *MapOutput, file string) []string {
+func entriesOf(t *testing.T, out *output.MapOutput, file string) []string {
 	t.Helper()
 	page := string(out.Files[file])
 	m := regexp.MustCompile(`(?s)<ol class="log">(.*?)</ol>`).FindStringSubmatch(page)
@@ -483,9 +484,9 @@ func (s *gitSite) commit(date, msg string) {
 }
 
 // build builds the site with a theme, or the default theme when nil.
-func (s *gitSite) build(theme fs.FS) (*MapOutput, *Result, error) {
+func (s *gitSite) build(theme fs.FS) (*output.MapOutput, *Result, error) {
 	s.t.Helper()
-	out := &MapOutput{}
+	out := &output.MapOutput{}
 	res, err := Build(context.Background(), Options{Root: s.dir, Theme: theme, NoMinify: true}, out)
 	return out, res, err
 }
@@ -671,7 +672,7 @@ Changed.
 	cfg.History.Git = false
 	// The links to old versions break without them.
 	cfg.Build.BrokenLinks = "warn"
-	off := &MapOutput{}
+	off := &output.MapOutput{}
 	res, err = Build(context.Background(), Options{Root: s.dir, Theme: changelogTheme(t), NoMinify: true, Config: cfg}, off)
 	if err != nil {
 		t.Fatal(err)
@@ -701,7 +702,7 @@ B.
 `
 	check := func(t *testing.T, dir, wantWarning string) {
 		t.Helper()
-		out := &MapOutput{}
+		out := &output.MapOutput{}
 		res, err := Build(context.Background(), Options{Root: dir, Theme: changelogTheme(t), NoMinify: true}, out)
 		if err != nil {
 			t.Fatal(err)

@@ -185,7 +185,7 @@ func (b *builder) addGitHistory(h gitHistory) {
 	// old name, and the commit that added a file ends its history, so a
 	// name used by two files in turn is not mixed up.
 	track := map[string]*generator.Page{}
-	for _, p := range b.bySource {
+	for _, p := range b.BySource {
 		track[p.File] = p
 	}
 	byPage := map[*generator.Page][]pageCommit{}

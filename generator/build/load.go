@@ -28,11 +28,11 @@ func unpublished(name string) bool {
 // loadContent reads every file under content/: pages are parsed, other
 // files are copied as they are.
 func (b *builder) loadContent() error {
-	b.byPath = map[string]*generator.Page{}
-	b.bySource = map[string]*generator.Page{}
-	b.drafts = map[string]bool{}
-	b.folders = map[string]*generator.Page{}
-	b.filePaths = map[string]string{}
+	b.ByPath = map[string]*generator.Page{}
+	b.BySource = map[string]*generator.Page{}
+	b.Drafts = map[string]bool{}
+	b.Folders = map[string]*generator.Page{}
+	b.FilePaths = map[string]string{}
 	var sources []source
 	if generator.IsDir(b.fsys, "content") {
 		err := fs.WalkDir(b.fsys, "content", func(p string, d fs.DirEntry, err error) error {
@@ -74,18 +74,18 @@ func (b *builder) loadContent() error {
 		b.errs = append(b.errs, l.errs...)
 		switch {
 		case l.draft:
-			b.drafts[l.rel] = true
+			b.Drafts[l.rel] = true
 		case l.page != nil:
 			b.registerPage(l.page, l.rel)
 		}
 	}
 	if generator.IsDir(b.fsys, "static") {
-		if err := addStatic(&b.files, b.fsys, "static", "static"); err != nil {
+		if err := generator.AddStatic(&b.Files, b.fsys, "static", "static"); err != nil {
 			return err
 		}
 	}
-	for _, f := range b.files {
-		b.filePaths["/"+f.Out] = f.Name
+	for _, f := range b.Files {
+		b.FilePaths["/"+f.Out] = f.Name
 	}
 	b.buildTree()
 	return nil
@@ -97,31 +97,7 @@ func isFolderPage(rel string) bool {
 	return stem == "_index" || stem == "index"
 }
 
-func (b *builder) addFile(f generator.StaticFile) { b.files = append(b.files, f) }
-
-// addStatic lists the files of dir in fsys to be copied as they are.
-func addStatic(list *[]generator.StaticFile, fsys fs.FS, dir, shown string) error {
-	return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("read %s: %w", p, err)
-		}
-		if p != dir && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return generator.Errorf(shown+strings.TrimPrefix(p, dir), 0, "not a regular file")
-		}
-		rel := strings.TrimPrefix(p, dir+"/")
-		*list = append(*list, generator.StaticFile{FS: fsys, Src: p, Out: rel, Name: shown + "/" + rel})
-		return nil
-	})
-}
+func (b *builder) addFile(f generator.StaticFile) { b.Files = append(b.Files, f) }
 
 // source is a markdown file found under content/.
 type source struct {
@@ -234,17 +210,17 @@ func (b *builder) registerPage(p *generator.Page, rel string) {
 	file := p.File
 	if p.Folder != "" || isFolderPage(rel) {
 		dir := p.Folder
-		if other, ok := b.folders[dir]; ok {
+		if other, ok := b.Folders[dir]; ok {
 			b.errs = append(b.errs, generator.Errorf(file, 1, "%s and %s both make the page of folder content/%s", other.File, file, dir))
 			return
 		}
-		b.folders[dir] = p
+		b.Folders[dir] = p
 	}
 	if !b.claim(p.Path, p, file, p.FM.Lines.URL) {
 		return
 	}
-	b.bySource[rel] = p
-	b.pages = append(b.pages, p)
+	b.BySource[rel] = p
+	b.Pages = append(b.Pages, p)
 }
 
 // claim registers path as made by p; two sources for one URL is an error.
@@ -252,11 +228,11 @@ func (b *builder) claim(urlPath string, p *generator.Page, file string, line int
 	if line == 0 {
 		line = 1
 	}
-	if other, ok := b.byPath[urlPath]; ok {
+	if other, ok := b.ByPath[urlPath]; ok {
 		b.errs = append(b.errs, generator.Errorf(file, line, "URL %s is also the URL of %s", urlPath, other.File))
 		return false
 	}
-	b.byPath[urlPath] = p
+	b.ByPath[urlPath] = p
 	return true
 }
 
@@ -288,15 +264,15 @@ func titleFromName(name string) string {
 // buildTree gives every page its section, orders sections and links
 // neighbours. Folders without an _index.md get a section page of their own.
 func (b *builder) buildTree() {
-	home := b.folders[""]
+	home := b.Folders[""]
 	if home == nil {
 		home = &generator.Page{Title: b.cfg.Title, File: "content", Path: "/", Sidebar: true, Params: map[string]any{}}
-		if other, ok := b.byPath["/"]; ok {
+		if other, ok := b.ByPath["/"]; ok {
 			home = other
 		} else {
-			b.folders[""] = home
-			b.byPath["/"] = home
-			b.pages = append(b.pages, home)
+			b.Folders[""] = home
+			b.ByPath["/"] = home
+			b.Pages = append(b.Pages, home)
 		}
 	}
 	home.Kind = generator.KindHome
@@ -310,36 +286,36 @@ func (b *builder) buildTree() {
 	}
 	var folderOf func(dir string) *generator.Page
 	folderOf = func(dir string) *generator.Page {
-		if p, ok := b.folders[dir]; ok {
+		if p, ok := b.Folders[dir]; ok {
 			return p
 		}
 		p := &generator.Page{
 			Title: titleFromName(path.Base("/" + dir)), File: "content/" + strings.TrimSuffix(dir, "/"),
 			Path: "/" + urlSegments(dir), Sidebar: true, SectionPage: true, Params: map[string]any{}, Folder: dir,
 		}
-		b.folders[dir] = p
+		b.Folders[dir] = p
 		if b.claim(p.Path, p, p.File, 0) {
-			b.pages = append(b.pages, p)
+			b.Pages = append(b.Pages, p)
 		}
 		p.Section = folderOf(parentDir(dir))
 		return p
 	}
-	for _, p := range append([]*generator.Page(nil), b.pages...) {
+	for _, p := range append([]*generator.Page(nil), b.Pages...) {
 		switch {
 		case p == home || p.Section != nil:
-		case b.folders[p.Folder] == p && p.Folder != "":
+		case b.Folders[p.Folder] == p && p.Folder != "":
 			p.Section = folderOf(parentDir(p.Folder))
 		default:
 			dir, _ := path.Split(strings.TrimPrefix(p.File, "content/"))
 			p.Section = folderOf(dir)
 		}
 	}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if p.Section != nil {
 			p.Section.Pages = append(p.Section.Pages, p)
 		}
 	}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if len(p.Pages) > 0 {
 			p.SectionPage = true
 		}
@@ -363,8 +339,8 @@ func (b *builder) buildTree() {
 			}
 		}
 	}
-	sort.Slice(b.pages, func(i, j int) bool { return b.pages[i].Path < b.pages[j].Path })
-	b.home = home
+	sort.Slice(b.Pages, func(i, j int) bool { return b.Pages[i].Path < b.Pages[j].Path })
+	b.Home = home
 }
 
 // sortPages orders pages by weight (pages without one last), then title,

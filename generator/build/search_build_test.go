@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"folio/bench/sitegen"
+	"folio/generator/output"
 )
 
 // decodedIndex is a search index read back from its files, checked for
@@ -240,7 +241,7 @@ func TestSearchGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	only := &MapOutput{Files: map[string][]byte{}}
+	only := &output.MapOutput{Files: map[string][]byte{}}
 	for name, data := range out.Files {
 		if strings.HasPrefix(name, "search/") {
 			only.Files[name] = data

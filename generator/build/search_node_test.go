@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"folio/generator/output"
 	"folio/generator/search"
 	"folio/themes"
 )
@@ -67,7 +68,7 @@ func searchSite(t *testing.T) (dir, minified string) {
 		t.Fatal(err)
 	}
 	dir = t.TempDir()
-	o := &DirOutput{Dir: dir}
+	o := &output.DirOutput{Dir: dir}
 	for name, data := range out.Files {
 		if err := o.WriteFile(name, data); err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"folio/generator/markdown"
+	"folio/generator/output"
 	"folio/themes"
 
 	"golang.org/x/tools/txtar"
@@ -15,7 +16,7 @@ import (
 
 // buildWithDefaultTheme builds a txtar site with the default theme, whose
 // shortcodes are the built-in ones.
-func buildWithDefaultTheme(t testing.TB, site string) (*MapOutput, error) {
+func buildWithDefaultTheme(t testing.TB, site string) (*output.MapOutput, error) {
 	t.Helper()
 	out, _, err := buildSite(t, site, Options{Theme: themes.DefaultFS(), NoMinify: true})
 	return out, err
@@ -23,8 +24,8 @@ func buildWithDefaultTheme(t testing.TB, site string) (*MapOutput, error) {
 
 // pagesOnly keeps the pages of a build: the golden file is about content,
 // not about the theme's assets.
-func pagesOnly(out *MapOutput, names ...string) *MapOutput {
-	kept := &MapOutput{Files: map[string][]byte{}}
+func pagesOnly(out *output.MapOutput, names ...string) *output.MapOutput {
+	kept := &output.MapOutput{Files: map[string][]byte{}}
 	for _, n := range names {
 		if data, ok := out.Files[n]; ok {
 			kept.Files[n] = data
@@ -423,7 +424,7 @@ brokenLinks = "warn"
 }
 
 // TestShortcodesNestedTooDeep: shortcode blocks nest at most
-// markdown.MaxShortcodeDepth deep, reported once, so that a page of thousands of
+// MaxShortcodeDepth deep, reported once, so that a page of thousands of
 // unclosed tags parses in linear time.
 func TestShortcodesNestedTooDeep(t *testing.T) {
 	var site strings.Builder

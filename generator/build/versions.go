@@ -15,6 +15,7 @@ import (
 	"folio/generator"
 	"folio/generator/frontmatter"
 	"folio/generator/markdown"
+	"folio/generator/output"
 
 	nethtml "golang.org/x/net/html"
 )
@@ -42,13 +43,13 @@ func historyPath(pagePath string) string {
 // change the file's text, such as a rename, makes no version.
 func (b *builder) listVersions(p *generator.Page, commits []pageCommit, dir string) map[*gitCommit]*generator.Version {
 	line := max(p.FM.Lines.History, 1)
-	if !b.theme.hasLayout(generator.KindHistory) || !b.theme.hasLayout(generator.KindDiff) {
+	if !b.theme.HasLayout(generator.KindHistory) || !b.theme.HasLayout(generator.KindDiff) {
 		b.errs = append(b.errs, generator.Errorf(p.File, line, "history: versions needs the layouts history.html and diff.html in layouts/ or the theme"))
 		return nil
 	}
 	b.gitDir = dir
 	base := historyPath(p.Path)
-	if other, ok := b.byPath[base]; ok {
+	if other, ok := b.ByPath[base]; ok {
 		b.errs = append(b.errs, generator.Errorf(p.File, line, "history: versions: %s, where its versions go, is the URL of %s", base, other.File))
 		return nil
 	}
@@ -93,7 +94,7 @@ func (b *builder) prepareVersions(ctx context.Context) error {
 	var pages []*generator.Page
 	var blobs []string
 	seen := map[string]bool{}
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if len(p.Versions) == 0 {
 			continue
 		}
@@ -307,8 +308,8 @@ func notContent(tok nethtml.Token) bool {
 
 // writeHistory writes the history pages of every page with versions: the
 // list, each version and what each version changed.
-func (b *builder) writeHistory(out Output) error {
-	for _, p := range b.pages {
+func (b *builder) writeHistory(out output.Output) error {
+	for _, p := range b.Pages {
 		if len(p.Versions) == 0 {
 			continue
 		}
@@ -348,8 +349,8 @@ var robotsMeta = []byte(`name="robots"`)
 // writeHistoryPage renders one history page. Old versions ask search
 // engines not to index them whatever the theme does, so a layout that
 // forgets to gets the tag added to its head.
-func (b *builder) writeHistoryPage(out Output, p *generator.Page, noindex bool) error {
-	data, err := b.renderTemplate(p)
+func (b *builder) writeHistoryPage(out output.Output, p *generator.Page, noindex bool) error {
+	data, err := b.render.RenderTemplate(p)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package build
+package render
 
 import (
 	"bytes"
@@ -23,13 +23,13 @@ import (
 // maxTemplateSize bounds one layout or asset file of a theme.
 const maxTemplateSize = 4 << 20
 
-// theme is a site's layouts (the theme's, overridden by the site's own
+// Theme is a site's layouts (the Theme's, overridden by the site's own
 // layouts/ folder), its fingerprinted assets and its static files.
-type theme struct {
-	layouts map[string]string // "page.html", "partials/nav.html" -> text
-	source  map[string]string // same keys -> file as the editor knows it, for errors
-	assets  map[string]*asset // "style.css" -> minified, fingerprinted
-	static  []generator.StaticFile
+type Theme struct {
+	Layouts map[string]string // "page.html", "partials/nav.html" -> text
+	Source  map[string]string // same keys -> file as the editor knows it, for errors
+	Assets  map[string]*Asset // "style.css" -> minified, fingerprinted
+	Static  []generator.StaticFile
 	// shortcodes are layouts/shortcodes/*.html, apart from the layouts.
 	shortcodes *markdown.ShortcodeSet
 
@@ -55,57 +55,56 @@ type cachedPartial struct {
 	minErr  error
 }
 
-type asset struct {
-	url  string // path from the site root, with base path: /assets/style.1a2b3c4d.css
-	out  string // output file name: assets/style.1a2b3c4d.css
-	data []byte
+type Asset struct {
+	URL  string // path from the site root, with base path: /assets/style.1a2b3c4d.css
+	Out  string // output file name: assets/style.1a2b3c4d.css
+	Data []byte
 }
 
-// loadTheme reads the theme: a site's themes/NAME when it has one, else the
-// embedded default, then the site's layouts/ on top.
-func (b *builder) loadTheme() error {
-	t := &theme{layouts: map[string]string{}, source: map[string]string{}, assets: map[string]*asset{}, sets: map[string]*template.Template{}}
-	name := b.cfg.Theme
+// LoadTheme reads the theme: a site's themes/NAME when fsys has one, else
+// builtin, then the site's layouts/ on top. configData is folio.toml, for
+// the line of a theme it names but does not have.
+func (b *Renderer) LoadTheme(fsys, builtin fs.FS, name string, configData []byte) error {
+	t := &Theme{Layouts: map[string]string{}, Source: map[string]string{}, Assets: map[string]*Asset{}, sets: map[string]*template.Template{}}
 	if name == "" {
 		name = "default"
 	}
-	themeFS, prefix := b.opts.Theme, "themes/default (built in)"
-	if sub, err := fs.Sub(b.fsys, "themes/"+name); err == nil && generator.IsDir(b.fsys, "themes/"+name) {
+	themeFS, prefix := builtin, "themes/default (built in)"
+	if sub, err := fs.Sub(fsys, "themes/"+name); err == nil && generator.IsDir(fsys, "themes/"+name) {
 		themeFS, prefix = sub, "themes/"+name
 	} else if name != "default" {
-		return generator.Errorf(config.ConfigFile, config.KeyLine(b.configData, "theme"), "theme %q: no folder themes/%s", name, name)
+		return generator.Errorf(config.ConfigFile, config.KeyLine(configData, "theme"), "theme %q: no folder themes/%s", name, name)
 	}
 	if err := t.addLayouts(themeFS, "layouts", prefix+"/layouts"); err != nil {
 		return err
 	}
-	if generator.IsDir(b.fsys, "layouts") {
-		if err := t.addLayouts(b.fsys, "layouts", "layouts"); err != nil {
+	if generator.IsDir(fsys, "layouts") {
+		if err := t.addLayouts(fsys, "layouts", "layouts"); err != nil {
 			return err
 		}
 	}
-	if _, ok := t.layouts["base.html"]; !ok {
+	if _, ok := t.Layouts["base.html"]; !ok {
 		return generator.Errorf(prefix+"/layouts/base.html", 0, "missing: every theme needs a base layout")
 	}
 	if err := b.addAssets(t, themeFS, prefix); err != nil {
 		return err
 	}
 	if generator.IsDir(themeFS, "static") {
-		if err := addStatic(&t.static, themeFS, "static", prefix+"/static"); err != nil {
+		if err := generator.AddStatic(&t.Static, themeFS, "static", prefix+"/static"); err != nil {
 			return err
 		}
 	}
-	b.theme = t
+	b.Theme = t
 	t.funcs = b.funcs()
-	set, err := markdown.LoadShortcodes(t.layouts, t.source, t.funcs)
+	set, err := markdown.LoadShortcodes(t.Layouts, t.Source, t.funcs)
 	if err != nil {
 		return err
 	}
 	t.shortcodes = set
-	b.shortcodes.SetTemplates(set)
 	return nil
 }
 
-func (t *theme) addLayouts(fsys fs.FS, dir, shown string) error {
+func (t *Theme) addLayouts(fsys fs.FS, dir, shown string) error {
 	return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", shown, err)
@@ -118,15 +117,15 @@ func (t *theme) addLayouts(fsys fs.FS, dir, shown string) error {
 		if err != nil {
 			return generator.Errorf(shown+"/"+rel, 0, "%v", err)
 		}
-		t.layouts[rel] = string(data)
-		t.source[rel] = shown + "/" + rel
+		t.Layouts[rel] = string(data)
+		t.Source[rel] = shown + "/" + rel
 		return nil
 	})
 }
 
 // addAssets minifies the theme's assets/ and names each by a hash of its
 // content, so they can be cached for a year and still change on deploy.
-func (b *builder) addAssets(t *theme, fsys fs.FS, shown string) error {
+func (b *Renderer) addAssets(t *Theme, fsys fs.FS, shown string) error {
 	if !generator.IsDir(fsys, "assets") {
 		return nil
 	}
@@ -139,7 +138,7 @@ func (b *builder) addAssets(t *theme, fsys fs.FS, shown string) error {
 			return generator.Errorf(shown+"/"+p, 0, "%v", err)
 		}
 		rel := strings.TrimPrefix(p, "assets/")
-		if mt := mediaType(rel); mt != "" && b.min != nil {
+		if mt := MediaType(rel); mt != "" && b.min != nil {
 			var out bytes.Buffer
 			if err := b.min.Minify(mt, &out, bytes.NewReader(data)); err != nil {
 				return generator.Errorf(shown+"/"+p, 0, "minify: %v", err)
@@ -149,13 +148,13 @@ func (b *builder) addAssets(t *theme, fsys fs.FS, shown string) error {
 		sum := sha256.Sum256(data)
 		ext := path.Ext(rel)
 		out := "assets/" + strings.TrimSuffix(rel, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		t.assets[rel] = &asset{url: b.BasePath + out, out: out, data: data}
+		t.Assets[rel] = &Asset{URL: b.BasePath + out, Out: out, Data: data}
 		return nil
 	})
 }
 
-// template returns the template set for a layout, built once.
-func (t *theme) template(layout string) (*template.Template, error) {
+// Template returns the Template set for a layout, built once.
+func (t *Theme) Template(layout string) (*template.Template, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if s, ok := t.sets[layout]; ok {
@@ -163,19 +162,19 @@ func (t *theme) template(layout string) (*template.Template, error) {
 	}
 	if t.base == nil {
 		base := template.New("base.html").Funcs(t.funcs)
-		if _, err := base.Parse(t.layouts["base.html"]); err != nil {
-			return nil, generator.TemplateError(t.source, err)
+		if _, err := base.Parse(t.Layouts["base.html"]); err != nil {
+			return nil, generator.TemplateError(t.Source, err)
 		}
-		names := make([]string, 0, len(t.layouts))
-		for name := range t.layouts {
+		names := make([]string, 0, len(t.Layouts))
+		for name := range t.Layouts {
 			if strings.HasPrefix(name, "partials/") {
 				names = append(names, name)
 			}
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			if _, err := base.New(name).Parse(t.layouts[name]); err != nil {
-				return nil, generator.TemplateError(t.source, err)
+			if _, err := base.New(name).Parse(t.Layouts[name]); err != nil {
+				return nil, generator.TemplateError(t.Source, err)
 			}
 		}
 		t.base = base
@@ -185,37 +184,37 @@ func (t *theme) template(layout string) (*template.Template, error) {
 		}
 		t.partials = p
 	}
-	text, ok := t.layouts[layout+".html"]
+	text, ok := t.Layouts[layout+".html"]
 	if !ok {
-		return nil, errLayoutMissing
+		return nil, ErrLayoutMissing
 	}
 	set, err := t.base.Clone()
 	if err != nil {
 		return nil, fmt.Errorf("clone templates: %w", err)
 	}
 	if _, err := set.New(layout + ".html").Parse(text); err != nil {
-		return nil, generator.TemplateError(t.source, err)
+		return nil, generator.TemplateError(t.Source, err)
 	}
 	t.sets[layout] = set
 	return set, nil
 }
 
-var errLayoutMissing = errors.New("layout not found")
+var ErrLayoutMissing = errors.New("layout not found")
 
-func (t *theme) hasLayout(name string) bool {
-	_, ok := t.layouts[name+".html"]
+func (t *Theme) HasLayout(name string) bool {
+	_, ok := t.Layouts[name+".html"]
 	return ok
 }
 
 // funcs are the functions layouts can call.
-func (b *builder) funcs() template.FuncMap {
+func (b *Renderer) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": func(name string) (string, error) {
-			a, ok := b.theme.assets[name]
+			a, ok := b.Theme.Assets[name]
 			if !ok {
 				return "", fmt.Errorf("asset %q: no such file in the theme's assets/", name)
 			}
-			return a.url, nil
+			return a.URL, nil
 		},
 		"relURL": func(p string) string { return b.RelURL(p) },
 		"absURL": func(p string) string { return b.AbsURL(p) },
@@ -251,7 +250,7 @@ func (b *builder) funcs() template.FuncMap {
 		// partialCached runs a partial once per key and reuses its HTML,
 		// so the navigation of a section is made once, not once per page.
 		"partialCached": func(name string, ctx any, key string) (template.HTML, error) {
-			return b.theme.partialCached(name, ctx, key)
+			return b.Theme.partialCached(name, ctx, key)
 		},
 		// markCurrent marks the link to url in a cached navigation with
 		// aria-current="page".
@@ -264,7 +263,7 @@ func (b *builder) funcs() template.FuncMap {
 // without it and the partial's HTML, minified once, is put in its place
 // after (see splice). Navigation is most of a docs page's bytes, so this
 // saves most of the minifier's work on every page.
-func (t *theme) partialCached(name string, ctx any, key string) (template.HTML, error) {
+func (t *Theme) partialCached(name string, ctx any, key string) (template.HTML, error) {
 	t.mu.Lock()
 	c, ok := t.cache[name+"\x00"+key]
 	if !ok {
@@ -308,7 +307,7 @@ const (
 // splice writes a page to dst with its markers replaced by their
 // partials: the text between markers is minified (when min is not nil)
 // piece by piece, and each partial is minified once for all pages.
-func (t *theme) splice(dst *bytes.Buffer, page []byte, min func(*bytes.Buffer, []byte) error) error {
+func (t *Theme) splice(dst *bytes.Buffer, page []byte, min func(*bytes.Buffer, []byte) error) error {
 	write := func(text []byte) error {
 		if min == nil {
 			dst.Write(text)
@@ -396,3 +395,7 @@ func writeMarked(dst *bytes.Buffer, nav, url string) {
 // hrefTemplate writes a URL the way html/template writes it in an href,
 // so markCurrent finds links whose URL it had to escape.
 var hrefTemplate = template.Must(template.New("href").Parse(`href="{{ . }}"`))
+
+// Shortcodes are the theme's shortcode templates, for the markdown
+// converter.
+func (t *Theme) Shortcodes() *markdown.ShortcodeSet { return t.shortcodes }

@@ -1,4 +1,4 @@
-package build
+package output
 
 import (
 	"bytes"
@@ -10,7 +10,20 @@ import (
 	"time"
 
 	"folio/generator"
+	"folio/generator/config"
 )
+
+// Feeds writes the files made from the list of pages rather than from
+// one page: the sitemap, robots.txt, the Atom feed and alias redirects.
+type Feeds struct {
+	generator.URLs
+	Pages   []*generator.Page
+	Aliases map[string]*generator.Page // old URL path -> the page now there
+	Config  *config.Config
+	// Write writes one output file; Minify minifies data of a media type.
+	Write  func(name string, data []byte) error
+	Minify func(mediaType string, data []byte) ([]byte, error)
+}
 
 // sitemapLimit is the most URLs one sitemap file may hold.
 const sitemapLimit = 50000
@@ -21,10 +34,10 @@ func xmlEscape(s string) string {
 	return b.String()
 }
 
-// writeSitemap lists every page, with a sitemap index past 50,000 URLs.
-func (b *builder) writeSitemap(out Output) error {
+// WriteSitemap lists every page, with a sitemap index past 50,000 URLs.
+func (b *Feeds) WriteSitemap() error {
 	var urls []*generator.Page
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		urls = append(urls, p)
 	}
 	chunk := func(ps []*generator.Page) []byte {
@@ -41,31 +54,32 @@ func (b *builder) writeSitemap(out Output) error {
 		return buf.Bytes()
 	}
 	if len(urls) <= sitemapLimit {
-		return b.write(out, "sitemap.xml", chunk(urls))
+		return b.Write("sitemap.xml", chunk(urls))
 	}
 	var index bytes.Buffer
 	index.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
 	for i := 0; i*sitemapLimit < len(urls); i++ {
 		part := urls[i*sitemapLimit : min((i+1)*sitemapLimit, len(urls))]
 		name := fmt.Sprintf("sitemap-%d.xml", i+1)
-		if err := b.write(out, name, chunk(part)); err != nil {
+		if err := b.Write(name, chunk(part)); err != nil {
 			return err
 		}
 		index.WriteString("<sitemap><loc>" + xmlEscape(b.AbsURL("/"+name)) + "</loc></sitemap>")
 	}
 	index.WriteString("</sitemapindex>\n")
-	return b.write(out, "sitemap.xml", index.Bytes())
+	return b.Write("sitemap.xml", index.Bytes())
 }
 
-func (b *builder) writeRobots(out Output) error {
+// WriteRobots writes robots.txt, which points to the sitemap.
+func (b *Feeds) WriteRobots() error {
 	text := "User-agent: *\nAllow: /\n\nSitemap: " + b.AbsURL("/sitemap.xml") + "\n"
-	return b.write(out, "robots.txt", []byte(text))
+	return b.Write("robots.txt", []byte(text))
 }
 
-// writeFeed writes an Atom feed of the newest dated pages.
-func (b *builder) writeFeed(out Output) error {
+// WriteFeed writes an Atom feed of the newest dated pages.
+func (b *Feeds) WriteFeed() error {
 	var dated []*generator.Page
-	for _, p := range b.pages {
+	for _, p := range b.Pages {
 		if !p.Date.IsZero() {
 			dated = append(dated, p)
 		}
@@ -76,8 +90,8 @@ func (b *builder) writeFeed(out Output) error {
 		}
 		return dated[i].Path < dated[j].Path
 	})
-	if len(dated) > b.cfg.Build.FeedLimit {
-		dated = dated[:b.cfg.Build.FeedLimit]
+	if len(dated) > b.Config.Build.FeedLimit {
+		dated = dated[:b.Config.Build.FeedLimit]
 	}
 	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, p := range dated {
@@ -85,31 +99,33 @@ func (b *builder) writeFeed(out Output) error {
 			updated = p.Lastmod
 		}
 	}
-	data := atomFeed(atomInfo{
-		Title: b.cfg.Title, ID: b.AbsURL("/"), Self: b.AbsURL("/index.xml"), Alt: b.AbsURL("/"),
-		Updated: updated, Lang: b.cfg.Language,
+	data := AtomFeed(AtomInfo{
+		Title: b.Config.Title, ID: b.AbsURL("/"), Self: b.AbsURL("/index.xml"), Alt: b.AbsURL("/"),
+		Updated: updated, Lang: b.Config.Language,
 	}, feedEntries(dated))
-	data, err := b.minify("application/xml", data)
+	data, err := b.Minify("application/xml", data)
 	if err != nil {
 		return err
 	}
-	return b.write(out, "index.xml", data)
+	return b.Write("index.xml", data)
 }
 
-type atomInfo struct {
+// AtomInfo is what an Atom feed says of itself.
+type AtomInfo struct {
 	Title, ID, Self, Alt, Lang string
 	Updated                    time.Time
 }
 
-type atomEntry struct {
+// AtomEntry is one entry of an Atom feed.
+type AtomEntry struct {
 	Title, ID, Link, Summary string
 	Published, Updated       time.Time
 }
 
-func feedEntries(ps []*generator.Page) []atomEntry {
-	var out []atomEntry
+func feedEntries(ps []*generator.Page) []AtomEntry {
+	var out []AtomEntry
 	for _, p := range ps {
-		out = append(out, atomEntry{
+		out = append(out, AtomEntry{
 			Title: p.Title, ID: p.Permalink, Link: p.Permalink, Summary: p.Description,
 			Published: p.Date, Updated: p.Lastmod,
 		})
@@ -117,8 +133,8 @@ func feedEntries(ps []*generator.Page) []atomEntry {
 	return out
 }
 
-// atomFeed writes an Atom 1.0 document.
-func atomFeed(f atomInfo, entries []atomEntry) []byte {
+// AtomFeed writes an Atom 1.0 document.
+func AtomFeed(f AtomInfo, entries []AtomEntry) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	fmt.Fprintf(&buf, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="%s">`, xmlEscape(f.Lang))
@@ -145,20 +161,20 @@ func atomFeed(f atomInfo, entries []atomEntry) []byte {
 	return buf.Bytes()
 }
 
-// writeAliases writes a small redirect page at each old URL.
-func (b *builder) writeAliases(out Output) error {
-	names := make([]string, 0, len(b.aliases))
-	for a := range b.aliases {
+// WriteAliases writes a small redirect page at each old URL.
+func (b *Feeds) WriteAliases() error {
+	names := make([]string, 0, len(b.Aliases))
+	for a := range b.Aliases {
 		names = append(names, a)
 	}
 	sort.Strings(names)
 	for _, a := range names {
-		target := html.EscapeString(b.aliases[a].Permalink)
-		page := `<!doctype html><html lang="` + html.EscapeString(b.cfg.Language) + `"><head><meta charset="utf-8"><title>` +
-			html.EscapeString(b.aliases[a].Title) + `</title><link rel="canonical" href="` + target +
+		target := html.EscapeString(b.Aliases[a].Permalink)
+		page := `<!doctype html><html lang="` + html.EscapeString(b.Config.Language) + `"><head><meta charset="utf-8"><title>` +
+			html.EscapeString(b.Aliases[a].Title) + `</title><link rel="canonical" href="` + target +
 			`"><meta name="robots" content="noindex"><meta http-equiv="refresh" content="0; url=` + target +
 			`"></head><body><p>This page has moved to <a href="` + target + `">` + target + `</a>.</p></body></html>`
-		if err := b.write(out, generator.PageFile(a), []byte(strings.TrimSpace(page))); err != nil {
+		if err := b.Write(generator.PageFile(a), []byte(strings.TrimSpace(page))); err != nil {
 			return err
 		}
 	}

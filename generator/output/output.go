@@ -1,18 +1,14 @@
-package build
+package output
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 )
-
-func htmlString(s string) template.HTML { return template.HTML(s) }
 
 // Output receives the files of a build. Implementations must allow
 // concurrent calls, since pages are written as workers finish them.
@@ -68,96 +64,9 @@ func (o *MapOutput) WriteFile(name string, data []byte) error {
 	return nil
 }
 
-// BuildDir builds the site into the folder dir without ever leaving it
-// half-written: the build goes to a temporary folder beside dir, which
-// replaces dir only when the build succeeded. Paths listed in [build] keep
-// are carried over from the old folder untouched.
-func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
-	cache := opts.Cache
-	if cache == nil && opts.CacheDir != "" {
-		// Not opts.Cache: a one-shot build has no use for keeping every
-		// parse in memory for a next build in the same process.
-		cache = LoadCache(opts.CacheDir)
-	}
-	b, err := newBuilder(opts)
-	if err != nil {
-		return nil, err
-	}
-	b.cache = cache
-	if err := b.load(); err != nil {
-		return nil, err
-	}
-	defer b.closeSections()
-	dir, err = filepath.Abs(filepath.Clean(dir))
-	if err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
-	}
-	if cache != nil {
-		if st := cache.usable(dir); st != nil {
-			res, err := b.buildWarm(ctx, cache, st, dir)
-			if err != nil {
-				return nil, err
-			}
-			return res, b.saveCache(cache)
-		}
-		if err := cache.forget(opts.CacheDir); err != nil {
-			return nil, err
-		}
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("make output folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
-	if err != nil {
-		return nil, fmt.Errorf("make temporary output folder: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("make temporary output folder: %w", err)
-	}
-	rec := &recordingOutput{Output: &DirOutput{Dir: tmp}, files: map[string]fileSum{}}
-	res, err := b.build(ctx, rec)
-	if err != nil {
-		return nil, err
-	}
-	if err := swapDir(tmp, dir, b.cfg.Build.Keep); err != nil {
-		return nil, err
-	}
-	ok = true
-	if cache != nil {
-		cache.mu.Lock()
-		cache.state = b.newState(dir, rec.files)
-		cache.last = b
-		cache.mu.Unlock()
-		return res, b.saveCache(cache)
-	}
-	return res, nil
-}
-
-// saveCache writes the cache to its folder, reading the search sections
-// of the pages rendered in this build back from where they waited; a
-// cache kept in memory for the next build gets them in memory too.
-func (b *builder) saveCache(c *Cache) error {
-	if b.opts.Cache != nil {
-		if err := b.keepSections(); err != nil {
-			return err
-		}
-	}
-	if b.opts.CacheDir == "" {
-		return nil
-	}
-	return c.Save(b.opts.CacheDir)
-}
-
-// swapDir moves the kept paths of dir into tmp and then puts tmp in dir's
+// SwapDir moves the Kept paths of dir into tmp and then puts tmp in dir's
 // place with two renames, so readers see the old site or the new one.
-func swapDir(tmp, dir string, keep []string) error {
+func SwapDir(tmp, dir string, keep []string) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -194,4 +103,37 @@ func swapDir(tmp, dir string, keep []string) error {
 		return fmt.Errorf("replace output folder: %w", err)
 	}
 	return os.RemoveAll(old)
+}
+
+// Kept reports whether an output name lies under a [build] keep path.
+func Kept(name string, keep []string) bool {
+	for _, k := range keep {
+		k = strings.Trim(k, "/")
+		if name == k || strings.HasPrefix(name, k+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteFileAtomic replaces a file with a rename, so a reader never sees
+// half of it.
+func WriteFileAtomic(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp := name + ".folio-tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}
+
+// RemoveEmptyParents removes the folders a deleted file leaves empty.
+func RemoveEmptyParents(root, name string) {
+	for d := filepath.Dir(name); d != "." && d != "/"; d = filepath.Dir(d) {
+		if os.Remove(filepath.Join(root, filepath.FromSlash(d))) != nil {
+			return
+		}
+	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/config"
+	"folio/generator/history"
 	"folio/generator/markdown"
 	"folio/generator/output"
 	"folio/generator/render"
@@ -96,8 +97,7 @@ type builder struct {
 	written        atomic.Int64
 	pageFiles      map[string]bool
 	sums           sync.Map                        // content file -> fileSum, for the build cache
-	history        map[string]bool                 // paths of change-log and history pages, for link checks
-	gitDir         string                          // where git history was read, for old versions
+	hist           *history.History                // change logs and versions
 	search         *search.Index                   // filled while pages render, written at the end
 	sections       *search.Store                   // the search sections of this build's pages, until closeSections
 	cache          *Cache                          // the build cache BuildDir uses, if any
@@ -201,7 +201,7 @@ func newBuilder(opts Options) (*builder, error) {
 
 // load reads the theme and content and builds the page tree.
 func (b *builder) load() error {
-	git := b.startGitHistory()
+	git := history.StartGitHistory(b.cfg, b.opts.Root)
 	if err := b.render.LoadTheme(b.fsys, b.opts.Theme, b.cfg.Theme, b.configData); err != nil {
 		return err
 	}
@@ -245,7 +245,17 @@ func (b *builder) load() error {
 			b.errs = append(b.errs, generator.Errorf(p.File, line, "layout %q not found: no %s.html in layouts/ or the theme", p.Layout, p.Layout))
 		}
 	}
-	b.addChangelogs(git)
+	b.hist = history.New(history.Options{
+		Tree: &b.Tree, URLs: b.URLs, Config: b.cfg, MD: b.md, Workers: b.opts.Workers,
+		HasLayout: b.theme.HasLayout, ResolveLink: b.resolveLink,
+		Render: b.render.RenderTemplate, Minify: b.render.Minify,
+	})
+	b.hist.AddChangelogs(git)
+	b.errs = append(b.errs, b.hist.Errs()...)
+	b.warns = append(b.warns, b.hist.TakeWarnings()...)
+	if ids := b.hist.ChangelogIDs; ids != nil {
+		b.ids.Store(history.ChangelogPath, ids)
+	}
 	b.loadAliases()
 	if len(b.errs) > 0 {
 		return b.errs.Sorted()
@@ -311,7 +321,9 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 	if b.BaseURL == "" {
 		b.warn("no baseURL in folio.toml: sitemap.xml, robots.txt and index.xml use root-relative URLs, which search engines and feed readers may not accept")
 	}
-	if err := b.prepareVersions(ctx); err != nil {
+	err := b.hist.PrepareVersions(ctx)
+	b.warns = append(b.warns, b.hist.TakeWarnings()...)
+	if err != nil {
 		return nil, err
 	}
 	if b.cache != nil {
@@ -347,9 +359,12 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 			p.Links = nil
 		}
 	}
+	writeTo := func(out output.Output) func(string, []byte) error {
+		return func(name string, data []byte) error { return b.write(out, name, data) }
+	}
 	feeds := &output.Feeds{
 		URLs: b.URLs, Pages: b.Pages, Aliases: b.Aliases, Config: b.cfg,
-		Write:  func(name string, data []byte) error { return b.write(out, name, data) },
+		Write:  writeTo(out),
 		Minify: b.render.Minify,
 	}
 	steps := []func(output.Output) error{
@@ -358,7 +373,9 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 		func(output.Output) error { return feeds.WriteSitemap() },
 		func(output.Output) error { return feeds.WriteRobots() },
 		func(output.Output) error { return feeds.WriteFeed() },
-		b.writeChangelogFeed, b.writeHistory, b.writeSearch, b.writeAssets, b.copyFiles,
+		func(out output.Output) error { return b.hist.WriteChangelogFeed(writeTo(out)) },
+		func(out output.Output) error { return b.hist.WriteHistory(writeTo(out)) },
+		b.writeSearch, b.writeAssets, b.copyFiles,
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -639,7 +656,7 @@ func (b *builder) pageAt(target string) *generator.Page {
 var generatedFiles = map[string]bool{"/index.xml": true, "/sitemap.xml": true, "/robots.txt": true, "/404.html": true}
 
 func (b *builder) fileExists(target string) bool {
-	if _, ok := b.FilePaths[target]; ok || generatedFiles[target] || b.history[target] {
+	if _, ok := b.FilePaths[target]; ok || generatedFiles[target] || b.hist.Made(target) {
 		return true
 	}
 	if _, ok := b.Aliases[generator.CleanURLPath(target)]; ok {

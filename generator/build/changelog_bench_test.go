@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"folio/generator/config"
+	"folio/generator/history"
 )
 
 // discard is an Output that keeps nothing, so benchmarks time the
@@ -147,11 +148,11 @@ func BenchmarkGitLog(b *testing.B) {
 	dir := makeBenchSite(b)
 	var n int
 	for b.Loop() {
-		h := readGitHistory(dir, time.UTC)
-		if h.warning != "" {
-			b.Fatal(h.warning)
+		h := <-history.StartGitHistory(&config.Config{History: config.HistoryConfig{Git: true}, Location: time.UTC}, dir)
+		if h.Warning() != "" {
+			b.Fatal(h.Warning())
 		}
-		n = len(h.commits)
+		n = h.Commits()
 	}
 	b.ReportMetric(float64(n), "commits")
 }

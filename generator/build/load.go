@@ -13,6 +13,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/frontmatter"
+	"folio/generator/history"
 )
 
 // unpublished reports whether a file or folder name is never published:
@@ -177,7 +178,7 @@ func (b *builder) parsePage(file, rel string) (*generator.Page, bool) {
 		Src: body, BodyLine: bodyLine, FM: fm,
 		HasBody: len(body) > 0, BodyAt: len(src) - len(body), SrcSum: sha256.Sum256(body),
 	}
-	b.readChangelog(p, src)
+	b.errs = append(b.errs, history.ReadChangelog(p, src, b.md, b.cfg.Location)...)
 	folderPage := stem == "_index" || stem == "index"
 	switch {
 	case fm.URL != "":

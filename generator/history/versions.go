@@ -1,4 +1,4 @@
-package build
+package history
 
 import (
 	"bytes"
@@ -15,7 +15,6 @@ import (
 	"folio/generator"
 	"folio/generator/frontmatter"
 	"folio/generator/markdown"
-	"folio/generator/output"
 
 	nethtml "golang.org/x/net/html"
 )
@@ -41,9 +40,9 @@ func historyPath(pagePath string) string {
 // listVersions makes the versions of p from the commits that touched its
 // file, newest first, and returns them by commit. A commit that did not
 // change the file's text, such as a rename, makes no version.
-func (b *builder) listVersions(p *generator.Page, commits []pageCommit, dir string) map[*gitCommit]*generator.Version {
+func (b *History) listVersions(p *generator.Page, commits []pageCommit, dir string) map[*gitCommit]*generator.Version {
 	line := max(p.FM.Lines.History, 1)
-	if !b.theme.HasLayout(generator.KindHistory) || !b.theme.HasLayout(generator.KindDiff) {
+	if !b.hasLayout(generator.KindHistory) || !b.hasLayout(generator.KindDiff) {
 		b.errs = append(b.errs, generator.Errorf(p.File, line, "history: versions needs the layouts history.html and diff.html in layouts/ or the theme"))
 		return nil
 	}
@@ -87,10 +86,10 @@ func (b *builder) listVersions(p *generator.Page, commits []pageCommit, dir stri
 	return byCommit
 }
 
-// prepareVersions reads every version from git, renders its markdown and
+// PrepareVersions reads every version from git, renders its markdown and
 // compares it with the version before. It runs before the pages render,
 // so their templates can read what changed.
-func (b *builder) prepareVersions(ctx context.Context) error {
+func (b *History) PrepareVersions(ctx context.Context) error {
 	var pages []*generator.Page
 	var blobs []string
 	seen := map[string]bool{}
@@ -117,7 +116,7 @@ func (b *builder) prepareVersions(ctx context.Context) error {
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		warns []string
-		sem   = make(chan struct{}, b.opts.Workers)
+		sem   = make(chan struct{}, b.workers)
 	)
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
@@ -142,7 +141,7 @@ func (b *builder) prepareVersions(ctx context.Context) error {
 
 // renderVersions renders the versions of one page, oldest first, each
 // compared with the one before.
-func (b *builder) renderVersions(p *generator.Page, blobs map[string][]byte) []string {
+func (b *History) renderVersions(p *generator.Page, blobs map[string][]byte) []string {
 	var warns []string
 	// The text of each version is only needed for the comparisons.
 	texts := make(map[*generator.Version][]textBlock, len(p.Versions))
@@ -163,7 +162,7 @@ func (b *builder) renderVersions(p *generator.Page, blobs map[string][]byte) []s
 // renderVersion renders one version's markdown. Its links are rewritten
 // like the current page's but not checked: they may name pages that have
 // gone since, and the old text is shown as it was.
-func (b *builder) renderVersion(p *generator.Page, v *generator.Version, src []byte, text *[]textBlock) string {
+func (b *History) renderVersion(p *generator.Page, v *generator.Version, src []byte, text *[]textBlock) string {
 	raw, body, bodyLine, err := frontmatter.Split(p.File, src)
 	var fm *generator.FrontMatter
 	if err == nil {
@@ -306,9 +305,9 @@ func notContent(tok nethtml.Token) bool {
 	return false
 }
 
-// writeHistory writes the history pages of every page with versions: the
+// WriteHistory writes the history pages of every page with versions: the
 // list, each version and what each version changed.
-func (b *builder) writeHistory(out output.Output) error {
+func (b *History) WriteHistory(write func(name string, data []byte) error) error {
 	for _, p := range b.Pages {
 		if len(p.Versions) == 0 {
 			continue
@@ -317,7 +316,7 @@ func (b *builder) writeHistory(out output.Output) error {
 		index.Kind, index.Layout, index.Path = generator.KindHistory, generator.KindHistory, historyPath(p.Path)
 		index.URL, index.Permalink = b.RelURL(index.Path), b.AbsURL(index.Path)
 		index.Content, index.TOC, index.TOCHTML, index.Prev, index.Next, index.Pages = "", nil, "", nil, nil, nil
-		if err := b.writeHistoryPage(out, &index, false); err != nil {
+		if err := b.writeHistoryPage(write, &index, false); err != nil {
 			return err
 		}
 		for _, v := range p.Versions {
@@ -327,7 +326,7 @@ func (b *builder) writeHistory(out output.Output) error {
 			// The canonical address of an old text is the current page.
 			old.URL, old.Permalink = v.URL, p.Permalink
 			old.Lastmod, old.Prev, old.Next, old.Pages = v.Date, nil, nil, nil
-			if err := b.writeHistoryPage(out, &old, true); err != nil {
+			if err := b.writeHistoryPage(write, &old, true); err != nil {
 				return err
 			}
 			if v.Prev == nil {
@@ -336,7 +335,7 @@ func (b *builder) writeHistory(out output.Output) error {
 			diff := old
 			diff.Kind, diff.Layout, diff.Path = generator.KindDiff, generator.KindDiff, v.DiffPath
 			diff.URL, diff.Content, diff.TOC, diff.TOCHTML = v.DiffURL, v.Diff, nil, ""
-			if err := b.writeHistoryPage(out, &diff, true); err != nil {
+			if err := b.writeHistoryPage(write, &diff, true); err != nil {
 				return err
 			}
 		}
@@ -349,8 +348,8 @@ var robotsMeta = []byte(`name="robots"`)
 // writeHistoryPage renders one history page. Old versions ask search
 // engines not to index them whatever the theme does, so a layout that
 // forgets to gets the tag added to its head.
-func (b *builder) writeHistoryPage(out output.Output, p *generator.Page, noindex bool) error {
-	data, err := b.render.RenderTemplate(p)
+func (b *History) writeHistoryPage(write func(name string, data []byte) error, p *generator.Page, noindex bool) error {
+	data, err := b.render(p)
 	if err != nil {
 		return err
 	}
@@ -362,5 +361,5 @@ func (b *builder) writeHistoryPage(out output.Output, p *generator.Page, noindex
 			}
 		}
 	}
-	return b.write(out, generator.PageFile(p.Path), data)
+	return write(generator.PageFile(p.Path), data)
 }

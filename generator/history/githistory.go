@@ -1,4 +1,4 @@
-package build
+package history
 
 import (
 	"bufio"
@@ -24,8 +24,8 @@ import (
 // page; old versions are read with one more git process, only when a page
 // asks for versions.
 
-// gitHistory is what one git log says about the content folder.
-type gitHistory struct {
+// GitHistory is what one git log says about the content folder.
+type GitHistory struct {
 	dir     string // the site's root, where git runs
 	commits []gitCommit
 	// warning says why there is no history: no git, no repository, a
@@ -59,27 +59,28 @@ const skipChangelog = "[skip changelog]"
 // commit message does not hold.
 const gitLogFormat = "%x1e%H%x1f%aI%x1f%s%x1f%B"
 
-// startGitHistory runs git log in the background when the site asks for
+// StartGitHistory runs git log in the background when the site asks for
 // git history, so it overlaps with loading the content. It returns nil
-// when the site does not ask.
-func (b *builder) startGitHistory() <-chan gitHistory {
-	if !b.cfg.History.Git {
+// when the site does not ask. root is the site's folder, "" for a site
+// that is not read from one.
+func StartGitHistory(cfg *config.Config, root string) <-chan GitHistory {
+	if !cfg.History.Git {
 		return nil
 	}
-	ch := make(chan gitHistory, 1)
-	if b.opts.Root == "" {
+	ch := make(chan GitHistory, 1)
+	if root == "" {
 		// A site handed in as an fs.FS has no folder to run git in.
-		ch <- gitHistory{warning: "history: git = true in " + config.ConfigFile + ", but the site is not read from a folder; pages have no git history"}
+		ch <- GitHistory{warning: "history: git = true in " + config.ConfigFile + ", but the site is not read from a folder; pages have no git history"}
 		return ch
 	}
-	go func() { ch <- readGitHistory(b.opts.Root, b.cfg.Location) }()
+	go func() { ch <- readGitHistory(root, cfg.Location) }()
 	return ch
 }
 
 // readGitHistory lists the commits that touched dir/content, newest first.
-func readGitHistory(dir string, loc *time.Location) gitHistory {
-	none := func(format string, args ...any) gitHistory {
-		return gitHistory{warning: fmt.Sprintf(format, args...) + "; pages have no git history"}
+func readGitHistory(dir string, loc *time.Location) GitHistory {
+	none := func(format string, args ...any) GitHistory {
+		return GitHistory{warning: fmt.Sprintf(format, args...) + "; pages have no git history"}
 	}
 	if _, err := exec.LookPath("git"); err != nil {
 		return none("history: git = true in %s, but there is no git program on this machine", config.ConfigFile)
@@ -105,7 +106,7 @@ func readGitHistory(dir string, loc *time.Location) gitHistory {
 	if err != nil {
 		return none("history: cannot read the output of git log (%v)", err)
 	}
-	return gitHistory{dir: dir, commits: commits}
+	return GitHistory{dir: dir, commits: commits}
 }
 
 // gitOutput runs git in dir and returns its output. An error carries the
@@ -179,7 +180,7 @@ type pageCommit struct {
 // addGitHistory gives every page the commits that touched its file,
 // following it back through renames, and lists the versions of pages
 // with history: versions.
-func (b *builder) addGitHistory(h gitHistory) {
+func (b *History) addGitHistory(h GitHistory) {
 	// track maps a file name at the point of history being read to the
 	// page it is now. Reading newest first, a rename moves the page to its
 	// old name, and the commit that added a file ends its history, so a
@@ -257,3 +258,9 @@ func catBlobs(dir string, blobs []string) (map[string][]byte, error) {
 	}
 	return got, nil
 }
+
+// Warning says why there is no history, "" when there is.
+func (h GitHistory) Warning() string { return h.warning }
+
+// Commits is how many commits touched the content folder.
+func (h GitHistory) Commits() int { return len(h.commits) }

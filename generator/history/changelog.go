@@ -1,4 +1,4 @@
-package build
+package history
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"folio/generator/markdown"
 	"folio/generator/output"
 
+	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 )
 
@@ -35,14 +36,28 @@ import (
 // The site gets /changelog/ with every entry and /changelog/index.xml, an
 // Atom feed of the newest ones, so readers can follow policy changes.
 
-// changelogPath is the URL path of the site's change log.
-const changelogPath = "/changelog/"
+// ChangelogPath is the URL path of the site's change log.
+const ChangelogPath = "/changelog/"
 
-// readChangelog collects the entries a page's file holds: those of its
+// reader reads the change logs of pages as they load; one a page, so
+// pages load in parallel.
+type reader struct {
+	md   goldmark.Markdown
+	loc  *time.Location // the site's time zone, for dates without one
+	errs generator.ErrorList
+}
+
+// ReadChangelog collects the entries a page's file holds: those of its
 // front matter and of its body's change-log section. src is the whole
-// file, for the lines of front matter entries. Errors are collected with
-// the page's other errors.
-func (b *builder) readChangelog(p *generator.Page, src []byte) {
+// file, for the lines of front matter entries. It returns the errors,
+// which belong with the page's other errors.
+func ReadChangelog(p *generator.Page, src []byte, md goldmark.Markdown, loc *time.Location) generator.ErrorList {
+	b := &reader{md: md, loc: loc}
+	b.readChangelog(p, src)
+	return b.errs
+}
+
+func (b *reader) readChangelog(p *generator.Page, src []byte) {
 	switch p.FM.History {
 	case "", "versions":
 	default:
@@ -52,7 +67,7 @@ func (b *builder) readChangelog(p *generator.Page, src []byte) {
 }
 
 // frontMatterEntries reads the changelog: key of a page's front matter.
-func (b *builder) frontMatterEntries(p *generator.Page, src []byte) []generator.ChangeEntry {
+func (b *reader) frontMatterEntries(p *generator.Page, src []byte) []generator.ChangeEntry {
 	if len(p.FM.Changelog) == 0 {
 		return nil
 	}
@@ -86,7 +101,7 @@ func (b *builder) frontMatterEntries(p *generator.Page, src []byte) []generator.
 			bad("entry %d has no date", i+1)
 			continue
 		}
-		date, err := frontmatter.ParseValue(dateVal, b.cfg.Location)
+		date, err := frontmatter.ParseValue(dateVal, b.loc)
 		if err != nil {
 			bad("%v", err)
 			continue
@@ -146,7 +161,7 @@ func changelogLines(src []byte, bodyLine, keyLine int) (int, []int) {
 }
 
 // bodyEntries reads the change-log section of a page's body.
-func (b *builder) bodyEntries(p *generator.Page) []generator.ChangeEntry {
+func (b *reader) bodyEntries(p *generator.Page) []generator.ChangeEntry {
 	// Parsing costs as much as rendering, so only pages that may hold a
 	// change-log heading are parsed here.
 	if !mayHaveChangelog(p.Src) {
@@ -164,7 +179,7 @@ func (b *builder) bodyEntries(p *generator.Page) []generator.ChangeEntry {
 		if off := markdown.NodeOffset(item); off >= 0 {
 			line = p.BodyLine + lines.Line(off)
 		}
-		date, note, err := parseChangeItem(itemText(item, p.Src), b.cfg.Location)
+		date, note, err := ParseChangeItem(itemText(item, p.Src), b.loc)
 		if err != nil {
 			b.errs = append(b.errs, generator.Errorf(p.File, line, "change log: %v", err))
 			continue
@@ -277,8 +292,9 @@ var changeDateLayouts = []string{
 	"2 Jan 2006",
 }
 
-// parseChangeItem reads "October 19, 2017: Initial version".
-func parseChangeItem(text string, loc *time.Location) (time.Time, string, error) {
+// ParseChangeItem reads a change-log item such as "October 19, 2017:
+// Initial version" into its date, in loc, and its note.
+func ParseChangeItem(text string, loc *time.Location) (time.Time, string, error) {
 	datePart, note, ok := cutNote(text)
 	if !ok {
 		return time.Time{}, "", fmt.Errorf("want an item such as \"October 19, 2017: what changed\" or \"2017-10-19: what changed\", got %q", text)
@@ -322,11 +338,10 @@ func parseChangeDate(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("cannot read %q as a date: want a date such as October 19, 2017 or 2017-10-19", s)
 }
 
-// addChangelogs finishes every page's change log once the content is
+// AddChangelogs finishes every page's change log once the content is
 // loaded: it adds the git history, sorts and numbers the entries, moves
 // lastmod, and adds /changelog/ to the site.
-func (b *builder) addChangelogs(git <-chan gitHistory) {
-	b.history = map[string]bool{}
+func (b *History) AddChangelogs(git <-chan GitHistory) {
 	if git != nil {
 		h := <-git
 		if h.warning != "" {
@@ -358,7 +373,7 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 	b.Site.Changelog = all
 	if len(all) > 0 {
 		b.addChangelogPage(all)
-		b.history[changelogPath+"index.xml"] = true
+		b.history[ChangelogPath+"index.xml"] = true
 	}
 	for _, p := range b.Pages {
 		switch {
@@ -372,18 +387,18 @@ func (b *builder) addChangelogs(git <-chan gitHistory) {
 
 // addChangelogPage adds /changelog/ to the pages to render, unless the
 // content has a page there, which then is the change log.
-func (b *builder) addChangelogPage(all []generator.ChangeEntry) {
-	if own, ok := b.ByPath[changelogPath]; ok {
+func (b *History) addChangelogPage(all []generator.ChangeEntry) {
+	if own, ok := b.ByPath[ChangelogPath]; ok {
 		b.Site.ChangelogURL = own.URL
 		return
 	}
-	if !b.theme.HasLayout(generator.KindChangelog) {
-		b.warn("the theme has no changelog.html layout, so the site has no " + changelogPath + " page; its feed " + changelogPath + "index.xml is written")
+	if !b.hasLayout(generator.KindChangelog) {
+		b.warn("the theme has no changelog.html layout, so the site has no " + ChangelogPath + " page; its feed " + ChangelogPath + "index.xml is written")
 		return
 	}
 	p := &generator.Page{
 		Kind: generator.KindChangelog, Title: "Change log", Layout: generator.KindChangelog, Sidebar: true,
-		Params: map[string]any{}, File: "(changelog)", Path: changelogPath,
+		Params: map[string]any{}, File: "(changelog)", Path: ChangelogPath,
 		Section: b.Home, Site: b.Site, Lastmod: all[0].Date,
 		Description: "Every change to the pages of " + b.cfg.Title + ", newest first.",
 	}
@@ -399,7 +414,7 @@ func (b *builder) addChangelogPage(all []generator.ChangeEntry) {
 		ids[e.ID] = true
 		ids[e.Date.Format("2006-01")] = true
 	}
-	b.ids.Store(p.Path, markdown.NewIDSet(ids))
+	b.ChangelogIDs = markdown.NewIDSet(ids)
 }
 
 // mergeEntries drops repeats, sorts newest first and gives each entry its
@@ -437,9 +452,9 @@ func changeID(pagePath string, e generator.ChangeEntry) string {
 	return "change-" + day + "-" + hex.EncodeToString(sum[:4])
 }
 
-// writeChangelogFeed writes /changelog/index.xml: the newest entries of
+// WriteChangelogFeed writes /changelog/index.xml: the newest entries of
 // the site as an Atom feed.
-func (b *builder) writeChangelogFeed(out output.Output) error {
+func (b *History) WriteChangelogFeed(write func(name string, data []byte) error) error {
 	all := b.Site.Changelog
 	if len(all) == 0 {
 		return nil
@@ -463,15 +478,15 @@ func (b *builder) writeChangelogFeed(out output.Output) error {
 	}
 	alt := b.AbsURL("/")
 	if b.Site.ChangelogURL != "" {
-		alt = b.AbsURL(changelogPath)
+		alt = b.AbsURL(ChangelogPath)
 	}
 	data := output.AtomFeed(output.AtomInfo{
-		Title: b.cfg.Title + ": change log", ID: b.AbsURL(changelogPath), Self: b.AbsURL(changelogPath + "index.xml"),
+		Title: b.cfg.Title + ": change log", ID: b.AbsURL(ChangelogPath), Self: b.AbsURL(ChangelogPath + "index.xml"),
 		Alt: alt, Updated: all[0].Date, Lang: b.cfg.Language,
 	}, entries)
-	data, err := b.render.Minify("application/xml", data)
+	data, err := b.minify("application/xml", data)
 	if err != nil {
 		return err
 	}
-	return b.write(out, strings.TrimPrefix(changelogPath, "/")+"index.xml", data)
+	return write(strings.TrimPrefix(ChangelogPath, "/")+"index.xml", data)
 }

@@ -20,6 +20,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/config"
+	"folio/generator/content"
 	"folio/generator/history"
 	"folio/generator/markdown"
 	"folio/generator/output"
@@ -97,6 +98,7 @@ type builder struct {
 	written        atomic.Int64
 	pageFiles      map[string]bool
 	sums           sync.Map                        // content file -> fileSum, for the build cache
+	loader         *content.Loader                 // reads the site into the tree
 	hist           *history.History                // change logs and versions
 	search         *search.Index                   // filled while pages render, written at the end
 	sections       *search.Store                   // the search sections of this build's pages, until closeSections
@@ -207,7 +209,17 @@ func (b *builder) load() error {
 	}
 	b.theme = b.render.Theme
 	b.shortcodes.SetTemplates(b.theme.Shortcodes())
-	if err := b.loadContent(); err != nil {
+	var parses content.ParseCache
+	if b.opts.Cache != nil {
+		parses = b.opts.Cache
+	}
+	b.loader = content.New(content.Options{
+		Tree: &b.Tree, FS: b.fsys, Config: b.cfg, MD: b.md, Drafts: b.opts.Drafts,
+		Workers: b.opts.Workers, Cache: parses,
+	})
+	err := b.loader.LoadContent()
+	b.errs = append(b.errs, b.loader.TakeErrs()...)
+	if err != nil {
 		return err
 	}
 	if b.opts.Cache == nil {
@@ -256,30 +268,12 @@ func (b *builder) load() error {
 	if ids := b.hist.ChangelogIDs; ids != nil {
 		b.ids.Store(history.ChangelogPath, ids)
 	}
-	b.loadAliases()
+	b.loader.LoadAliases()
+	b.errs = append(b.errs, b.loader.TakeErrs()...)
 	if len(b.errs) > 0 {
 		return b.errs.Sorted()
 	}
 	return nil
-}
-
-func (b *builder) loadAliases() {
-	b.Aliases = map[string]*generator.Page{}
-	for _, p := range b.Pages {
-		for _, a := range p.Aliases {
-			ap := generator.CleanURLPath(a)
-			line := p.FM.Lines.Aliases
-			if other, ok := b.ByPath[ap]; ok {
-				b.errs = append(b.errs, generator.Errorf(p.File, line, "alias %s is the URL of %s", ap, other.File))
-				continue
-			}
-			if other, ok := b.Aliases[ap]; ok {
-				b.errs = append(b.errs, generator.Errorf(p.File, line, "alias %s is also an alias of %s", ap, other.File))
-				continue
-			}
-			b.Aliases[ap] = p
-		}
-	}
 }
 
 func (b *builder) warn(msg string) {

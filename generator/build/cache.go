@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"folio/generator"
+	"folio/generator/content"
 	"folio/generator/markdown"
 	"folio/generator/output"
 	"folio/generator/search"
@@ -48,53 +49,56 @@ const cacheFormat = "folio-build-cache-5"
 // change; LoadCache and Save keep it on disk between runs of folio build.
 type Cache struct {
 	mu     sync.Mutex
-	parses map[string]cachedParse // content file -> last parse; memory only
+	parses map[string]parseEntry // content file -> last parse; memory only
 	state  *cacheState
 	last   *builder // the last successful build, for RenderOne; memory only
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{parses: map[string]cachedParse{}} }
+func NewCache() *Cache { return &Cache{parses: map[string]parseEntry{}} }
 
 type fileStamp struct {
 	size int64
 	mod  int64
 }
 
-type cachedParse struct {
+type parseEntry struct {
 	stamp fileStamp
-	l     loaded
+	l     content.Loaded
 	page  generator.Page // as parsed, before the tree and the build changed it
 }
 
-// parsed returns a fresh copy of an earlier parse of file, if the file has
-// not changed since.
-func (c *Cache) parsed(file string, stamp fileStamp) (loaded, bool) {
+// Parsed returns a fresh copy of an earlier parse of file, if the file
+// has not changed since.
+func (c *Cache) Parsed(file string, size, mod int64) (content.Loaded, bool) {
+	stamp := fileStamp{size: size, mod: mod}
 	c.mu.Lock()
 	e, ok := c.parses[file]
 	c.mu.Unlock()
 	if !ok || e.stamp != stamp {
-		return loaded{}, false
+		return content.Loaded{}, false
 	}
 	l := e.l
-	if l.page != nil {
+	if l.Page != nil {
 		p := e.page
 		// Slices the build appends to must not share the cached array.
 		p.Changelog = slices.Clip(p.Changelog)
-		l.page = &p
+		l.Page = &p
 	}
 	return l, true
 }
 
-func (c *Cache) storeParsed(file string, stamp fileStamp, l loaded) {
-	e := cachedParse{stamp: stamp, l: l}
-	if l.page != nil {
-		e.page = *l.page
+// StoreParsed keeps a parse of file for the next build.
+func (c *Cache) StoreParsed(file string, size, mod int64, l content.Loaded) {
+	stamp := fileStamp{size: size, mod: mod}
+	e := parseEntry{stamp: stamp, l: l}
+	if l.Page != nil {
+		e.page = *l.Page
 		e.page.Changelog = slices.Clip(e.page.Changelog)
 	}
 	c.mu.Lock()
 	if c.parses == nil {
-		c.parses = map[string]cachedParse{}
+		c.parses = map[string]parseEntry{}
 	}
 	c.parses[file] = e
 	c.mu.Unlock()
@@ -818,9 +822,9 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	if !found || old.FM == nil {
 		return "", nil, false
 	}
-	l := b.parse(source{file: file, rel: rel})
-	np := l.page
-	if len(l.errs) > 0 || np == nil || !sameMeta(old, np) {
+	l := b.loader.Parse(content.Source{File: file, Rel: rel})
+	np := l.Page
+	if len(l.Errs) > 0 || np == nil || !sameMeta(old, np) {
 		return "", nil, false
 	}
 	// The new body in the old page's place in the tree.

@@ -1,4 +1,4 @@
-package build
+package content
 
 import (
 	"crypto/sha256"
@@ -26,15 +26,15 @@ func unpublished(name string) bool {
 	return strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".")
 }
 
-// loadContent reads every file under content/: pages are parsed, other
+// LoadContent reads every file under content/: pages are parsed, other
 // files are copied as they are.
-func (b *builder) loadContent() error {
+func (b *Loader) LoadContent() error {
 	b.ByPath = map[string]*generator.Page{}
 	b.BySource = map[string]*generator.Page{}
 	b.Drafts = map[string]bool{}
 	b.Folders = map[string]*generator.Page{}
 	b.FilePaths = map[string]string{}
-	var sources []source
+	var sources []Source
 	if generator.IsDir(b.fsys, "content") {
 		err := fs.WalkDir(b.fsys, "content", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -59,7 +59,7 @@ func (b *builder) loadContent() error {
 			}
 			rel := strings.TrimPrefix(p, "content/")
 			if generator.IsMarkdown(rel) {
-				sources = append(sources, source{file: p, rel: rel, entry: d})
+				sources = append(sources, Source{File: p, Rel: rel, Entry: d})
 				return nil
 			}
 			b.addFile(generator.StaticFile{FS: b.fsys, Src: p, Out: rel, Name: p})
@@ -72,12 +72,12 @@ func (b *builder) loadContent() error {
 	// Pages are read and parsed on all cores, then registered in walk
 	// order, so URLs, errors and the tree never depend on timing.
 	for _, l := range b.parseSources(sources) {
-		b.errs = append(b.errs, l.errs...)
+		b.errs = append(b.errs, l.Errs...)
 		switch {
-		case l.draft:
-			b.Drafts[l.rel] = true
-		case l.page != nil:
-			b.registerPage(l.page, l.rel)
+		case l.Draft:
+			b.Drafts[l.Rel] = true
+		case l.Page != nil:
+			b.registerPage(l.Page, l.Rel)
 		}
 	}
 	if generator.IsDir(b.fsys, "static") {
@@ -98,29 +98,29 @@ func isFolderPage(rel string) bool {
 	return stem == "_index" || stem == "index"
 }
 
-func (b *builder) addFile(f generator.StaticFile) { b.Files = append(b.Files, f) }
+func (b *Loader) addFile(f generator.StaticFile) { b.Files = append(b.Files, f) }
 
-// source is a markdown file found under content/.
-type source struct {
-	file, rel string
-	entry     fs.DirEntry
+// Source is a markdown file found under content/.
+type Source struct {
+	File, Rel string // content/docs/a.md, docs/a.md
+	Entry     fs.DirEntry
 }
 
-// loaded is a parsed source: a page, a draft left out, or errors.
-type loaded struct {
-	rel   string
-	page  *generator.Page
-	draft bool
-	errs  generator.ErrorList
+// Loaded is a parsed source: a page, a draft left out, or errors.
+type Loaded struct {
+	Rel   string
+	Page  *generator.Page
+	Draft bool
+	Errs  generator.ErrorList
 }
 
-// parseSources parses every source on all cores. Each worker collects
+// parseSources parses every Source on all cores. Each worker collects
 // errors in a builder of its own, so parsing shares no mutable state.
-func (b *builder) parseSources(sources []source) []loaded {
-	out := make([]loaded, len(sources))
+func (b *Loader) parseSources(sources []Source) []Loaded {
+	out := make([]Loaded, len(sources))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range b.opts.Workers {
+	for range b.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -137,16 +137,16 @@ func (b *builder) parseSources(sources []source) []loaded {
 	return out
 }
 
-// parse reads and parses one markdown file.
-func (b *builder) parse(src source) loaded {
-	w := &builder{opts: b.opts, cfg: b.cfg, fsys: b.fsys, md: b.md}
-	p, draft := w.parsePage(src.file, src.rel)
-	return loaded{rel: src.rel, page: p, draft: draft, errs: w.errs}
+// Parse reads and parses one markdown file.
+func (b *Loader) Parse(src Source) Loaded {
+	w := &Loader{cfg: b.cfg, fsys: b.fsys, md: b.md, withDrafts: b.withDrafts}
+	p, draft := w.parsePage(src.File, src.Rel)
+	return Loaded{Rel: src.Rel, Page: p, Draft: draft, Errs: w.errs}
 }
 
 // parsePage parses one markdown file into a page that is not yet part of
 // the site; errors go to b.errs.
-func (b *builder) parsePage(file, rel string) (*generator.Page, bool) {
+func (b *Loader) parsePage(file, rel string) (*generator.Page, bool) {
 	src, err := generator.ReadLimited(b.fsys, file, generator.MaxPageSize)
 	if err != nil {
 		b.errs = append(b.errs, generator.Errorf(file, 0, "%v", err))
@@ -166,7 +166,7 @@ func (b *builder) parsePage(file, rel string) (*generator.Page, bool) {
 		b.errs = append(b.errs, errs...)
 		return nil, false
 	}
-	if fm.Draft && !b.opts.Drafts {
+	if fm.Draft && !b.withDrafts {
 		return nil, true
 	}
 	dir, base := path.Split(rel)
@@ -207,7 +207,7 @@ func (b *builder) parsePage(file, rel string) (*generator.Page, bool) {
 }
 
 // registerPage adds a parsed page to the site.
-func (b *builder) registerPage(p *generator.Page, rel string) {
+func (b *Loader) registerPage(p *generator.Page, rel string) {
 	file := p.File
 	if p.Folder != "" || isFolderPage(rel) {
 		dir := p.Folder
@@ -225,7 +225,7 @@ func (b *builder) registerPage(p *generator.Page, rel string) {
 }
 
 // claim registers path as made by p; two sources for one URL is an error.
-func (b *builder) claim(urlPath string, p *generator.Page, file string, line int) bool {
+func (b *Loader) claim(urlPath string, p *generator.Page, file string, line int) bool {
 	if line == 0 {
 		line = 1
 	}
@@ -237,7 +237,7 @@ func (b *builder) claim(urlPath string, p *generator.Page, file string, line int
 	return true
 }
 
-func (b *builder) addErr(err error) {
+func (b *Loader) addErr(err error) {
 	if l, ok := generator.AsErrorList(err); ok {
 		b.errs = append(b.errs, l...)
 		return
@@ -264,7 +264,7 @@ func titleFromName(name string) string {
 
 // buildTree gives every page its section, orders sections and links
 // neighbours. Folders without an _index.md get a section page of their own.
-func (b *builder) buildTree() {
+func (b *Loader) buildTree() {
 	home := b.Folders[""]
 	if home == nil {
 		home = &generator.Page{Title: b.cfg.Title, File: "content", Path: "/", Sidebar: true, Params: map[string]any{}}
@@ -364,20 +364,41 @@ func sortPages(ps []*generator.Page) {
 
 // cachedParse parses a source, or reuses the parse of a previous build
 // when the file has the same size and modification time.
-func (b *builder) cachedParse(src source) loaded {
-	c := b.opts.Cache
+func (b *Loader) cachedParse(src Source) Loaded {
+	c := b.cache
 	if c == nil {
-		return b.parse(src)
+		return b.Parse(src)
 	}
-	info, err := src.entry.Info()
+	info, err := src.Entry.Info()
 	if err != nil {
-		return b.parse(src)
+		return b.Parse(src)
 	}
-	stamp := fileStamp{size: info.Size(), mod: info.ModTime().UnixNano()}
-	if l, ok := c.parsed(src.file, stamp); ok {
+	size, mod := info.Size(), info.ModTime().UnixNano()
+	if l, ok := c.Parsed(src.File, size, mod); ok {
 		return l
 	}
-	l := b.parse(src)
-	c.storeParsed(src.file, stamp, l)
+	l := b.Parse(src)
+	c.StoreParsed(src.File, size, mod, l)
 	return l
+}
+
+// LoadAliases registers the aliases of every page, once every page,
+// generated ones too, has claimed its URL.
+func (b *Loader) LoadAliases() {
+	b.Aliases = map[string]*generator.Page{}
+	for _, p := range b.Pages {
+		for _, a := range p.Aliases {
+			ap := generator.CleanURLPath(a)
+			line := p.FM.Lines.Aliases
+			if other, ok := b.ByPath[ap]; ok {
+				b.errs = append(b.errs, generator.Errorf(p.File, line, "alias %s is the URL of %s", ap, other.File))
+				continue
+			}
+			if other, ok := b.Aliases[ap]; ok {
+				b.errs = append(b.errs, generator.Errorf(p.File, line, "alias %s is also an alias of %s", ap, other.File))
+				continue
+			}
+			b.Aliases[ap] = p
+		}
+	}
 }

@@ -1,46 +1,10 @@
-// Package generator turns a site's markdown into a static site.
+// Package generator is what every stage of a build shares: the page and
+// the site as layouts see them (Page, Site, Shortcode, ChangeEntry,
+// Version), input errors that name file and line (Error, ErrorList), the
+// site's addresses (URLs) and the bounded reads of its files.
 //
-// A site is a folder, read as an fs.FS so tests can build whole sites from
-// memory:
-//
-//	folio.toml     optional configuration (Config); unknown keys are errors
-//	content/       pages (.md, .markdown) and the files they use
-//	layouts/       optional layouts overriding the theme's
-//	static/        files copied as they are
-//	themes/NAME/   optional theme replacing the built-in one
-//
-// The pipeline, in Build and BuildDir:
-//
-//  1. load: every page is read and its front matter (YAML, TOML or JSON,
-//     through adrg/frontmatter) decoded on all cores, keeping the file
-//     line of every key, so errors read content/x.md:4: front matter: ...
-//  2. tree: pages get their URL (content/docs/a.md is /docs/a/), their
-//     section (a folder; its _index.md is the section's page), their order
-//     (weight, then title) and neighbours; aliases, drafts and change logs
-//     are settled here.
-//  3. render, on all cores: goldmark with GFM, footnotes, definition
-//     lists, typographic quotes and shortcodes (shortcode.go, include.go);
-//     GitHub-style heading ids with an anchor, a table of contents, chroma
-//     highlighting through CSS classes, and links to source files rewritten
-//     to page URLs. The page's layout (html/template: base.html, partials
-//     and the page's own layout) runs, tdewolff/minify minifies, and the
-//     page is written and dropped, so memory does not grow with the output.
-//  4. check: every link to a page, file or heading of the site is checked
-//     once all heading ids are known; [build] brokenLinks = "warn" makes
-//     broken ones warnings.
-//  5. the rest: 404 page, alias redirects, sitemap, robots.txt, Atom feeds,
-//     the change log, page versions, the search index, fingerprinted theme
-//     assets and copied files.
-//
-// Every problem with the editor's input is an *Error naming file and line,
-// and all of one build come back together as an ErrorList. BuildDir
-// renders into a temporary folder and swaps it into place only when the
-// whole build succeeded; with a Cache it renders only the pages whose
-// inputs changed and writes only the files whose bytes changed, again only
-// after everything succeeded. Output is deterministic: the same input
-// gives the same bytes.
-//
-// The package never serves HTTP and never opens a database: the analytics
-// half of Folio reaches templates only as data the caller passes in
-// Options.Data.
+// It owns the data, not the work: it never parses, renders or writes
+// anything, and it imports no other package of the generator. The stages
+// live in its subpackages, and build runs them in order; see build's
+// documentation for the pipeline.
 package generator

@@ -3,7 +3,9 @@ package generator
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -28,8 +30,8 @@ func (e *Error) Error() string {
 	return e.File + ": " + e.Msg
 }
 
-// errorf makes an *Error.
-func errorf(file string, line int, format string, args ...any) *Error {
+// Errorf makes an *Error.
+func Errorf(file string, line int, format string, args ...any) *Error {
 	return &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -48,9 +50,9 @@ func (l ErrorList) Error() string {
 	return b.String()
 }
 
-// sorted orders the list by file and line and drops exact repeats, so the
+// Sorted orders the list by file and line and drops exact repeats, so the
 // report does not depend on the order in which parallel workers failed.
-func (l ErrorList) sorted() ErrorList {
+func (l ErrorList) Sorted() ErrorList {
 	sort.SliceStable(l, func(i, j int) bool {
 		if l[i].File != l[j].File {
 			return l[i].File < l[j].File
@@ -73,8 +75,8 @@ func (l ErrorList) sorted() ErrorList {
 	return out
 }
 
-// asErrorList turns err into a list of input errors when it is one.
-func asErrorList(err error) (ErrorList, bool) {
+// AsErrorList turns err into a list of input errors when it is one.
+func AsErrorList(err error) (ErrorList, bool) {
 	var l ErrorList
 	if errors.As(err, &l) {
 		return l, true
@@ -84,4 +86,19 @@ func asErrorList(err error) (ErrorList, bool) {
 		return ErrorList{e}, true
 	}
 	return nil, false
+}
+
+var TemplateErrRE = regexp.MustCompile(`^template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)
+
+// TemplateError names the layout file and line of a template error;
+// source maps template names to files as the editor knows them.
+func TemplateError(source map[string]string, err error) error {
+	msg := err.Error()
+	if m := TemplateErrRE.FindStringSubmatch(msg); m != nil {
+		if file, ok := source[m[1]]; ok {
+			line, _ := strconv.Atoi(m[2])
+			return Errorf(file, line, "%s", m[3])
+		}
+	}
+	return Errorf("layouts", 0, "%s", msg)
 }

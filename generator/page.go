@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -69,19 +70,20 @@ type Page struct {
 	// nil on other pages.
 	Version *Version
 
-	// path is the page's URL path without the baseURL prefix: "/docs/install/".
-	path      string
-	src       []byte   // the body, front matter removed; nil between loading and rendering a one-shot build (see readBody)
-	hasBody   bool     // the body is not empty
-	bodyAt    int      // where the body starts in the file
-	srcSum    [32]byte // SHA-256 of the body
-	bodyLine  int      // file line of the first body line, minus one
-	isSection bool
-	folder    string // for a folder's own page: its content folder, "docs/"
-	fm        *frontMatter
-	links     []linkRef
-	cache     *cachedPage   // what rendering taught the build, for the next one
-	tocHTML   template.HTML // TableOfContents, once made
+	// The fields below are the build's own, not meant for layouts.
+
+	// Path is the page's URL path without the baseURL prefix: "/docs/install/".
+	Path        string
+	Src         []byte   // the body, front matter removed; nil between loading and rendering a one-shot build (see readBody)
+	HasBody     bool     // the body is not empty
+	BodyAt      int      // where the body starts in the file
+	SrcSum      [32]byte // SHA-256 of the body
+	BodyLine    int      // file line of the first body line, minus one
+	SectionPage bool     // what IsSection reports
+	Folder      string   // for a folder's own page: its content folder, "docs/"
+	FM          *FrontMatter
+	Links       []LinkRef
+	TOCHTML     template.HTML // TableOfContents, once made
 	// Data is what a generated page, such as a report, hands its layout.
 	Data any
 }
@@ -96,7 +98,7 @@ type Heading struct {
 
 // IsSection reports whether the page lists other pages (the home page or a
 // section made by an _index.md or a folder).
-func (p *Page) IsSection() bool { return p.isSection }
+func (p *Page) IsSection() bool { return p.SectionPage }
 
 // TableOfContents is the page's headings as nested lists of links, or ""
 // when there are fewer than two of them: a table of contents worth
@@ -107,12 +109,12 @@ func (p *Page) TableOfContents() template.HTML {
 		return ""
 	}
 	// Layouts ask twice (has-toc.html, toc.html): made once.
-	if p.tocHTML == "" {
+	if p.TOCHTML == "" {
 		var b strings.Builder
 		writeTOC(&b, p.TOC)
-		p.tocHTML = template.HTML(b.String())
+		p.TOCHTML = template.HTML(b.String())
 	}
-	return p.tocHTML
+	return p.TOCHTML
 }
 
 func writeTOC(b *strings.Builder, hs []*Heading) {
@@ -149,7 +151,7 @@ func (p *Page) Ancestors() []*Page {
 // open the section of the page being read.
 func (p *Page) InSection(q *Page) bool {
 	for ; q != nil; q = q.Section {
-		if q.path == p.path {
+		if q.Path == p.Path {
 			return true
 		}
 	}
@@ -213,3 +215,68 @@ func writeURLEscaped(b *strings.Builder, s string) {
 		b.WriteByte(hex[c&15])
 	}
 }
+
+// LinkRef is a link of a page to a path of the site, checked once every
+// page is rendered and every heading id is known.
+type LinkRef struct {
+	File     string // where the link is written, when not the page: an included file
+	Via      string // where that file was included
+	Line     int
+	Dest     string // as the editor wrote it
+	Target   string // site path without base path, "" for the page itself
+	Fragment string
+	Source   string // the content file it names, "" for a site path
+}
+
+// Shortcode is what a shortcode template sees as `.`.
+type Shortcode struct {
+	Name string
+	// Inner is the rendered content between the opening and closing tags.
+	Inner template.HTML
+	// Page is the page being rendered; nil on an old version of a page.
+	Page *Page
+	// Params are the named arguments: title="Note" is .Params.title.
+	Params map[string]string
+	// Positional are the arguments without a name, in order.
+	Positional []string
+}
+
+// Get returns a named argument (.Get "title") or a positional one
+// (.Get 0), "" when it was not given.
+func (s *Shortcode) Get(key any) (string, error) {
+	switch k := key.(type) {
+	case string:
+		return s.Params[k], nil
+	case int:
+		if k >= 0 && k < len(s.Positional) {
+			return s.Positional[k], nil
+		}
+		return "", nil
+	}
+	return "", fmt.Errorf("Get: want a name or a position, got %T", key)
+}
+
+// Require fails the shortcode unless every named argument was given, so
+// a template can insist on, say, the alt text of an image.
+func (s *Shortcode) Require(names ...string) (string, error) {
+	var missing []string
+	for _, n := range names {
+		if _, ok := s.Params[n]; !ok {
+			missing = append(missing, strconv.Quote(n))
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return "", nil
+	case 1:
+		return "", &ShortcodeArgError{"missing argument " + missing[0]}
+	}
+	return "", &ShortcodeArgError{"missing arguments " + strings.Join(missing, ", ")}
+}
+
+// ShortcodeArgError is a template's complaint about its arguments: the
+// editor gets it without the template's file and line, which are not
+// theirs to fix.
+type ShortcodeArgError struct{ Msg string }
+
+func (e *ShortcodeArgError) Error() string { return e.Msg }

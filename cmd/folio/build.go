@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"folio/generator"
+	"folio/generator/build"
 
 	"golang.org/x/term"
 )
@@ -50,7 +51,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}
-	opts := generator.Options{
+	opts := build.Options{
 		Root: *root, Config: cfg, Data: data, Drafts: *drafts, BaseURL: *baseURL, NoMinify: *noMinify, CacheDir: *cacheDir,
 		Warn: func(msg string) {
 			if !*quiet {
@@ -75,7 +76,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	res, err := generator.BuildDir(ctx, opts, *out)
+	res, err := build.BuildDir(ctx, opts, *out)
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}

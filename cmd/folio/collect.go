@@ -17,7 +17,7 @@ import (
 	"folio/analytics"
 	"folio/analytics/privacy"
 	"folio/analytics/store"
-	"folio/generator"
+	"folio/generator/config"
 )
 
 // runCollect is folio collect: the production endpoint for page views.
@@ -48,7 +48,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	cfg, err := generator.LoadConfig(*root)
+	cfg, err := config.LoadConfig(*root)
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}
@@ -173,7 +173,7 @@ type collectFlags struct {
 
 // collectConfig merges folio.toml and the flags into the collector's
 // configuration. Paths in folio.toml are relative to the site's root.
-func collectConfig(cfg *generator.Config, root string, f collectFlags) (analytics.Config, error) {
+func collectConfig(cfg *config.Config, root string, f collectFlags) (analytics.Config, error) {
 	ac, err := storageConfig(cfg, root, f)
 	if err != nil {
 		return ac, err
@@ -214,7 +214,7 @@ func collectConfig(cfg *generator.Config, root string, f collectFlags) (analytic
 // storageConfig is the part of collectConfig that decides what the
 // collector stores (country database, rate limit, retention) and how
 // often: the part the site's privacy policy declares.
-func storageConfig(cfg *generator.Config, root string, f collectFlags) (analytics.Config, error) {
+func storageConfig(cfg *config.Config, root string, f collectFlags) (analytics.Config, error) {
 	ac := analytics.Config{Path: collectorPath(cfg.Analytics.Endpoint), Flush: f.flush}
 	var err error
 	if f.set["geoip"] {

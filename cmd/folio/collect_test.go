@@ -19,7 +19,7 @@ import (
 
 	"folio/analytics"
 	"folio/analytics/store"
-	"folio/generator"
+	"folio/generator/config"
 )
 
 // collectSite writes a root with folio.toml and a built public/ folder.
@@ -186,9 +186,9 @@ func TestCollectRefusesBadSetup(t *testing.T) {
 }
 
 func TestCollectConfig(t *testing.T) {
-	parse := func(toml string) *generator.Config {
+	parse := func(toml string) *config.Config {
 		t.Helper()
-		cfg, err := generator.ParseConfig([]byte(toml))
+		cfg, err := config.ParseConfig([]byte(toml))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"folio/bench/sitegen"
-	"folio/generator"
+	"folio/generator/build"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -188,7 +188,7 @@ func TestE2ESearchLargeSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(root, "public")
-	if _, err := generator.BuildDir(context.Background(), generator.Options{Root: root}, out); err != nil {
+	if _, err := build.BuildDir(context.Background(), build.Options{Root: root}, out); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(out)))

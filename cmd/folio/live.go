@@ -15,7 +15,8 @@ import (
 	"folio/analytics"
 	"folio/analytics/report"
 	"folio/analytics/store"
-	"folio/generator"
+	"folio/generator/build"
+	"folio/generator/config"
 )
 
 // analyticsSwitch is serve's visit counter, as folio.toml's [analytics]
@@ -36,12 +37,12 @@ type analyticsSwitch struct {
 
 // analyticsKey is everything in folio.toml that shapes the counter.
 type analyticsKey struct {
-	generator.AnalyticsConfig
+	config.AnalyticsConfig
 	RateLimit int
 	K         int
 }
 
-func keyOf(cfg *generator.Config) analyticsKey {
+func keyOf(cfg *config.Config) analyticsKey {
 	k := analyticsKey{AnalyticsConfig: cfg.Analytics, RateLimit: -1, K: cfg.Report.K}
 	if cfg.Analytics.RateLimit != nil {
 		k.RateLimit = *cfg.Analytics.RateLimit
@@ -52,13 +53,13 @@ func keyOf(cfg *generator.Config) analyticsKey {
 }
 
 // enabled reports whether pages built with cfg should carry the beacon.
-func (a *analyticsSwitch) enabled(cfg *generator.Config) bool {
+func (a *analyticsSwitch) enabled(cfg *config.Config) bool {
 	return !a.off && cfg.Analytics.Enabled
 }
 
 // apply makes the counter match cfg, writing the pending counts of the
 // one it replaces. On an error counting stops until a later apply works.
-func (a *analyticsSwitch) apply(cfg *generator.Config) (changed bool, err error) {
+func (a *analyticsSwitch) apply(cfg *config.Config) (changed bool, err error) {
 	want := keyOf(cfg)
 	want.Enabled = a.enabled(cfg)
 	a.mu.Lock()
@@ -117,7 +118,7 @@ func (a *analyticsSwitch) close() {
 // mountAnalytics counts visits to the served site into the database, as
 // folio collect would, and serves the owner's live report at /stats/.
 // The returned function writes every pending count and closes the store.
-func mountAnalytics(mux *http.ServeMux, cfg *generator.Config, s *analyticsSwitch) (func(), error) {
+func mountAnalytics(mux *http.ServeMux, cfg *config.Config, s *analyticsSwitch) (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(s.db), 0o755); err != nil {
 		return nil, fmt.Errorf("analytics database: %w", err)
 	}
@@ -159,7 +160,7 @@ func mountAnalytics(mux *http.ServeMux, cfg *generator.Config, s *analyticsSwitc
 }
 
 // endpointPath is the path of the event endpoint on the site's own host.
-func endpointPath(cfg *generator.Config) string {
+func endpointPath(cfg *config.Config) string {
 	if e := cfg.Analytics.Endpoint; len(e) > 0 && e[0] == '/' {
 		return e
 	}
@@ -207,7 +208,7 @@ func (l *liveReport) render(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	site, err := generator.Open(ctx, generator.Options{Root: l.root, Config: cfg, Data: data, BaseURL: l.origin + "/"})
+	site, err := build.Open(ctx, build.Options{Root: l.root, Config: cfg, Data: data, BaseURL: l.origin + "/"})
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +218,7 @@ func (l *liveReport) render(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return site.RenderPage(generator.Extra{
+	return site.RenderPage(build.Extra{
 		URL: "/stats/", Title: "Site statistics", Layout: "report", Data: rep,
 		Description: fmt.Sprintf("Live report for %s, remade at most once a minute.", rep.Period),
 	})

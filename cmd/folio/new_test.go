@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"folio/generator"
+	"folio/generator/build"
+	"folio/generator/config"
 )
 
 // buildQuietly builds the site in root as folio build does and fails the
@@ -21,7 +22,7 @@ func buildQuietly(t *testing.T, root string) string {
 	}
 	var warnings []string
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := generator.BuildDir(context.Background(), generator.Options{
+	if _, err := build.BuildDir(context.Background(), build.Options{
 		Root: root, Config: cfg, Data: data, Warn: func(w string) { warnings = append(warnings, w) },
 	}, out); err != nil {
 		t.Fatalf("build of %s: %v", root, err)
@@ -52,7 +53,7 @@ func TestNewSiteBuilds(t *testing.T) {
 			t.Errorf(".gitignore = %q, want %s in it", ignore, want)
 		}
 	}
-	cfg, err := generator.LoadConfig(dir)
+	cfg, err := config.LoadConfig(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,23 +6,23 @@ import (
 	"strings"
 
 	"folio/analytics"
-	"folio/generator"
+	"folio/generator/config"
 )
 
 // declaration is what folio collect stores when it runs with the site's
 // folio.toml and no flags. folio.toml is the single source: the site's
 // privacy policy prints this (.Site.Data.analytics), and collect warns
 // when its flags make it store something else.
-func declaration(cfg *generator.Config, root string) (analytics.Declaration, error) {
+func declaration(cfg *config.Config, root string) (analytics.Declaration, error) {
 	ac, err := storageConfig(cfg, root, collectFlags{set: map[string]bool{}, flush: analytics.DefaultFlush, rateLimit: defaultRateLimit})
 	if err != nil {
-		return analytics.Declaration{}, fmt.Errorf("%s [analytics]: %w", generator.ConfigFile, err)
+		return analytics.Declaration{}, fmt.Errorf("%s [analytics]: %w", config.ConfigFile, err)
 	}
 	return analytics.Declare(ac, cfg.Report.K), nil
 }
 
 // siteData is what the site's templates get as .Site.Data.
-func siteData(cfg *generator.Config, root string) (map[string]any, error) {
+func siteData(cfg *config.Config, root string) (map[string]any, error) {
 	d, err := declaration(cfg, root)
 	if err != nil {
 		return nil, err
@@ -31,8 +31,8 @@ func siteData(cfg *generator.Config, root string) (map[string]any, error) {
 }
 
 // loadSite reads ROOT/folio.toml and makes the templates' data from it.
-func loadSite(root string) (*generator.Config, map[string]any, error) {
-	cfg, err := generator.LoadConfig(root)
+func loadSite(root string) (*config.Config, map[string]any, error) {
+	cfg, err := config.LoadConfig(root)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,14 +16,14 @@ import (
 
 	"folio/analytics"
 	"folio/analytics/store"
-	"folio/generator"
+	"folio/generator/config"
 )
 
 // collectorDeclaration is what folio collect, started on root without
 // flags, declares: the configuration runCollect hands to analytics.New.
 func collectorDeclaration(t *testing.T, root string) analytics.Declaration {
 	t.Helper()
-	cfg, err := generator.LoadConfig(root)
+	cfg, err := config.LoadConfig(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestPrivacyPolicyFollowsFolioToml(t *testing.T) {
 	if err := os.CopyFS(filepath.Join(root, "content"), os.DirFS(filepath.Join("..", "..", "content"))); err != nil {
 		t.Fatal(err)
 	}
-	toml, err := os.ReadFile(filepath.Join("..", "..", generator.ConfigFile))
+	toml, err := os.ReadFile(filepath.Join("..", "..", config.ConfigFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestPrivacyPolicyFollowsFolioToml(t *testing.T) {
 	if edited == string(toml) || !strings.Contains(edited, "k = 5") {
 		t.Fatalf("folio.toml of the example site changed shape; update this test:\n%s", toml)
 	}
-	if err := os.WriteFile(filepath.Join(root, generator.ConfigFile), []byte(edited), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, config.ConfigFile), []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	page := buildPage(t, root, "privacy/index.html")

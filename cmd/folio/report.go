@@ -13,7 +13,8 @@ import (
 
 	"folio/analytics/report"
 	"folio/analytics/store"
-	"folio/generator"
+	"folio/generator/build"
+	"folio/generator/config"
 )
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -31,7 +32,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("report: unexpected argument %q", fset.Arg(0))
 	}
 
-	cfg, err := generator.LoadConfig(*root)
+	cfg, err := config.LoadConfig(*root)
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if opts.K < cfg.Report.K {
 		fmt.Fprintf(stderr, "warning: -k %d is below the k = %d of folio.toml, which the site's privacy policy promises readers\n", opts.K, cfg.Report.K)
 	}
-	site, err := generator.Open(ctx, generator.Options{Root: *root, Config: cfg, Data: data})
+	site, err := build.Open(ctx, build.Options{Root: *root, Config: cfg, Data: data})
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}
@@ -91,7 +92,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	page, err := site.RenderPage(generator.Extra{
+	page, err := site.RenderPage(build.Extra{
 		URL:         statsURL(*root, *out),
 		Title:       "Site statistics",
 		Description: fmt.Sprintf("How many people read this site and where they came from, %s. Aggregate counts only: no cookies, no record of any visit.", rep.Period),

@@ -14,7 +14,8 @@ import (
 	"sync"
 	"time"
 
-	"folio/generator"
+	"folio/generator/build"
+	"folio/generator/config"
 
 	"github.com/fsnotify/fsnotify"
 )
@@ -47,7 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		origin: "http://" + ln.Addr().String(),
 		site:   &siteHandler{inject: []byte(`<script src="/_folio/live.js" defer></script>`)},
 		events: newHub(),
-		cache:  generator.NewCache(),
+		cache:  build.NewCache(),
 	}
 	tmp, err := os.MkdirTemp("", "folio-serve-")
 	if err != nil {
@@ -142,7 +143,7 @@ type server struct {
 	// mu makes rebuilds one at a time.
 	mu sync.Mutex
 	// cache makes a rebuild render only what changed.
-	cache *generator.Cache
+	cache *build.Cache
 }
 
 // siteDir is where every build goes: BuildDir swaps each new build into
@@ -166,7 +167,7 @@ func (s *server) rebuild(ctx context.Context, why string, reload bool) {
 	}
 	// The beacon is in pages only while something counts what it sends.
 	cfg.Analytics.Enabled = s.analytics.enabled(cfg)
-	res, err := generator.BuildDir(ctx, generator.Options{
+	res, err := build.BuildDir(ctx, build.Options{
 		Root: s.root, Config: cfg, Data: data, Drafts: s.drafts, BaseURL: s.origin + "/", Cache: s.cache,
 		Warn: func(m string) { warnings = append(warnings, m) },
 	}, dir)
@@ -284,7 +285,7 @@ func (s *server) watch(ctx context.Context) {
 
 func relevant(rel string) bool {
 	rel = filepath.ToSlash(rel)
-	if rel == generator.ConfigFile {
+	if rel == config.ConfigFile {
 		return true
 	}
 	for _, d := range watchedDirs {

@@ -1,0 +1,97 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"folio/generator/output"
+)
+
+// BuildDir builds the site into the folder dir without ever leaving it
+// half-written: the build goes to a temporary folder beside dir, which
+// replaces dir only when the build succeeded. Paths listed in [build] keep
+// are carried over from the old folder untouched.
+func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
+	cache := opts.Cache
+	if cache == nil && opts.CacheDir != "" {
+		// Not opts.Cache: a one-shot build has no use for keeping every
+		// parse in memory for a next build in the same process.
+		cache = LoadCache(opts.CacheDir)
+	}
+	b, err := newBuilder(opts)
+	if err != nil {
+		return nil, err
+	}
+	b.cache = cache
+	if err := b.load(); err != nil {
+		return nil, err
+	}
+	defer b.closeSections()
+	dir, err = filepath.Abs(filepath.Clean(dir))
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	if cache != nil {
+		if st := cache.usable(dir); st != nil {
+			res, err := b.buildWarm(ctx, cache, st, dir)
+			if err != nil {
+				return nil, err
+			}
+			return res, b.saveCache(cache)
+		}
+		if err := cache.forget(opts.CacheDir); err != nil {
+			return nil, err
+		}
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("make output folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return nil, fmt.Errorf("make temporary output folder: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("make temporary output folder: %w", err)
+	}
+	rec := &recordingOutput{Output: &output.DirOutput{Dir: tmp}, files: map[string]fileSum{}}
+	res, err := b.build(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	if err := output.SwapDir(tmp, dir, b.cfg.Build.Keep); err != nil {
+		return nil, err
+	}
+	ok = true
+	if cache != nil {
+		cache.mu.Lock()
+		cache.state = b.newState(dir, rec.files)
+		cache.last = b
+		cache.mu.Unlock()
+		return res, b.saveCache(cache)
+	}
+	return res, nil
+}
+
+// saveCache writes the cache to its folder, reading the search sections
+// of the pages rendered in this build back from where they waited; a
+// cache kept in memory for the next build gets them in memory too.
+func (b *builder) saveCache(c *Cache) error {
+	if b.opts.Cache != nil {
+		if err := b.keepSections(); err != nil {
+			return err
+		}
+	}
+	if b.opts.CacheDir == "" {
+		return nil
+	}
+	return c.Save(b.opts.CacheDir)
+}

@@ -1,0 +1,222 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"folio/generator"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// ConfigFile is the name of the site's configuration file in its root.
+const ConfigFile = "folio.toml"
+
+// Config is a site's folio.toml. Every key is optional: a site with no
+// folio.toml builds with the defaults. Unknown keys are errors, because a
+// misspelt key that is silently ignored is worse than none.
+type Config struct {
+	Title    string         `toml:"title"`
+	BaseURL  string         `toml:"baseURL"`
+	Language string         `toml:"language"`
+	Timezone string         `toml:"timezone"`
+	Theme    string         `toml:"theme"`
+	Params   map[string]any `toml:"params"`
+
+	Markdown  MarkdownConfig  `toml:"markdown"`
+	Build     BuildConfig     `toml:"build"`
+	Analytics AnalyticsConfig `toml:"analytics"`
+	Report    ReportConfig    `toml:"report"`
+	History   HistoryConfig   `toml:"history"`
+
+	// Location is the time zone that Timezone names, for dates written
+	// without one.
+	Location *time.Location `toml:"-"`
+}
+
+// MarkdownConfig is the [markdown] table.
+type MarkdownConfig struct {
+	// Unsafe lets raw HTML in markdown through. Off by default.
+	Unsafe bool `toml:"unsafe"`
+}
+
+// BuildConfig is the [build] table.
+type BuildConfig struct {
+	// FeedLimit is how many entries the Atom feed holds.
+	FeedLimit int `toml:"feedLimit"`
+	// BrokenLinks is "error" (the default) or "warn".
+	BrokenLinks string `toml:"brokenLinks"`
+	// Keep lists paths in the output folder that builds never touch.
+	Keep []string `toml:"keep"`
+}
+
+// AnalyticsConfig is the [analytics] table, read by the theme (whether to
+// include the beacon) and by the collector.
+type AnalyticsConfig struct {
+	Enabled        bool     `toml:"enabled"`
+	Endpoint       string   `toml:"endpoint"`
+	Retention      string   `toml:"retention"`
+	GeoIP          string   `toml:"geoip"`
+	TrustedProxies []string `toml:"trustedProxies"`
+	RateLimit      *int     `toml:"rateLimit"`
+}
+
+// ReportConfig is the [report] table.
+type ReportConfig struct {
+	// K is the publication threshold: counts under it are folded into
+	// "Other" before a report is published.
+	K int `toml:"k"`
+}
+
+// HistoryConfig is the [history] table.
+type HistoryConfig struct {
+	// Git adds the git history of each page's file to its change log.
+	Git bool `toml:"git"`
+}
+
+// DefaultKeep are the output paths that builds never touch unless the site
+// says otherwise.
+var DefaultKeep = []string{".gitkeep", ".git", "CNAME", ".nojekyll", "stats"}
+
+// DefaultConfig is the configuration of a site without folio.toml.
+func DefaultConfig() *Config {
+	rl := 60
+	return &Config{
+		Title:    "Folio site",
+		Language: "en",
+		Timezone: "UTC",
+		Location: time.UTC,
+		Build: BuildConfig{
+			FeedLimit:   50,
+			BrokenLinks: "error",
+			Keep:        append([]string(nil), DefaultKeep...),
+		},
+		Analytics: AnalyticsConfig{Endpoint: "/api/event", Retention: "760d", RateLimit: &rl},
+		Report:    ReportConfig{K: 10},
+	}
+}
+
+// LoadConfig reads root/folio.toml; a missing file gives DefaultConfig.
+func LoadConfig(root string) (*Config, error) {
+	return LoadConfigFS(os.DirFS(root))
+}
+
+// maxConfigSize bounds folio.toml; a real one is a few hundred bytes.
+const maxConfigSize = 1 << 20
+
+// LoadConfigFS reads folio.toml from the root of fsys.
+func LoadConfigFS(fsys fs.FS) (*Config, error) {
+	data, err := fs.ReadFile(fsys, ConfigFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return DefaultConfig(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
+	}
+	return ParseConfig(data)
+}
+
+// ParseConfig parses the text of a folio.toml.
+func ParseConfig(data []byte) (*Config, error) {
+	if len(data) > maxConfigSize {
+		return nil, generator.Errorf(ConfigFile, 0, "larger than %d bytes", maxConfigSize)
+	}
+	c := DefaultConfig()
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return nil, configError(err)
+	}
+	return c, c.Check(data)
+}
+
+func configError(err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
+		var list generator.ErrorList
+		for _, e := range strict.Errors {
+			row, _ := e.Position()
+			list = append(list, generator.Errorf(ConfigFile, row, "unknown key %q", strings.Join(e.Key(), ".")))
+		}
+		return list
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, _ := de.Position()
+		return generator.Errorf(ConfigFile, row, "%s", de.Error())
+	}
+	return generator.Errorf(ConfigFile, 0, "%s", err.Error())
+}
+
+// Check validates values that TOML's types cannot.
+func (c *Config) Check(data []byte) error {
+	var list generator.ErrorList
+	bad := func(key, format string, args ...any) {
+		list = append(list, generator.Errorf(ConfigFile, KeyLine(data, key), format, args...))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			bad("baseURL", "baseURL %q: want an absolute http(s) URL such as https://example.org/docs/", c.BaseURL)
+		} else {
+			if !strings.HasSuffix(u.Path, "/") {
+				u.Path += "/"
+			}
+			c.BaseURL = u.String()
+		}
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil || c.Timezone == "" || strings.EqualFold(c.Timezone, "local") {
+		bad("timezone", "timezone %q: want an IANA name such as Europe/Berlin or UTC", c.Timezone)
+	} else {
+		c.Location = loc
+	}
+	if c.Build.BrokenLinks != "error" && c.Build.BrokenLinks != "warn" {
+		bad("brokenLinks", "brokenLinks %q: want \"error\" or \"warn\"", c.Build.BrokenLinks)
+	}
+	if c.Build.FeedLimit < 1 || c.Build.FeedLimit > 10000 {
+		bad("feedLimit", "feedLimit %d: want 1 to 10000", c.Build.FeedLimit)
+	}
+	for _, k := range c.Build.Keep {
+		if k == "" || strings.HasPrefix(k, "/") || strings.Contains(k, "..") || filepath.IsAbs(k) {
+			bad("keep", "keep %q: want a path inside the output folder", k)
+		}
+	}
+	if c.Report.K < 1 {
+		bad("k", "k %d: the report threshold must be at least 1", c.Report.K)
+	}
+	if c.Analytics.Endpoint != "" && !strings.HasPrefix(c.Analytics.Endpoint, "/") && !strings.HasPrefix(c.Analytics.Endpoint, "https://") {
+		bad("endpoint", "endpoint %q: want a path such as /api/event or an https URL", c.Analytics.Endpoint)
+	}
+	if c.Analytics.RateLimit != nil && *c.Analytics.RateLimit < 0 {
+		bad("rateLimit", "rateLimit %d: want 0 (off) or more", *c.Analytics.RateLimit)
+	}
+	if c.Title == "" {
+		bad("title", "title is empty")
+	}
+	if len(list) > 0 {
+		return list
+	}
+	return nil
+}
+
+// KeyLine finds the 1-based line where key is set, for error messages about
+// values that decoded but make no sense. 0 when it cannot tell.
+func KeyLine(data []byte, key string) int {
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, key); ok {
+			rest = strings.TrimSpace(rest)
+			if strings.HasPrefix(rest, "=") {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}

@@ -1,0 +1,57 @@
+package content
+
+import (
+	"io/fs"
+
+	"github.com/yuin/goldmark"
+
+	"folio/generator"
+	"folio/generator/config"
+)
+
+// ParseCache keeps the parses of an earlier build of the same process,
+// by file, size and modification time, so a file that did not change is
+// not read again.
+type ParseCache interface {
+	Parsed(file string, size, mod int64) (Loaded, bool)
+	StoreParsed(file string, size, mod int64, l Loaded)
+}
+
+// Options is what loading a site needs.
+type Options struct {
+	Tree   *generator.Tree // filled by LoadContent
+	FS     fs.FS           // the site's folder
+	Config *config.Config
+	MD     goldmark.Markdown // reads change logs written in bodies
+	Drafts bool              // load pages marked draft: true
+	// Workers is how many files are parsed at once.
+	Workers int
+	Cache   ParseCache // nil: parse every file
+}
+
+// Loader reads a site's content into a Tree.
+type Loader struct {
+	*generator.Tree
+	fsys       fs.FS
+	cfg        *config.Config
+	md         goldmark.Markdown
+	withDrafts bool
+	workers    int
+	cache      ParseCache
+	errs       generator.ErrorList
+}
+
+// New returns a loader for a site.
+func New(o Options) *Loader {
+	return &Loader{
+		Tree: o.Tree, fsys: o.FS, cfg: o.Config, md: o.MD, withDrafts: o.Drafts,
+		workers: max(o.Workers, 1), cache: o.Cache,
+	}
+}
+
+// TakeErrs returns the input errors found since it was last called.
+func (b *Loader) TakeErrs() generator.ErrorList {
+	errs := b.errs
+	b.errs = nil
+	return errs
+}

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package generator
-
-import "time"
-
-// cpuTime is not measured where getrusage does not exist.
-func cpuTime() (time.Duration, bool) { return 0, false }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"folio/generator"
+	"folio/generator/build"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports under testdata/")
@@ -20,7 +20,7 @@ func buildSite(t *testing.T, root string) (string, []string) {
 	t.Helper()
 	var warnings []string
 	out := filepath.Join(t.TempDir(), "public")
-	_, err := generator.BuildDir(context.Background(), generator.Options{
+	_, err := build.BuildDir(context.Background(), build.Options{
 		Root: root, Warn: func(w string) { warnings = append(warnings, w) },
 	}, out)
 	if err != nil {

@@ -62,7 +62,11 @@
     var mermaid = m.default;
     mermaid.initialize({
       startOnLoad: false,
-      securityLevel: "strict",
+      // "strict" would sanitize the drawn SVG by parsing it as markup
+      // again, which the policy refuses for every style attribute. The
+      // diagrams are the site's own text, and the policy refuses any
+      // script one might name.
+      securityLevel: "loose",
       suppressErrorRendering: true,
       theme: matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "default",
       fontFamily: "system-ui, sans-serif",

@@ -5,6 +5,11 @@
 // and on a large site only the parts a query needs. Without JavaScript the
 // box stays hidden and the navigation reaches every page.
 //
+// A word found nowhere in the index, as written or as the start of a
+// longer word, is looked for again with one typo: a letter added, left
+// out, changed, or two swapped. A result opened from the list carries the
+// words found in its address (?h=), and the page it opens marks them.
+//
 // The functions above the DOM code are pure and also run under node, for
 // the tests in generator/search_node_test.go.
 (function () {
@@ -14,7 +19,10 @@
     SHOW = 10,
     // A title match outranks any heading match, which outranks any text
     // match; a whole word outranks a word the query only begins.
-    TITLE = 30, HEADING = 10, TEXT = 1, PREFIX = 0.7,
+    // A word found only with a typo weighs less than one found as typed.
+    TITLE = 30, HEADING = 10, TEXT = 1, PREFIX = 0.7, TYPO = 0.5,
+    // Shorter words are too near too many others to guess at a typo.
+    TYPO_MIN = 4, TYPO_PREFIX_MIN = 6,
     WORD = /[\p{L}\p{N}\p{Mn}]+/gu;
 
   // fold makes text comparable as the index was built (foldText in Go).
@@ -50,13 +58,39 @@
     return out;
   }
 
+  // near reports whether q is one typo (Damerau's edits: insert, delete,
+  // change, swap two neighbours) from t or, with prefix, from a word t
+  // begins with.
+  function near(q, t, prefix) {
+    var a = Array.from(q), b = Array.from(t), n = a.length, m = b.length;
+    if (m < n - 1 || (!prefix && m > n + 1)) return false;
+    var rows = [[]];
+    for (var j = 0; j <= m; j++) rows[0][j] = j;
+    for (var i = 1; i <= n; i++) {
+      var r = (rows[i] = [i]);
+      for (j = 1; j <= m; j++) {
+        var d = Math.min(rows[i - 1][j] + 1, r[j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+        r[j] = d;
+      }
+    }
+    return (prefix ? Math.min.apply(null, rows[n]) : rows[n][m]) <= 1;
+  }
+
+  // matches reports whether a word (folded) is what query term q asks
+  // for: q is a term, which a word may begin with, or the list of the
+  // index's words that were found for a term with a typo.
+  function matches(word, q) {
+    return typeof q == "string" ? word.lastIndexOf(q, 0) === 0 : q.some(function (t) { return word.lastIndexOf(t, 0) === 0; });
+  }
+
   // postings calls fn(doc, section, weight) for every posting of every
-  // term in parts that starts with q.
+  // term in parts that query term q matches.
   function postings(q, parts, fn) {
     parts.forEach(function (part) {
       for (var term in part) {
-        if (term.lastIndexOf(q, 0) !== 0) continue;
-        var x = term === q ? 1 : PREFIX, list = part[term], doc = 0;
+        if (typeof q == "string" ? term.lastIndexOf(q, 0) !== 0 : q.indexOf(term) < 0) continue;
+        var x = typeof q != "string" ? TYPO : term === q ? 1 : PREFIX, list = part[term], doc = 0;
         for (var i = 0; i < list.length; i += 2) {
           doc += list[i];
           var code = list[i + 1], sec = code >> 2;
@@ -128,7 +162,7 @@
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
       var f = fold(m[0]);
-      if (!qs.some(function (q) { return f.lastIndexOf(q, 0) === 0; })) continue;
+      if (!qs.some(function (q) { return matches(f, q); })) continue;
       if (m.index > at) out.push([text.slice(at, m.index), false]);
       out.push([m[0], true]);
       at = m.index + m[0].length;
@@ -182,19 +216,46 @@
       while (m.d[i][0] > doc) i--;
       return part(m.d[i]).then(function (docs) { return docs[doc - m.d[i][0]]; });
     }
-    // search resolves to {total, results: [{url, title, heading, snippet}]}
-    // for the best SHOW pages; title, heading and snippet are runs.
+    function termParts(m, list) {
+      return Promise.all(list.map(function (i) { return part(m.t[i]); }));
+    }
+    // find resolves to [q, parts]: the term t and the parts that may hold
+    // words it begins, or, when there are none, the words one typo from
+    // it and the parts they are in. Such words begin with the first or
+    // the second letter of t (a typo in the first letter on a site whose
+    // index is split in parts is found only if it is one of those).
+    function find(m, t) {
+      return termParts(m, partsFor(m.t, t)).then(function (parts) {
+        var c = Array.from(t);
+        if (c.length < TYPO_MIN || parts.some(function (p) {
+          for (var w in p) if (w.lastIndexOf(t, 0) === 0) return true;
+        })) return [t, parts];
+        var list = partsFor(m.t, c[0]);
+        partsFor(m.t, c[1]).forEach(function (i) { if (list.indexOf(i) < 0) list.push(i); });
+        return termParts(m, list).then(function (more) {
+          var alt = [];
+          more.forEach(function (p) {
+            for (var w in p) if (alt.indexOf(w) < 0 && near(t, w, c.length >= TYPO_PREFIX_MIN)) alt.push(w);
+          });
+          return alt.length ? [alt, more] : [t, parts];
+        });
+      });
+    }
+    // search resolves to {total, results: [{url, title, heading, snippet}],
+    // terms} for the best SHOW pages; title, heading and snippet are runs,
+    // terms the words searched for, typos corrected.
     function search(q) {
       var qs = terms(q);
-      if (!qs.length) return Promise.resolve({ total: 0, results: [] });
+      if (!qs.length) return Promise.resolve({ total: 0, results: [], terms: [] });
       return (manifest = manifest || get(url)).then(function (m) {
-        return Promise.all(qs.map(function (t) {
-          return Promise.all(partsFor(m.t, t).map(function (i) { return part(m.t[i]); }));
-        })).then(function (parts) {
+        return Promise.all(qs.map(function (t) { return find(m, t); })).then(function (found) {
+          qs = found.map(function (f) { return f[0]; });
+          var parts = found.map(function (f) { return f[1]; });
           var ranked = rank(qs, parts, m.n), top = pick(qs, parts, ranked.slice(0, SHOW), m.n);
           return Promise.all(top.map(function (r) { return page(m, r.doc); })).then(function (docs) {
             return {
               total: ranked.length,
+              terms: [].concat.apply([], qs),
               results: top.map(function (r, i) {
                 var d = docs[i], s = d[2][r.sec] || ["", "", ""];
                 return {
@@ -212,16 +273,44 @@
     return { search: search };
   }
 
-  var api = { fold: fold, terms: terms, partsFor: partsFor, rank: rank, pick: pick, runs: runs, snippet: snippet, open: open };
+  var api = { fold: fold, terms: terms, near: near, partsFor: partsFor, rank: rank, pick: pick, runs: runs, snippet: snippet, open: open };
   if (typeof module != "undefined" && module.exports) module.exports = api;
 
   var d = typeof document != "undefined" && document,
-    root = d && d.getElementById("search");
+    root = d && d.getElementById("search"),
+    found = d && new URL(location.href).searchParams.get("h");
+  if (found) mark(terms(found));
+
+  // mark marks the words of a page that begin with a term, where the
+  // reader landed from a result, and takes the terms out of the address
+  // so that a link copied from it is the page's own.
+  function mark(qs) {
+    var main = d.getElementById("main"), first;
+    if (!main || !qs.length) return;
+    var walk = d.createTreeWalker(main, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        return n.parentNode.closest("script, style, button, mark, svg") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      },
+    }), nodes = [];
+    // At most so many text nodes: a long page stays quick to open.
+    for (var n; (n = walk.nextNode()) && nodes.length < 2000; ) nodes.push(n);
+    nodes.forEach(function (n) {
+      var rs = runs(n.data, qs);
+      if (!rs.some(function (r) { return r[1]; })) return;
+      var e = el("span", rs);
+      first = first || e.querySelector("mark");
+      n.replaceWith.apply(n, Array.prototype.slice.call(e.childNodes));
+    });
+    if (first && !location.hash) first.scrollIntoView({ block: "center" });
+    var u = new URL(location.href);
+    u.searchParams.delete("h");
+    history.replaceState(history.state, "", u.href);
+  }
   if (!root || !root.dataset.index || !window.fetch) return;
   var input = root.querySelector("input"),
     status = root.querySelector("[aria-live]"),
     list = root.querySelector("ol"),
-    searcher, timer, seq = 0;
+    searcher, timer, seq = 0, words = [];
   root.hidden = false;
 
   function start() {
@@ -277,7 +366,9 @@
     }
     start();
     searcher.search(q).then(function (res) {
-      if (n == seq) show(q, res);
+      if (n != seq) return;
+      words = res.terms;
+      show(q, res);
     }, function () {
       if (n != seq) return;
       status.textContent = "Search could not load. Please try again.";
@@ -322,5 +413,22 @@
   });
   d.addEventListener("pointerdown", function (e) {
     if (!root.contains(e.target)) openPanel(false);
+  });
+  // The result opened takes the words found along, for the page to mark.
+  list.addEventListener("click", function (e) {
+    var a = e.target.closest("a");
+    if (!a || !words.length) return;
+    var u = new URL(a.href);
+    u.searchParams.set("h", words.join(" "));
+    a.href = u.href;
+  });
+  // "/" anywhere but in a field goes to the box, as on many sites.
+  d.addEventListener("keydown", function (e) {
+    if (e.key != "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    var t = e.target;
+    if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
+    e.preventDefault();
+    input.focus();
+    input.select();
   });
 })();

@@ -283,6 +283,11 @@ Text.
 		t.Errorf("the navigation does not mark the current page:\n%s", page)
 	}
 	for name, data := range out.Files {
+		// Markers only ever go into rendered pages and feeds; vendored
+		// fonts and scripts may hold these bytes as they are.
+		if !strings.HasSuffix(name, ".html") && !strings.HasSuffix(name, ".xml") {
+			continue
+		}
 		if bytes.ContainsAny(data, "\x00\x01") {
 			t.Errorf("%s holds a partialCached marker", name)
 		}

@@ -81,7 +81,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer closeAnalytics()
 	}
 	srv := newHTTPServer(mux, stderr)
-	go s.watch(ctx)
+	// The watch starts before serve says it listens, so that no edit made
+	// after that line goes unseen.
+	// serve returns only once the watch has stopped, so that no rebuild
+	// writes into the folder it removes.
+	if w := s.startWatch(); w != nil {
+		watching := make(chan struct{})
+		go func() {
+			defer close(watching)
+			s.watch(ctx, w)
+		}()
+		defer func() {
+			w.Close()
+			<-watching
+		}()
+	}
 	fmt.Fprintf(stdout, "serving %s on %s (Ctrl+C to stop)\n", *root, s.origin+"/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -215,22 +229,28 @@ func (s *server) preview(name string) bool {
 // watchedDirs are the folders whose changes trigger a rebuild.
 var watchedDirs = []string{"content", "static", "layouts", "themes"}
 
-// watch rebuilds when the site's files change. Saves that arrive within
-// a few milliseconds of each other, as editors make them, are one rebuild.
-func (s *server) watch(ctx context.Context) {
+// startWatch watches the site's folders, or says why it cannot and
+// returns nil: serve still serves, without rebuilds.
+func (s *server) startWatch() *fsnotify.Watcher {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		fmt.Fprintln(s.stderr, "serve: cannot watch for changes:", err)
-		return
+		return nil
 	}
-	defer w.Close()
 	if err := w.Add(s.root); err != nil {
+		w.Close()
 		fmt.Fprintln(s.stderr, "serve: cannot watch for changes:", err)
-		return
+		return nil
 	}
 	for _, d := range watchedDirs {
 		addTree(w, filepath.Join(s.root, d))
 	}
+	return w
+}
+
+// watch rebuilds when the site's files change. Saves that arrive within
+// a few milliseconds of each other, as editors make them, are one rebuild.
+func (s *server) watch(ctx context.Context, w *fsnotify.Watcher) {
 	const debounce = 30 * time.Millisecond
 	var (
 		timer   *time.Timer

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // JSON returns report.json: the exported fields of Report, indented, with
@@ -126,13 +127,41 @@ func itoa(c Count) string { return strconv.FormatInt(int64(c), 10) }
 func csvBytes(header []string, rows [][]string) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	if err := w.Write(header); err != nil {
-		return nil, err
+	for _, rec := range append([][]string{header}, rows...) {
+		safe := make([]string, len(rec))
+		for i, cell := range rec {
+			safe[i] = neutralise(cell)
+		}
+		if err := w.Write(safe); err != nil {
+			return nil, err
+		}
 	}
-	if err := w.WriteAll(rows); err != nil {
-		return nil, err
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// neutralise keeps a spreadsheet from reading a cell as a formula. Titles,
+// paths and referrer hosts come from outside, and a cell that starts with
+// =, +, -, @, a tab or a carriage return would run when the file is
+// opened; such a cell gets a single quote in front, as OWASP advises for
+// CSV injection. A plain number, such as a negative change, is no formula
+// and stays as it is.
+func neutralise(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) || plainNumber(cell) {
+		return cell
 	}
-	return buf.Bytes(), nil
+	return "'" + cell
+}
+
+// plainNumber reports whether s is a decimal number as the report writes
+// them: an optional minus, digits, and optionally a point and digits.
+func plainNumber(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasPoint := strings.Cut(s, ".")
+	digits := func(d string) bool {
+		return d != "" && strings.Trim(d, "0123456789") == ""
+	}
+	return digits(whole) && (!hasPoint || digits(frac))
 }
 
 // WriteFiles publishes a report into dir: index.html (the page, when not

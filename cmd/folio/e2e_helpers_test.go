@@ -103,7 +103,7 @@ var servingLine = regexp.MustCompile(`^serving .* on (http://127\.0\.0\.1:[0-9]+
 // folio.toml) into a temporary folder and serves it on a free port, as
 // `folio serve -addr 127.0.0.1:0` does. It learns the port from the line
 // serve prints, as a person would.
-func startServe(t *testing.T) *e2eServer {
+func startServe(t *testing.T, flags ...string) *e2eServer {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.CopyFS(filepath.Join(root, "content"), os.DirFS(filepath.Join("..", "..", "content"))); err != nil {
@@ -116,17 +116,19 @@ func startServe(t *testing.T) *e2eServer {
 	if err := os.WriteFile(filepath.Join(root, "folio.toml"), cfg, 0o644); err != nil {
 		t.Fatalf("copy the example site: %v", err)
 	}
-	return startServeAt(t, root)
+	return startServeAt(t, root, flags...)
 }
 
-// startServeAt serves the site in root on a free port.
-func startServeAt(t testing.TB, root string) *e2eServer {
+// startServeAt serves the site in root on a free port, with serve's
+// extra flags.
+func startServeAt(t testing.TB, root string, flags ...string) *e2eServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &e2eServer{root: root, db: filepath.Join(root, "data", "analytics.db"), cancel: cancel, done: make(chan struct{})}
 	pr, pw := io.Pipe()
 	go func() {
-		s.err = run(ctx, []string{"serve", "-root", root, "-addr", "127.0.0.1:0", "-db", s.db}, pw, &s.log)
+		args := append([]string{"serve", "-root", root, "-addr", "127.0.0.1:0", "-db", s.db}, flags...)
+		s.err = run(ctx, args, pw, &s.log)
 		pw.Close()
 		close(s.done)
 	}()
@@ -150,8 +152,8 @@ func startServeAt(t testing.TB, root string) *e2eServer {
 	case s.url = <-addr:
 	case <-s.done:
 		t.Fatalf("serve stopped before listening: %v\n%s", s.err, s.log.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not say where it listens within 30s:\n%s", s.log.String())
+	case <-time.After(2 * e2eTimeout): // it builds the site first
+		t.Fatalf("serve did not say where it listens within %s:\n%s", 2*e2eTimeout, s.log.String())
 	}
 	return s
 }
@@ -195,7 +197,7 @@ func (s *e2eServer) counts(t *testing.T) *store.Counts {
 // takes one flush of the collector (every 2 s under serve).
 func (s *e2eServer) waitViews(t *testing.T, want int64) *store.Counts {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(e2eTimeout)
 	for {
 		c := s.counts(t)
 		var n int64
@@ -255,6 +257,7 @@ type netLog struct {
 	byID     map[network.RequestID]*netRequest
 	sent     map[network.RequestID]network.Headers // request headers as they went on the wire
 	got      map[network.RequestID]network.Headers // response headers as they came off it
+	wake     chan struct{}                         // closed and replaced at every event
 }
 
 func newNetLog() *netLog {
@@ -262,12 +265,15 @@ func newNetLog() *netLog {
 		byID: map[network.RequestID]*netRequest{},
 		sent: map[network.RequestID]network.Headers{},
 		got:  map[network.RequestID]network.Headers{},
+		wake: make(chan struct{}),
 	}
 }
 
 func (n *netLog) listen(ev any) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	close(n.wake)
+	n.wake = make(chan struct{})
 	switch ev := ev.(type) {
 	case *network.EventRequestWillBeSent:
 		r := &netRequest{id: ev.RequestID, url: ev.Request.URL, method: ev.Request.Method, typ: ev.Type, loader: ev.LoaderID}
@@ -356,54 +362,62 @@ func (r *netRequest) streaming() bool {
 	return r.typ == network.ResourceTypeEventSource || strings.HasSuffix(r.url, "/_folio/events")
 }
 
-// answeredPing reports whether a beacon got its answer. A beacon sent just
-// before the page is left may never be reported finished, though the
-// server answered it.
-func (r *netRequest) answeredPing() bool {
-	return r.typ == network.ResourceTypePing && r.status != 0
+// answered reports whether the request got its answer, or failed.
+func (r *netRequest) answered() bool { return r.status != 0 || r.done }
+
+// currentDoc returns the position in reqs of the last document load and
+// the loader of that document, which every request the page makes carries.
+// Requests of a page already left may be logged after it; their loader
+// tells them apart.
+func currentDoc(reqs []netRequest) (int, cdp.LoaderID) {
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if reqs[i].typ == network.ResourceTypeDocument {
+			return i, reqs[i].loader
+		}
+	}
+	return -1, ""
 }
 
-// waitIdle waits until every request has ended and none has started for
-// quiet, so the beacon, which the page sends after its scripts run, is in
-// the log.
-func (n *netLog) waitIdle(t *testing.T, quiet time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(e2eTimeout)
-	last, since := -1, time.Now()
-	for time.Now().Before(deadline) {
-		reqs := n.requests()
-		pending := 0
-		// A beacon of a page that was left may never be answered or
-		// reported finished, and may even be logged after the next page's
-		// request: only the current page's requests count, known by the
-		// document load that made them.
-		current, currentLoader := 0, cdp.LoaderID("")
-		for i, r := range reqs {
-			if r.typ == network.ResourceTypeDocument {
-				current, currentLoader = i, r.loader
-			}
-		}
-		for i, r := range reqs {
-			left := r.typ == network.ResourceTypePing && (i < current || r.loader != "" && currentLoader != "" && r.loader != currentLoader)
-			if !r.done && !r.streaming() && !r.answeredPing() && !left {
-				pending++
-			}
-		}
-		switch {
-		case len(reqs) != last || pending > 0:
-			last, since = len(reqs), time.Now()
-		case time.Since(since) >= quiet:
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+// ofCurrentDoc returns the requests the open document made.
+func ofCurrentDoc(reqs []netRequest) []netRequest {
+	i, loader := currentDoc(reqs)
+	if i < 0 {
+		return nil
 	}
-	t.Fatalf("the page's requests did not settle within %s: %s", e2eTimeout, describeRequests(n.requests()))
+	var out []netRequest
+	for _, r := range reqs[i:] {
+		if r.loader == loader {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// waitFor waits until cond holds for the requests logged so far. It wakes
+// at every event of the tab, so it waits exactly as long as it must.
+func (n *netLog) waitFor(t *testing.T, what string, cond func([]netRequest) bool) []netRequest {
+	t.Helper()
+	timeout := time.NewTimer(e2eTimeout)
+	defer timeout.Stop()
+	for {
+		n.mu.Lock()
+		wake := n.wake
+		n.mu.Unlock()
+		if reqs := n.requests(); cond(reqs) {
+			return reqs
+		}
+		select {
+		case <-wake:
+		case <-timeout.C:
+			t.Fatalf("%s: not within %s; requests:%s", what, e2eTimeout, describeRequests(n.requests()))
+		}
+	}
 }
 
 func describeRequests(reqs []netRequest) string {
 	var b strings.Builder
 	for _, r := range reqs {
-		fmt.Fprintf(&b, "\n\t%s %s (%s) status %d done %v %s", r.method, r.url, r.typ, r.status, r.done, r.errText)
+		fmt.Fprintf(&b, "\n\t%s %s (%s) status %d done %v loader %.8s %s", r.method, r.url, r.typ, r.status, r.done, r.loader, r.errText)
 	}
 	return b.String()
 }
@@ -516,7 +530,14 @@ func eval[T any](t *testing.T, b *e2eTab, expr string) T {
 
 // waitTrue polls a JavaScript condition, which may span a reload of the
 // page: errors while the page is between documents are retried.
-func (b *e2eTab) waitTrue(t *testing.T, what, expr string, within time.Duration) {
+func (b *e2eTab) waitTrue(t *testing.T, what, expr string) {
+	t.Helper()
+	b.waitTrueWithin(t, what, expr, e2eTimeout)
+}
+
+// waitTrueWithin is waitTrue with its own bound, for a step that takes
+// long on a busy machine (a large library parsed by the page).
+func (b *e2eTab) waitTrueWithin(t *testing.T, what, expr string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	var lastErr error
@@ -528,9 +549,37 @@ func (b *e2eTab) waitTrue(t *testing.T, what, expr string, within time.Duration)
 			return
 		}
 		lastErr = err
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("%s: not within %s (last error: %v)", what, within, lastErr)
+}
+
+// waitLoaded waits until the tab shows url (a path, with its fragment if
+// it has one) in a document that has finished loading: its DOM is whole,
+// its stylesheets apply and its deferred scripts, the beacon among them,
+// have run. A location alone is not enough: it changes as soon as the new
+// document starts, before its content is there.
+func (b *e2eTab) waitLoaded(t *testing.T, url string) {
+	t.Helper()
+	b.waitTrue(t, "the document of "+url+" loaded", fmt.Sprintf(`location.pathname + location.hash === %q && document.readyState === "complete"`, url))
+}
+
+// waitBeacon waits until the open document's beacon has its answer, and
+// returns it. It knows the document's own beacon from that of a page left
+// before, which may be logged later or never answered.
+func waitBeacon(t *testing.T, tab *e2eTab, s *e2eServer) netRequest {
+	t.Helper()
+	var b netRequest
+	tab.net.waitFor(t, "the page's beacon answered", func(reqs []netRequest) bool {
+		for _, r := range beacons(ofCurrentDoc(reqs), s) {
+			if r.answered() {
+				b = r
+				return true
+			}
+		}
+		return false
+	})
+	return b
 }
 
 // shotDir is where screenshots go: the test's temporary folder, or

@@ -43,7 +43,7 @@ func openWithin(t *testing.T, tab *e2eTab, s *e2eServer, path, cond string, with
 		t.Fatalf("open %s: %v\nserve said:\n%s", path, err, s.log.String())
 	}
 	if cond != "" {
-		tab.waitTrue(t, path+": "+cond, cond, within)
+		tab.waitTrueWithin(t, path+": "+cond, cond, within)
 	}
 }
 
@@ -87,7 +87,7 @@ func searchFor(t *testing.T, tab *e2eTab, q string) searchFacts {
 		box.value = %q;
 		box.dispatchEvent(new Event("input"));
 	})()`, q))
-	tab.waitTrue(t, "results for "+q, `document.querySelector("#search [aria-live]").textContent !== ""`, 20*time.Second)
+	tab.waitTrueWithin(t, "results for "+q, `document.querySelector("#search [aria-live]").textContent !== ""`, 20*time.Second)
 	return eval[searchFacts](t, tab, searchFactsJS)
 }
 
@@ -141,7 +141,7 @@ func TestE2EReaderHeaderAndContents(t *testing.T) {
 		windowSize(t, tab, size.w, size.h)
 		open(t, tab, s, "/docs/writing/", readerReady)
 		eval[chromedp.Void](t, tab, `window.scrollTo(0, document.documentElement.scrollHeight)`)
-		tab.waitTrue(t, "scrolled to the end", `scrollY > 500`, 10*time.Second)
+		tab.waitTrueWithin(t, "scrolled to the end", `scrollY > 500`, 10*time.Second)
 		if top := eval[float64](t, tab, `(() => { const r = document.querySelector("header.top").getBoundingClientRect(); return r.bottom > 0 ? r.top : -1 })()`); top != 0 {
 			t.Errorf("%dpx: at the end of the page the header's top is at %v, want 0 (in view)", size.w, top)
 		}
@@ -149,19 +149,19 @@ func TestE2EReaderHeaderAndContents(t *testing.T) {
 		// A heading reached by its link lands below the header.
 		for _, id := range []string{"links-to-other-pages", "tables"} {
 			eval[chromedp.Void](t, tab, fmt.Sprintf(`location.hash = %q`, "#"+id))
-			tab.waitTrue(t, "scrolled to #"+id, fmt.Sprintf(`Math.abs(document.getElementById(%q).getBoundingClientRect().top - document.querySelector("header.top").getBoundingClientRect().bottom) < 40`, id), 10*time.Second)
+			tab.waitTrueWithin(t, "scrolled to #"+id, fmt.Sprintf(`Math.abs(document.getElementById(%q).getBoundingClientRect().top - document.querySelector("header.top").getBoundingClientRect().bottom) < 40`, id), 10*time.Second)
 			if gap := eval[float64](t, tab, fmt.Sprintf(`document.getElementById(%q).getBoundingClientRect().top - document.querySelector("header.top").getBoundingClientRect().bottom`, id)); gap < 0 {
 				t.Errorf("%dpx: #%s is %.0f px under the header", size.w, id, -gap)
 			}
 			// The table of contents marks that section, and only it.
-			tab.waitTrue(t, "the contents mark #"+id, fmt.Sprintf(`(() => {
+			tab.waitTrueWithin(t, "the contents mark #"+id, fmt.Sprintf(`(() => {
 				const cur = [...document.querySelectorAll(".toc [aria-current]")];
 				return cur.length === 1 && cur[0].getAttribute("href") === %q && cur[0].getAttribute("aria-current") === "location";
 			})()`, "#"+id), 10*time.Second)
 		}
 		viewShot(t, tab, shots, fmt.Sprintf("reader-writing-%d", size.w))
 		eval[chromedp.Void](t, tab, `window.scrollTo(0, 0)`)
-		tab.waitTrue(t, "back at the top, no section is marked", `scrollY === 0 && !document.querySelector(".toc [aria-current]")`, 10*time.Second)
+		tab.waitTrueWithin(t, "back at the top, no section is marked", `scrollY === 0 && !document.querySelector(".toc [aria-current]")`, 10*time.Second)
 		checkQuiet(t, tab, fmt.Sprintf("/docs/writing/ at %dpx", size.w))
 	}
 }
@@ -179,13 +179,13 @@ func TestE2EReaderSlashFocusesSearch(t *testing.T) {
 		t.Fatal("the search box has the focus before / is pressed")
 	}
 	pressSlash(t, tab)
-	tab.waitTrue(t, "the search box has the focus", `document.activeElement && document.activeElement.id === "search-q"`, 10*time.Second)
+	tab.waitTrueWithin(t, "the search box has the focus", `document.activeElement && document.activeElement.id === "search-q"`, 10*time.Second)
 	if v := eval[string](t, tab, `document.getElementById("search-q").value`); v != "" {
 		t.Errorf("after / the box holds %q, want it empty", v)
 	}
 	// In the box, and in any other field, "/" is a character.
 	pressSlash(t, tab)
-	tab.waitTrue(t, "/ typed in the box", `document.getElementById("search-q").value === "/"`, 10*time.Second)
+	tab.waitTrueWithin(t, "/ typed in the box", `document.getElementById("search-q").value === "/"`, 10*time.Second)
 	checkQuiet(t, tab, "/docs/writing/")
 }
 
@@ -222,7 +222,7 @@ func TestE2EReaderSearchTypo(t *testing.T) {
 	f := searchFor(t, tab, "privcy")
 	first := f.Hrefs[0]
 	tab.do(t, "press Enter", chromedp.KeyEvent(kb.Enter))
-	tab.waitTrue(t, "the result opens with its words marked", fmt.Sprintf(`location.pathname + location.hash === %q && document.querySelectorAll("main mark").length > 0`, first), 10*time.Second)
+	tab.waitTrueWithin(t, "the result opens with its words marked", fmt.Sprintf(`location.pathname + location.hash === %q && document.querySelectorAll("main mark").length > 0`, first), 10*time.Second)
 	marks := eval[[]string](t, tab, `[...document.querySelectorAll("main mark")].map(m => m.textContent)`)
 	for _, m := range marks {
 		if !strings.HasPrefix(strings.ToLower(m), "privacy") {
@@ -274,7 +274,7 @@ func TestE2EReaderCopyCode(t *testing.T) {
 			t.Fatalf("/docs/writing/ has no %s block with a copy button", c.lang)
 		}
 		tab.do(t, "press the copy button of the "+c.lang+" block", chromedp.Click(chromedp.CSS(sel)))
-		tab.waitTrue(t, "the button says it copied", fmt.Sprintf(`document.querySelector(%q).textContent === "Copied" && document.querySelector("[role=status]").textContent === "Code copied"`, sel), 10*time.Second)
+		tab.waitTrueWithin(t, "the button says it copied", fmt.Sprintf(`document.querySelector(%q).textContent === "Copied" && document.querySelector("[role=status]").textContent === "Code copied"`, sel), 10*time.Second)
 		got := eval[string](t, tab, `navigator.clipboard.readText()`)
 		if !strings.HasPrefix(got, c.want) || strings.Contains(got, "Copy") || strings.Contains(got, "$ ") {
 			t.Errorf("the %s block copied %q, want it to begin %q, without prompts or the button's text", c.lang, got, c.want)

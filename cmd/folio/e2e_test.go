@@ -27,8 +27,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -95,8 +95,9 @@ func checkPage(t *testing.T, tab *e2eTab, path string) {
 	}
 }
 
-// visit opens path in the tab and waits until its requests, the beacon
-// among them, have ended.
+// visit opens path in the tab and waits until its document has loaded.
+// It waits for nothing else: a page's live-reload stream never ends, and
+// requests of the page before may never be reported finished.
 func visit(t *testing.T, tab *e2eTab, s *e2eServer, path string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tab.ctx, e2eTimeout)
@@ -104,7 +105,7 @@ func visit(t *testing.T, tab *e2eTab, s *e2eServer, path string) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+path)); err != nil {
 		t.Fatalf("open %s: %v; requests so far:%s\nserve said:\n%s", path, err, describeRequests(tab.net.requests()), s.log.String())
 	}
-	tab.net.waitIdle(t, 300*time.Millisecond)
+	tab.waitLoaded(t, path)
 }
 
 // beacons returns the requests the page made to the event endpoint.
@@ -198,6 +199,7 @@ func TestE2EReaderVisits(t *testing.T) {
 	shot := map[string]bool{"/": true, "/docs/writing/": true, "/privacy/": true}
 	for _, p := range visits {
 		visit(t, tab, s, p)
+		waitBeacon(t, tab, s)
 		checkPage(t, tab, p)
 		if shot[p] {
 			tab.screenshot(t, shots, "reader"+strings.ReplaceAll(strings.TrimSuffix(p, "/"), "/", "-"))
@@ -305,7 +307,12 @@ func TestE2EDoNotTrack(t *testing.T) {
 				}
 			}
 			for _, p := range []string{"/", "/docs/writing/"} {
+				// The beacon script has run once the page has loaded: with
+				// the signal on, it decided to send nothing.
 				visit(t, tab, s, p)
+				if tc.reason != "" {
+					waitBeacon(t, tab, s)
+				}
 				checkPage(t, tab, p)
 			}
 			if tc.script != "" {
@@ -349,6 +356,7 @@ func TestE2EDoNotTrack(t *testing.T) {
 	control := first.open(t)
 	control.actAsReader(t)
 	visit(t, control, s, "/privacy/")
+	waitBeacon(t, control, s)
 	if bs := beacons(control.net.requests(), s); len(bs) != 1 {
 		t.Fatalf("the control view sent %d beacons, want 1", len(bs))
 	}
@@ -382,7 +390,7 @@ func TestE2ELiveReload(t *testing.T) {
 
 	// The page must be listening before the edit, or the test would not
 	// tell a reload from a page that was simply opened late.
-	waitStreams(t, tab, 1)
+	waitListening(t, tab, s.url+"/docs/writing/", 0)
 	eval[chromedp.Void](t, tab, `window.folioE2E = "before the edit"`)
 
 	file := filepath.Join(s.root, "content", "docs", "writing.md")
@@ -391,69 +399,78 @@ func TestE2ELiveReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	const marker = "This sentence was added while the page was open."
-	if err := os.WriteFile(file, append(slices.Clip(orig), "\n"+marker+"\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tab.waitTrue(t, "the open page shows the edit", fmt.Sprintf(`document.querySelector("main").innerText.includes(%q)`, marker), 15*time.Second)
+	save(t, file, append(slices.Clip(orig), "\n"+marker+"\n"...))
+	tab.waitTrue(t, "the open page shows the edit", fmt.Sprintf(`document.querySelector("main").innerText.includes(%q)`, marker))
 	if v := eval[bool](t, tab, `window.folioE2E === undefined`); !v {
 		t.Error("the page shows the edit but was not reloaded")
 	}
-	tab.net.waitIdle(t, 200*time.Millisecond)
+	tab.waitLoaded(t, "/docs/writing/")
 	checkPage(t, tab, "/docs/writing/")
 
 	// Away and back: a page restored from the back/forward cache listens
 	// again (it closed its stream when it was left).
 	eval[chromedp.Void](t, tab, `window.folioE2E = "kept"`)
-	streams := countStreams(tab)
 	visit(t, tab, s, "/privacy/")
 	// history.back, not NavigateBack: a page restored from the cache
 	// fires no load event to wait for.
+	left := len(tab.net.requests())
 	eval[chromedp.Void](t, tab, `history.back()`)
-	tab.waitTrue(t, "back on the edited page", `location.pathname === "/docs/writing/" && document.readyState === "complete"`, 10*time.Second)
+	tab.waitLoaded(t, "/docs/writing/")
 	if kept := eval[bool](t, tab, `window.folioE2E === "kept"`); !kept {
 		t.Log("the page was not restored from the back/forward cache; it was loaded again")
 	}
-	waitStreams(t, tab, streams+2) // /privacy/'s and the restored page's
+	waitListening(t, tab, s.url+"/docs/writing/", left)
 
 	// A save that breaks the build: the last good page stays, with the
 	// error over it, naming the file.
-	if err := os.WriteFile(file, []byte("---\ntitle: [unclosed\n---\nBroken.\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tab.waitTrue(t, "the build error shows over the page", `(() => { const a = document.querySelector("[role=alert]"); return !!a && a.textContent.includes("writing.md"); })()`, 15*time.Second)
+	save(t, file, []byte("---\ntitle: [unclosed\n---\nBroken.\n"))
+	tab.waitTrue(t, "the build error shows over the page", `(() => { const a = document.querySelector("[role=alert]"); return !!a && a.textContent.includes("writing.md"); })()`)
 	if v := eval[bool](t, tab, fmt.Sprintf(`document.querySelector("main").innerText.includes(%q)`, marker)); !v {
 		t.Error("the last good page is no longer shown under the build error")
 	}
 	tab.screenshot(t, shots, "live-reload-error")
 
 	const fixed = "The page is back after the fix."
-	if err := os.WriteFile(file, append(slices.Clip(orig), "\n"+fixed+"\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tab.waitTrue(t, "the fixed page replaces the error", fmt.Sprintf(`document.querySelector("main").innerText.includes(%q) && !document.querySelector("[role=alert]")`, fixed), 15*time.Second)
+	save(t, file, append(slices.Clip(orig), "\n"+fixed+"\n"...))
+	tab.waitTrue(t, "the fixed page replaces the error", fmt.Sprintf(`document.querySelector("main").innerText.includes(%q) && !document.querySelector("[role=alert]")`, fixed))
 	tab.screenshot(t, shots, "live-reload-fixed")
 }
 
-// countStreams counts the live reload streams the tab has opened.
-func countStreams(tab *e2eTab) int {
-	n := 0
-	for _, r := range tab.net.requests() {
-		if r.streaming() && r.status == http.StatusOK {
-			n++
+// waitListening waits until the tab's document of url has its live
+// reload stream open, one it opened after position since of the log. It
+// tells the document by its loader, which a page restored from the
+// back/forward cache keeps: it makes no new document request, only a new
+// stream. A stream of another page does not count, and neither does one
+// closed before it was answered, as a page left at once closes its own.
+func waitListening(t *testing.T, tab *e2eTab, url string, since int) {
+	t.Helper()
+	tab.net.waitFor(t, url+" listens for reloads", func(reqs []netRequest) bool {
+		var loader cdp.LoaderID
+		for _, r := range reqs {
+			if r.typ == network.ResourceTypeDocument && r.url == url {
+				loader = r.loader
+			}
 		}
-	}
-	return n
+		for _, r := range reqs[min(since, len(reqs)):] {
+			if r.streaming() && r.loader == loader && r.status == http.StatusOK {
+				return true
+			}
+		}
+		return false
+	})
 }
 
-// waitStreams waits until the tab has opened n live reload streams.
-func waitStreams(t *testing.T, tab *e2eTab, n int) {
+// save replaces a file as editors commonly do, by renaming a new file
+// over it, so that serve never sees it half written: a file truncated and
+// then written could build, empty, in between.
+func save(t *testing.T, path string, data []byte) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for countStreams(tab) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d live reload streams opened, want %d:%s", countStreams(tab), n, describeRequests(tab.net.requests()))
-		}
-		time.Sleep(50 * time.Millisecond)
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp") // serve ignores dot files
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -462,6 +479,7 @@ func seedViews(t *testing.T, s *e2eServer, tab *e2eTab, paths ...string) {
 	t.Helper()
 	for _, p := range paths {
 		visit(t, tab, s, p)
+		waitBeacon(t, tab, s)
 	}
 	s.waitViews(t, int64(len(paths)))
 }
@@ -609,11 +627,21 @@ func TestE2EPageWeight(t *testing.T) {
 	tab := startBrowser(t)
 	const path = "/docs/writing/"
 	visit(t, tab, s, path)
+	// The weight is what the page downloaded: each download's answer is
+	// needed, the live-reload stream's end is not (it never comes).
+	reqs := tab.net.waitFor(t, "every download of "+path+" answered", func(reqs []netRequest) bool {
+		for _, r := range ofCurrentDoc(reqs) {
+			if !r.streaming() && !r.answered() {
+				return false
+			}
+		}
+		return true
+	})
 
 	var total int
 	var lines []string
 	kinds := map[network.ResourceType]bool{}
-	for _, r := range tab.net.requests() {
+	for _, r := range reqs {
 		if r.method != http.MethodGet || strings.Contains(r.url, "/_folio/") || strings.HasPrefix(r.url, "data:") {
 			continue // the beacon's POST uploads; live reload is serve's only
 		}

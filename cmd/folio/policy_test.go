@@ -256,8 +256,8 @@ func TestCollectWarnsWhenFlagsContradictThePolicy(t *testing.T) {
 	case <-stdout.first:
 	case err := <-done:
 		t.Fatalf("runCollect() = %v before listening\n%s", err, stderr.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("runCollect() did not start within 10s")
+	case <-time.After(30 * time.Second):
+		t.Fatal("runCollect() did not start within 30s")
 	}
 	cancel()
 	if err := <-done; err != nil {

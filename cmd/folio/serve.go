@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db := fs.String("db", filepath.Join("data", "analytics.db"), "analytics database, relative to -root unless absolute")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
 	noAnalytics := fs.Bool("no-analytics", false, "do not count visits")
+	allowedHosts := fs.String("allowed-hosts", "", "comma-separated host names or addresses to answer to besides localhost, the loopback addresses and the -addr host")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
@@ -38,6 +40,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := checkSiteRoot(*root); err != nil {
 		return err
+	}
+	allow, err := parseAllowedHosts(*addr, *allowedHosts)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -76,8 +82,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		w.Write(liveReloadJS)
 	})
 	mux.HandleFunc("GET /_folio/events", s.events.serve)
-	srv := newHTTPServer(mux, stderr)
-	go s.watch(ctx)
+	srv := newHTTPServer(allow.guard(mux), stderr)
+	// The watch starts before serve says it listens, so that no edit made
+	// after that line goes unseen.
+	// serve returns only once the watch has stopped, so that no rebuild
+	// writes into the folder it removes.
+	if w := s.startWatch(); w != nil {
+		watching := make(chan struct{})
+		go func() {
+			defer close(watching)
+			s.watch(ctx, w)
+		}()
+		defer func() {
+			w.Close()
+			<-watching
+		}()
+	}
 	fmt.Fprintf(stdout, "serving %s on %s (Ctrl+C to stop)\n", *root, s.origin+"/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -111,6 +131,104 @@ func newHTTPServer(h http.Handler, logOut io.Writer) *http.Server {
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          log.New(addressFreeWriter{logOut}, "http: ", 0),
 	}
+}
+
+// hostAllow is the set of names serve answers to in the Host header. A
+// page of another site can make a browser send requests to serve under
+// that site's own name by pointing the name at 127.0.0.1 (DNS rebinding),
+// and then read the answers as its own: the owner's report and the event
+// stream with its build errors. Only the names of this machine cannot be
+// pointed elsewhere, so only those are answered unless the owner adds more.
+type hostAllow map[string]bool // canonical names and addresses, see canonicalHost
+
+// maxHostLen is the longest DNS name.
+const maxHostLen = 253
+
+// parseAllowedHosts makes the set from -addr and -allowed-hosts.
+func parseAllowedHosts(addr, list string) (hostAllow, error) {
+	allow := hostAllow{}
+	if host, _, err := net.SplitHostPort(addr); err == nil && host != "" {
+		allow[canonicalHost(host)] = true
+	}
+	for _, h := range strings.Split(list, ",") {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		if !validHostName(h) {
+			return nil, fmt.Errorf("-allowed-hosts: %q is not a host name or an IP address (no scheme, port or path)", h)
+		}
+		allow[canonicalHost(h)] = true
+	}
+	return allow, nil
+}
+
+// validHostName reports whether h is an IP address, bracketed or not, or
+// a DNS name of letters, digits, hyphens and underscores.
+func validHostName(h string) bool {
+	if ip := h; len(ip) > 2 && ip[0] == '[' && ip[len(ip)-1] == ']' {
+		_, err := netip.ParseAddr(ip[1 : len(ip)-1])
+		return err == nil
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	if len(h) > maxHostLen {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// canonicalHost is a Host header's name as the set keeps it: without the
+// port or the brackets of an IPv6 address, in lower case, without a final
+// dot, and an IPv4 address mapped into IPv6 as the IPv4 address.
+func canonicalHost(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		host = host[1 : len(host)-1]
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip.Unmap().String()
+	}
+	return host
+}
+
+// allows reports whether serve answers to the Host header host: localhost,
+// a loopback address, the -addr host, or one of -allowed-hosts.
+func (a hostAllow) allows(host string) bool {
+	if host == "" || len(host) > maxHostLen+8 {
+		return false
+	}
+	h := canonicalHost(host)
+	if h == "localhost" || a[h] {
+		return true
+	}
+	ip, err := netip.ParseAddr(h)
+	return err == nil && ip.IsLoopback()
+}
+
+// guard answers 421 Misdirected Request to a request for another host.
+func (a hostAllow) guard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.allows(r.Host) {
+			http.Error(w, "folio serve does not answer to this host name; start it with -allowed-hosts NAME to allow it", http.StatusMisdirectedRequest)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // addressFreeWriter drops net/http's own error lines, which name the
@@ -221,22 +339,28 @@ func (s *server) preview(name string) bool {
 // watchedDirs are the folders whose changes trigger a rebuild.
 var watchedDirs = []string{"content", "static", "layouts", "themes"}
 
-// watch rebuilds when the site's files change. Saves that arrive within
-// a few milliseconds of each other, as editors make them, are one rebuild.
-func (s *server) watch(ctx context.Context) {
+// startWatch watches the site's folders, or says why it cannot and
+// returns nil: serve still serves, without rebuilds.
+func (s *server) startWatch() *fsnotify.Watcher {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		fmt.Fprintln(s.stderr, "serve: cannot watch for changes:", err)
-		return
+		return nil
 	}
-	defer w.Close()
 	if err := w.Add(s.root); err != nil {
+		w.Close()
 		fmt.Fprintln(s.stderr, "serve: cannot watch for changes:", err)
-		return
+		return nil
 	}
 	for _, d := range watchedDirs {
 		addTree(w, filepath.Join(s.root, d))
 	}
+	return w
+}
+
+// watch rebuilds when the site's files change. Saves that arrive within
+// a few milliseconds of each other, as editors make them, are one rebuild.
+func (s *server) watch(ctx context.Context, w *fsnotify.Watcher) {
 	const debounce = 30 * time.Millisecond
 	var (
 		timer   *time.Timer

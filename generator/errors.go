@@ -88,6 +88,8 @@ func AsErrorList(err error) (ErrorList, bool) {
 	return nil, false
 }
 
+// TemplateErrRE reads a template error: the template, its line and the
+// message.
 var TemplateErrRE = regexp.MustCompile(`^template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)
 
 // TemplateError names the layout file and line of a template error;

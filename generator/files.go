@@ -16,6 +16,7 @@ type StaticFile struct {
 	Name string // as the editor knows it, for errors
 }
 
+// IsDir reports whether name is a folder of fsys.
 func IsDir(fsys fs.FS, name string) bool {
 	fi, err := fs.Stat(fsys, name)
 	return err == nil && fi.IsDir()

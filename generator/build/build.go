@@ -106,7 +106,7 @@ type builder struct {
 	records        map[*generator.Page]*cachedPage // what rendering each cacheable page teaches the cache
 }
 
-// Site is a loaded site, ready to render pages that are not in its
+// SiteBuild is a loaded site, ready to render pages that are not in its
 // content, such as a report.
 type SiteBuild struct{ b *builder }
 

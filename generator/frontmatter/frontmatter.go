@@ -329,6 +329,7 @@ func normalizeValue(v any) any {
 	return v
 }
 
+// TypeName says what a decoded value is, for error messages.
 func TypeName(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -384,6 +385,9 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("cannot read %q as a date: want 2017-10-19, 2017-10-19 01:00, 2017-10-19 21:29:29 -0700 or RFC 3339", s)
 }
 
+// ParseValue reads a decoded front matter value as a date: text in one of
+// ParseDate's forms or a date the decoder made; a date without a zone is
+// in loc.
 func ParseValue(v any, loc *time.Location) (time.Time, error) {
 	switch x := v.(type) {
 	case string:

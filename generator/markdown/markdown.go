@@ -260,10 +260,12 @@ func headingID(text string) string {
 // are checked, and by the build cache, in less room than a map.
 type IDSet []string
 
+// NewIDSet makes the set of the ids in m.
 func NewIDSet(m map[string]bool) IDSet {
 	return IDSet(slices.Sorted(maps.Keys(m)))
 }
 
+// Has reports whether id is in the set.
 func (s IDSet) Has(id string) bool {
 	_, ok := slices.BinarySearch(s, id)
 	return ok

@@ -14,6 +14,7 @@ func textReader(src []byte) text.Reader { return text.NewReader(src) }
 // LineIndex turns byte offsets of a body into 1-based lines.
 type LineIndex []int
 
+// NewLineIndex indexes the lines of src.
 func NewLineIndex(src []byte) LineIndex {
 	idx := LineIndex{0}
 	for i, c := range src {
@@ -24,7 +25,7 @@ func NewLineIndex(src []byte) LineIndex {
 	return idx
 }
 
-// line returns the 1-based line of offset off.
+// Line returns the 1-based line of offset off.
 func (l LineIndex) Line(off int) int {
 	return sort.Search(len(l), func(i int) bool { return l[i] > off })
 }

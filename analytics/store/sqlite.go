@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -17,13 +16,6 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-//go:embed schema.sql
-var schema string
-
-// SchemaVersion is the PRAGMA user_version that schema.sql produces. A file
-// with a higher version was written by a newer Folio and is not touched.
-const SchemaVersion = 1
 
 // ApplicationID is written to PRAGMA application_id so that a Folio database
 // can be told apart from any other SQLite file ("Foli" in ASCII). A file
@@ -43,31 +35,18 @@ var ErrNotFolio = errors.New("not a Folio analytics database")
 // Folio whose schema this one does not know.
 var ErrNewerSchema = errors.New("database schema is newer than this Folio")
 
-// Option changes how Open opens a database.
-type Option func(*options)
-
-type options struct {
-	busyTimeout time.Duration
-	readOnly    bool
-}
-
-// WithBusyTimeout sets how long a statement waits for a lock held by another
-// connection (a report reading while the collector writes, or a backup)
-// before failing. The default is 5 seconds.
-func WithBusyTimeout(d time.Duration) Option {
-	return func(o *options) { o.busyTimeout = d }
-}
-
-// ReadOnly opens an existing database for Query only, so a report can read
-// while a collector writes. The schema is checked but never created.
-func ReadOnly() Option {
-	return func(o *options) { o.readOnly = true }
-}
+// ErrOlderSchema is wrapped by a read-only Open of a database that an older
+// Folio wrote: reading it needs the schema upgrade that only a writer
+// (folio collect, folio migrate) makes.
+var ErrOlderSchema = errors.New("database schema is older than this Folio")
 
 // SQLite is the embedded Store: one database file in WAL mode, so reports
-// can read while the collector writes.
+// can read while the collector writes. It reads and writes the site chosen
+// with WithSite; Site gives the other sites of the same file.
 type SQLite struct {
-	db *sql.DB
+	db   *sql.DB
+	site string
+	view bool // made by Site: Close leaves db open
 }
 
 var _ Store = (*SQLite)(nil)
@@ -80,20 +59,23 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 // reported with ErrNotFolio and left exactly as it was; a file from a newer
 // Folio is reported with ErrNewerSchema.
 func Open(path string, opts ...Option) (*SQLite, error) {
-	o := options{busyTimeout: 5 * time.Second}
-	for _, opt := range opts {
-		opt(&o)
+	o, err := newOptions(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	fresh, err := inspect(abs, o)
+	fresh, version, err := inspect(abs, o)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if fresh && o.readOnly {
 		return nil, fmt.Errorf("open store %s: %w", path, os.ErrNotExist)
+	}
+	if o.readOnly && version < SchemaVersion {
+		return nil, fmt.Errorf("open store %s: %w: version %d, this Folio reads %d; folio collect or folio migrate upgrades it", path, ErrOlderSchema, version, SchemaVersion)
 	}
 	if fresh {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
@@ -104,9 +86,13 @@ func Open(path string, opts ...Option) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &SQLite{db: db}
+	s := &SQLite{db: db, site: o.site}
 	if !o.readOnly {
-		if err := s.migrate(); err != nil {
+		steps := o.migrations
+		if steps == nil {
+			steps = migrations("sqlite")
+		}
+		if err := s.migrate(steps); err != nil {
 			return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
 		}
 	}
@@ -138,13 +124,13 @@ func dsn(abs string, o options) string {
 // something to refuse. Opening a foreign file read-write would already
 // change it (journal_mode=wal rewrites the header), hence the separate,
 // read-only look first.
-func inspect(abs string, o options) (fresh bool, err error) {
+func inspect(abs string, o options) (fresh bool, version int64, err error) {
 	f, err := os.Open(abs)
 	if errors.Is(err, os.ErrNotExist) {
-		return true, nil
+		return true, 0, nil
 	}
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	head := make([]byte, len(sqliteMagic))
 	n, err := io.ReadFull(f, head)
@@ -153,19 +139,19 @@ func inspect(abs string, o options) (fresh bool, err error) {
 	}
 	switch {
 	case n == 0 && (err == io.EOF || err == nil):
-		return true, nil
+		return true, 0, nil
 	case errors.Is(err, io.ErrUnexpectedEOF) || (err == nil && !bytes.Equal(head, sqliteMagic)):
-		return false, fmt.Errorf("%w: not a SQLite file", ErrNotFolio)
+		return false, 0, fmt.Errorf("%w: not a SQLite file", ErrNotFolio)
 	case err != nil:
-		return false, err
+		return false, 0, err
 	}
 
 	db, err := sql.Open("sqlite", dsn(abs, options{busyTimeout: o.busyTimeout, readOnly: true}))
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	defer db.Close()
-	var appID, version, objects int64
+	var appID, objects int64
 	var check string
 	err = db.QueryRow(`PRAGMA application_id`).Scan(&appID)
 	if err == nil {
@@ -180,30 +166,33 @@ func inspect(abs string, o options) (fresh bool, err error) {
 		err = db.QueryRow(`PRAGMA quick_check(1)`).Scan(&check)
 	}
 	if err != nil {
-		return false, fmt.Errorf("%w: %w", ErrNotFolio, err)
+		return false, 0, fmt.Errorf("%w: %w", ErrNotFolio, err)
 	}
 	if check != "ok" {
-		return false, fmt.Errorf("%w: damaged: %s", ErrNotFolio, check)
+		return false, 0, fmt.Errorf("%w: damaged: %s", ErrNotFolio, check)
 	}
 	switch {
 	case appID != 0 && appID != ApplicationID:
-		return false, fmt.Errorf("%w: application_id %#x belongs to another program", ErrNotFolio, appID)
+		return false, 0, fmt.Errorf("%w: application_id %#x belongs to another program", ErrNotFolio, appID)
 	case appID == 0 && objects > 0:
-		return false, fmt.Errorf("%w: a SQLite database of another program", ErrNotFolio)
+		return false, 0, fmt.Errorf("%w: a SQLite database of another program", ErrNotFolio)
 	case appID == 0:
 		// An empty SQLite file with no tables: safe to initialise.
-		return true, nil
+		return true, 0, nil
 	case version > SchemaVersion:
-		return false, fmt.Errorf("%w: file has schema version %d, this Folio knows %d", ErrNewerSchema, version, SchemaVersion)
+		return false, 0, fmt.Errorf("%w: file has schema version %d, this Folio knows %d", ErrNewerSchema, version, SchemaVersion)
+	case version < 1:
+		return false, 0, fmt.Errorf("%w: unknown schema version %d", ErrNotFolio, version)
 	}
-	return false, nil
+	return false, version, nil
 }
 
-// migrate applies schema.sql to a new database in one transaction. The
-// version is read again inside the write transaction (BEGIN IMMEDIATE, from
-// _txlock), so two processes opening the same new file cannot both create
-// the tables.
-func (s *SQLite) migrate() error {
+// migrate brings a new or older database to SchemaVersion in one
+// transaction: every pending step of migrations/sqlite, then the version.
+// The version is read again inside the write transaction (BEGIN IMMEDIATE,
+// from _txlock), so two processes opening the same file cannot both
+// migrate it.
+func (s *SQLite) migrate(steps []migration) error {
 	ctx := context.Background()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -219,11 +208,13 @@ func (s *SQLite) migrate() error {
 		return nil
 	case version > SchemaVersion:
 		return fmt.Errorf("%w: file has schema version %d, this Folio knows %d", ErrNewerSchema, version, SchemaVersion)
-	case version != 0:
+	case version < 0:
 		return fmt.Errorf("%w: unknown schema version %d", ErrNotFolio, version)
 	}
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("apply schema: %w", err)
+	for _, m := range pending(steps, int(version), s.site) {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("apply schema %s: %w", m.name, err)
+		}
 	}
 	// PRAGMA arguments cannot be bound parameters; both are constants.
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, ApplicationID)); err != nil {
@@ -289,24 +280,24 @@ func (s *SQLite) Add(ctx context.Context, b *Batch) (err error) {
 			err = errors.Join(err, ignoreDone(tx.Rollback()))
 		}
 	}()
-	if err := upsert(ctx, tx, b.Views, `INSERT INTO views (day, path, n) VALUES (?, ?, ?)
-		ON CONFLICT (day, path) DO UPDATE SET n = n + excluded.n`,
-		func(k ViewKey) []any { return []any{k.Day, k.Path} }); err != nil {
+	if err := upsert(ctx, tx, b.Views, `INSERT INTO views (site, day, path, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (site, day, path) DO UPDATE SET n = n + excluded.n`,
+		func(k ViewKey) []any { return []any{s.site, k.Day, k.Path} }); err != nil {
 		return fmt.Errorf("add views: %w", err)
 	}
-	if err := upsert(ctx, tx, b.Dims, `INSERT INTO dimensions (day, dim, value, n) VALUES (?, ?, ?, ?)
-		ON CONFLICT (day, dim, value) DO UPDATE SET n = n + excluded.n`,
-		func(k DimKey) []any { return []any{k.Day, k.Dim, k.Value} }); err != nil {
+	if err := upsert(ctx, tx, b.Dims, `INSERT INTO dimensions (site, day, dim, value, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (site, day, dim, value) DO UPDATE SET n = n + excluded.n`,
+		func(k DimKey) []any { return []any{s.site, k.Day, k.Dim, k.Value} }); err != nil {
 		return fmt.Errorf("add dimensions: %w", err)
 	}
-	if err := upsert(ctx, tx, b.Dropped, `INSERT INTO dropped (day, reason, n) VALUES (?, ?, ?)
-		ON CONFLICT (day, reason) DO UPDATE SET n = n + excluded.n`,
-		func(k DropKey) []any { return []any{k.Day, k.Reason} }); err != nil {
+	if err := upsert(ctx, tx, b.Dropped, `INSERT INTO dropped (site, day, reason, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (site, day, reason) DO UPDATE SET n = n + excluded.n`,
+		func(k DropKey) []any { return []any{s.site, k.Day, k.Reason} }); err != nil {
 		return fmt.Errorf("add dropped: %w", err)
 	}
-	if err := upsert(ctx, tx, b.Visitors, `INSERT INTO visitors (day, n) VALUES (?, ?)
-		ON CONFLICT (day) DO UPDATE SET n = n + excluded.n`,
-		func(day string) []any { return []any{day} }); err != nil {
+	if err := upsert(ctx, tx, b.Visitors, `INSERT INTO visitors (site, day, n) VALUES (?, ?, ?)
+		ON CONFLICT (site, day) DO UPDATE SET n = n + excluded.n`,
+		func(day string) []any { return []any{s.site, day} }); err != nil {
 		return fmt.Errorf("add visitors: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -355,8 +346,8 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	}
 	defer func() { err = errors.Join(err, ignoreDone(tx.Rollback())) }()
 	c := &Counts{}
-	err = queryRows(ctx, tx, `SELECT day, path, n FROM views WHERE day BETWEEN ? AND ? ORDER BY day, path`,
-		from, to, func(r *sql.Rows) error {
+	err = queryRows(ctx, tx, `SELECT day, path, n FROM views WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, path`,
+		s.site, from, to, func(r *sql.Rows) error {
 			var v ViewRow
 			if err := r.Scan(&v.Day, &v.Path, &v.N); err != nil {
 				return err
@@ -367,8 +358,8 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	if err != nil {
 		return nil, fmt.Errorf("query views: %w", err)
 	}
-	err = queryRows(ctx, tx, `SELECT day, dim, value, n FROM dimensions WHERE day BETWEEN ? AND ? ORDER BY day, dim, value`,
-		from, to, func(r *sql.Rows) error {
+	err = queryRows(ctx, tx, `SELECT day, dim, value, n FROM dimensions WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, dim, value`,
+		s.site, from, to, func(r *sql.Rows) error {
 			var v DimRow
 			if err := r.Scan(&v.Day, &v.Dim, &v.Value, &v.N); err != nil {
 				return err
@@ -379,8 +370,8 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	if err != nil {
 		return nil, fmt.Errorf("query dimensions: %w", err)
 	}
-	err = queryRows(ctx, tx, `SELECT day, reason, n FROM dropped WHERE day BETWEEN ? AND ? ORDER BY day, reason`,
-		from, to, func(r *sql.Rows) error {
+	err = queryRows(ctx, tx, `SELECT day, reason, n FROM dropped WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, reason`,
+		s.site, from, to, func(r *sql.Rows) error {
 			var v DropRow
 			if err := r.Scan(&v.Day, &v.Reason, &v.N); err != nil {
 				return err
@@ -391,8 +382,8 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	if err != nil {
 		return nil, fmt.Errorf("query dropped: %w", err)
 	}
-	err = queryRows(ctx, tx, `SELECT day, n FROM visitors WHERE day BETWEEN ? AND ? ORDER BY day`,
-		from, to, func(r *sql.Rows) error {
+	err = queryRows(ctx, tx, `SELECT day, n FROM visitors WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day`,
+		s.site, from, to, func(r *sql.Rows) error {
 			var v VisitorRow
 			if err := r.Scan(&v.Day, &v.N); err != nil {
 				return err
@@ -406,8 +397,8 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	return c, nil
 }
 
-func queryRows(ctx context.Context, tx *sql.Tx, query, from, to string, scan func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, from, to)
+func queryRows(ctx context.Context, tx *sql.Tx, query, site, from, to string, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, site, from, to)
 	if err != nil {
 		return err
 	}
@@ -436,7 +427,7 @@ func (s *SQLite) Prune(ctx context.Context, before string) (_ int64, err error) 
 	var total int64
 	for _, table := range []string{"views", "dimensions", "dropped", "visitors"} {
 		// The table names are the constants above, never input.
-		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE day < ?`, before)
+		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE site = ? AND day < ?`, s.site, before)
 		if err != nil {
 			return 0, fmt.Errorf("prune %s: %w", table, err)
 		}
@@ -452,9 +443,38 @@ func (s *SQLite) Prune(ctx context.Context, before string) (_ int64, err error) 
 	return total, nil
 }
 
+// Site returns the Store of another site in the same file. Closing it does
+// nothing; closing s closes the file for every site.
+func (s *SQLite) Site(name string) Store {
+	return &SQLite{db: s.db, site: name, view: true}
+}
+
+// Sites lists the sites that have any row, in order.
+func (s *SQLite) Sites(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, sitesQuery)
+	if err != nil {
+		return nil, fmt.Errorf("list sites: %w", err)
+	}
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, errors.Join(fmt.Errorf("list sites: %w", err), rows.Close())
+		}
+		out = append(out, name)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("list sites: %w", err)
+	}
+	return out, nil
+}
+
 // Close closes the database. The last connection to close checkpoints the
 // WAL into the main file and removes it.
 func (s *SQLite) Close() error {
+	if s.view {
+		return nil
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

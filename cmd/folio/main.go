@@ -5,6 +5,7 @@
 //	folio serve    build, serve and count while writing
 //	folio collect  the production endpoint for page views
 //	folio report   publish the counts as a report page, JSON and CSV
+//	folio migrate  copy the counts to another database, such as PostgreSQL
 package main
 
 import (
@@ -39,7 +40,8 @@ Usage:
   folio build    [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-no-minify] [-quiet]
   folio serve    [-root DIR] [-addr 127.0.0.1:8080] [-db data/analytics.db] [-drafts] [-no-analytics]
   folio collect  [-root DIR] [-addr 127.0.0.1:8081] [-db data/analytics.db] [-site DIR] ...
-  folio report   [-root DIR] [-db data/analytics.db] [-out DIR] [-from DATE] [-to DATE] [-k N]
+  folio report   [-root DIR] [-db data/analytics.db] [-site NAME] [-out DIR] [-from DATE] [-to DATE] [-k N]
+  folio migrate  -from data/analytics.db -to postgres://... [-site NAME]
   folio version
 
 Run "folio COMMAND -h" for the flags of a command.
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCollect(ctx, rest, stdout, stderr)
 	case "report":
 		return runReport(ctx, rest, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "folio", version)
 		return nil

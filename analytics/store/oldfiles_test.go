@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"maps"
@@ -147,6 +148,15 @@ func TestOldDatabases(t *testing.T) {
 				}
 				writeFile(t, target, data)
 				want = rawSQLiteCounts(t, target, v)
+				if v < SchemaVersion {
+					// A report cannot upgrade, and says so.
+					if db, err := Open(target, ReadOnly()); !errors.Is(err, ErrOlderSchema) {
+						if err == nil {
+							db.Close()
+						}
+						t.Errorf("Open(ReadOnly) of version %d = %v, want ErrOlderSchema", v, err)
+					}
+				}
 			} else {
 				target = pgtest.URL(t)
 				data, err := os.ReadFile(src)

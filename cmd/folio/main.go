@@ -39,7 +39,7 @@ const usage = `Folio builds a project's docs and policy pages and counts visits 
 Usage:
   folio build    [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-no-minify] [-quiet]
   folio serve    [-root DIR] [-addr 127.0.0.1:8080] [-db data/analytics.db] [-drafts] [-no-analytics]
-  folio collect  [-root DIR] [-addr 127.0.0.1:8081] [-db data/analytics.db] [-site DIR] ...
+  folio collect  [-root DIR] [-addr 127.0.0.1:8081] [-db data/analytics.db|postgres://...] [-site DIR] ...
   folio report   [-root DIR] [-db data/analytics.db] [-site NAME] [-out DIR] [-from DATE] [-to DATE] [-k N]
   folio migrate  -from data/analytics.db -to postgres://... [-site NAME]
   folio version

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -64,6 +65,26 @@ type AnalyticsConfig struct {
 	GeoIP          string   `toml:"geoip"`
 	TrustedProxies []string `toml:"trustedProxies"`
 	RateLimit      *int     `toml:"rateLimit"`
+	// Database is where folio collect and folio report keep the counts:
+	// a SQLite file (relative to the root) or a postgres:// URL. Empty
+	// means data/analytics.db.
+	Database string `toml:"database"`
+	// Sites are the sites one collector counts for, each with its own
+	// origin and built folder. Empty means the one site of this folder,
+	// at baseURL.
+	Sites []SiteConfig `toml:"sites"`
+}
+
+// SiteConfig is one [[analytics.sites]] entry.
+type SiteConfig struct {
+	// Name identifies the site in the database and in folio report -site.
+	Name string `toml:"name"`
+	// Origin is where the site is served, such as https://docs.example.org;
+	// its beacons are counted for this site alone.
+	Origin string `toml:"origin"`
+	// Dir is the built site (its public/ folder), relative to the root;
+	// only its pages are counted.
+	Dir string `toml:"dir"`
 }
 
 // ReportConfig is the [report] table.
@@ -195,6 +216,24 @@ func (c *Config) check(data []byte) error {
 	if c.Analytics.RateLimit != nil && *c.Analytics.RateLimit < 0 {
 		bad("rateLimit", "rateLimit %d: want 0 (off) or more", *c.Analytics.RateLimit)
 	}
+	seenSite := map[string]bool{}
+	for _, site := range c.Analytics.Sites {
+		switch u, err := url.Parse(site.Origin); {
+		case !siteName.MatchString(site.Name):
+			bad("name", "site name %q: want 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", site.Name)
+		case seenSite["name "+site.Name]:
+			bad("name", "site name %q is listed twice", site.Name)
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "":
+			bad("origin", "site %s: origin %q: want an absolute http(s) URL such as https://docs.example.org", site.Name, site.Origin)
+		case seenSite["host "+strings.ToLower(u.Host)]:
+			bad("origin", "site %s: host %s already belongs to another site: a beacon could not tell them apart", site.Name, u.Host)
+		case site.Dir == "":
+			bad("dir", "site %s: dir is empty: want the site's built folder", site.Name)
+		default:
+			seenSite["name "+site.Name] = true
+			seenSite["host "+strings.ToLower(u.Host)] = true
+		}
+	}
 	if c.Title == "" {
 		bad("title", "title is empty")
 	}
@@ -203,6 +242,9 @@ func (c *Config) check(data []byte) error {
 	}
 	return nil
 }
+
+// siteName is the shape of a site's name, as the analytics store wants it.
+var siteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // keyLine finds the 1-based line where key is set, for error messages about
 // values that decoded but make no sense. 0 when it cannot tell.

@@ -4,16 +4,31 @@
 // (day, dimension, value), filtered events per (day, reason) and an
 // approximate number of distinct visitors per day. There is no table with
 // one row per visit, and no column that could hold an address, a user agent
-// or any other identifier. The tables are a public interface, documented in
-// the README; schema.sql is applied in one transaction and versioned with
-// PRAGMA user_version.
+// or any other identifier. Every row belongs to one site (a site column),
+// so one database can hold the counts of several sites; a Store reads and
+// writes one of them. The tables are a public interface, documented in the
+// README.
 //
-// Store is the small interface the collector and the report need. SQLite
-// (through modernc.org/sqlite, no cgo) is the embedded implementation; a
-// server database with the same tables could implement it too.
+// Store is the small interface the collector and the report need. Two
+// engines implement it with the same tables and meanings:
+//
+//   - SQLite (through modernc.org/sqlite, no cgo), the embedded default: one
+//     file, versioned with PRAGMA user_version;
+//   - PostgreSQL (through jackc/pgx), for several collectors sharing one
+//     database: versioned in the folio_schema table.
+//
+// Both bring an older schema up to SchemaVersion with the numbered steps of
+// migrations/ENGINE/, all in one transaction, and both refuse a newer
+// schema or another program's tables without changing them. Writes are
+// additive (n = n + excluded.n), so any number of collectors may add to the
+// same cells.
 package store
 
-import "context"
+import (
+	"context"
+	"strings"
+	"time"
+)
 
 // Dimensions are the site-wide attributes counted one at a time, never per
 // path and never combined with each other.
@@ -99,3 +114,79 @@ type Store interface {
 	Prune(ctx context.Context, before string) (int64, error)
 	Close() error
 }
+
+// Database is a Store (the site chosen with WithSite) that can also reach
+// the other sites it holds.
+type Database interface {
+	Store
+	// Site returns the Store of the named site. Closing it does nothing.
+	Site(name string) Store
+	// Sites lists the sites that have any row, in order.
+	Sites(ctx context.Context) ([]string, error)
+}
+
+var (
+	_ Database = (*SQLite)(nil)
+	_ Database = (*Postgres)(nil)
+)
+
+// IsPostgres reports whether target names a PostgreSQL database
+// (postgres:// or postgresql://) rather than a SQLite file.
+func IsPostgres(target string) bool {
+	return strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://")
+}
+
+// OpenDatabase opens target: a PostgreSQL URL (see IsPostgres) or the path
+// of a SQLite file.
+func OpenDatabase(ctx context.Context, target string, opts ...Option) (Database, error) {
+	if IsPostgres(target) {
+		return OpenPostgres(ctx, target, opts...)
+	}
+	return Open(target, opts...)
+}
+
+// Option changes how a database is opened.
+type Option func(*options)
+
+type options struct {
+	busyTimeout time.Duration
+	readOnly    bool
+	immutable   bool // SQLite's inspect: no locks, and no -wal or -shm made
+	lockWait    time.Duration
+	onLocked    func(wait time.Duration)
+	site        string
+	migrations  []migration // nil: the engine's own; tests add steps
+}
+
+func newOptions(opts []Option) (options, error) {
+	o := options{busyTimeout: 5 * time.Second, lockWait: DefaultLockWait, site: DefaultSite}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o, ValidSite(o.site)
+}
+
+// WithBusyTimeout sets how long a SQLite statement waits for a lock held
+// by another connection (a report reading while the collector writes, or a
+// backup) before failing. The default is 5 seconds.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) { o.busyTimeout = d }
+}
+
+// ReadOnly opens an existing database for Query only, so a report can read
+// while a collector writes. The schema is checked but never created or
+// upgraded.
+func ReadOnly() Option {
+	return func(o *options) { o.readOnly = true }
+}
+
+// WithSite chooses the site that the opened Store reads and writes
+// (DefaultSite otherwise). When the database is upgraded from version 1,
+// which had no sites, its rows are given this name.
+func WithSite(name string) Option {
+	return func(o *options) { o.site = name }
+}
+
+// sitesQuery lists the sites of every table; the same text on both engines.
+const sitesQuery = `SELECT site FROM views UNION SELECT site FROM dimensions
+	UNION SELECT site FROM dropped UNION SELECT site FROM visitors ORDER BY site`

@@ -6,6 +6,7 @@
 //	folio serve    build, serve and count while writing
 //	folio collect  the production endpoint for page views
 //	folio report   publish the counts as a report page, JSON and CSV
+//	folio migrate  copy the counts to another database, such as PostgreSQL
 //	folio import   bring a Jekyll, Hugo or plain-text site into Folio
 //	folio version  which Folio this is
 //
@@ -92,6 +93,16 @@ before it exits.`,
 report.json and CSV files, folding every count under k into "Other".`,
 	},
 	{
+		name:  "migrate",
+		short: "copy the counts to another database, such as PostgreSQL",
+		long: `Migrate copies every site's counts from one database to another
+(typically a SQLite file to PostgreSQL, when one collector becomes several)
+and checks that each table's rows and sums match. An older file is brought
+to this Folio's schema first; a database that already holds counts of a
+copied site is refused.`,
+		examples: "folio migrate -from data/analytics.db -to postgres://folio@db.example/folio",
+	},
+	{
 		name: "import", args: "jekyll SRC DST | hugo SRC DST | text FILE DST.md",
 		short: "bring a Jekyll, Hugo or plain-text site into Folio",
 		long: `Import converts an existing site into a Folio site in DST, which must be
@@ -165,6 +176,8 @@ func dispatch(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		return runCollect(ctx, args, stdout, stderr)
 	case "report":
 		return runReport(ctx, args, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, stdout, stderr)
 	case "import":
 		return runImport(args, stdout, stderr)
 	case "version", "-version", "--version":

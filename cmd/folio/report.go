@@ -19,8 +19,9 @@ import (
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("report")
 	root := fset.String("root", ".", "site folder: folio.toml, content/, layouts/")
-	db := fset.String("db", filepath.Join("data", "analytics.db"), "analytics database, relative to -root unless absolute")
-	out := fset.String("out", "", "output folder (default ROOT/public/stats)")
+	db := fset.String("db", defaultDB, "SQLite file, relative to -root unless absolute, or a postgres:// URL (default: folio.toml [analytics] database)")
+	siteName := fset.String("site", "", "the site to report on, by its name in folio.toml [[analytics.sites]] (default: the first)")
+	out := fset.String("out", "", "output folder (default ROOT/public/stats, or the site's dir/stats)")
 	from := fset.String("from", "", "first day, YYYY-MM-DD; moves back to its week's Monday (default: 4 complete weeks before -to)")
 	to := fset.String("to", "", "last day, YYYY-MM-DD; moves on to its week's Sunday (default: the last complete week)")
 	k := fset.Int("k", 0, "publication threshold: weekly counts under k are folded into Other (default [report] k of folio.toml, else 10)")
@@ -36,11 +37,19 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	opts := report.Options{K: cfg.Report.K, Now: time.Now}
+	dbSet := false
 	fset.Visit(func(f *flag.Flag) {
-		if f.Name == "k" {
+		switch f.Name {
+		case "k":
 			opts.K = *k
+		case "db":
+			dbSet = true
 		}
 	})
+	site, err := siteFor(cfg, *siteName)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	if opts.K < 1 {
 		return fmt.Errorf("report: k is %d, must be at least 1", opts.K)
 	}
@@ -52,10 +61,14 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *out == "" {
 		*out = filepath.Join(*root, "public", "stats")
+		if site.Dir != "" {
+			*out = filepath.Join(site.Dir, "stats")
+			if !filepath.IsAbs(site.Dir) {
+				*out = filepath.Join(*root, *out)
+			}
+		}
 	}
-	if !filepath.IsAbs(*db) {
-		*db = filepath.Join(*root, *db)
-	}
+	target := dbTarget(cfg, *root, *db, dbSet)
 
 	data, err := siteData(cfg, *root)
 	if err != nil {
@@ -64,34 +77,35 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if opts.K < cfg.Report.K {
 		fmt.Fprintf(stderr, "warning: -k %d is below the k = %d of folio.toml, which the site's privacy policy promises readers\n", opts.K, cfg.Report.K)
 	}
-	site, err := generator.Open(ctx, generator.Options{Root: *root, Config: cfg, Data: data})
+	gen, err := generator.Open(ctx, generator.Options{Root: *root, Config: cfg, Data: data})
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}
-	opts.Title = site.Title
+	opts.Title = gen.Title
 
 	// Read-only, so a report never creates a database, never changes its
-	// schema and can run while a collector writes.
+	// schema and can run while a collector writes. It reads one site's
+	// rows only: another site's values never reach this report.
 	var st store.Store
-	sq, err := store.Open(*db, store.ReadOnly())
+	sdb, err := store.OpenDatabase(ctx, target, store.ReadOnly(), store.WithSite(site.Name))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		// No database yet is not an error: the report says so.
-		fmt.Fprintf(stderr, "no analytics database at %s yet: the report says there is no data\n", *db)
+		fmt.Fprintf(stderr, "no analytics database at %s yet: the report says there is no data\n", describeDB(target))
 	case errors.Is(err, store.ErrNewerSchema):
 		return fmt.Errorf("%w (upgrade folio to report on it)", err)
 	case err != nil:
 		return err
 	default:
-		st = sq
-		defer sq.Close()
+		st = sdb
+		defer sdb.Close()
 	}
 
 	rep, err := report.Generate(ctx, st, opts)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	page, err := site.RenderPage(generator.Extra{
+	page, err := gen.RenderPage(generator.Extra{
 		URL:         statsURL(*root, *out),
 		Title:       "Site statistics",
 		Description: fmt.Sprintf("How many people read this site and where they came from, %s. Aggregate counts only: no cookies, no record of any visit.", rep.Period),

@@ -21,9 +21,17 @@ import (
 //go:embed schema.sql
 var schema string
 
+// migrations[v] brings a database of version v+1 to version v+2: each is
+// applied in the same transaction as the version it sets.
+//
+//go:embed migrate2.sql
+var migrate2 string
+
+var migrations = []string{migrate2}
+
 // SchemaVersion is the PRAGMA user_version that schema.sql produces. A file
 // with a higher version was written by a newer Folio and is not touched.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // ApplicationID is written to PRAGMA application_id so that a Folio database
 // can be told apart from any other SQLite file ("Foli" in ASCII). A file
@@ -38,6 +46,10 @@ var ErrInvalidBatch = errors.New("invalid batch")
 // ErrNotFolio is wrapped by Open when the file is not a Folio database: not
 // SQLite at all, corrupt, or some other program's SQLite database.
 var ErrNotFolio = errors.New("not a Folio analytics database")
+
+// ErrOlderSchema is wrapped by a read-only Open of a file that an older
+// Folio wrote: only a read-write Open migrates it.
+var ErrOlderSchema = errors.New("database schema is older than this Folio")
 
 // ErrNewerSchema is wrapped by Open when the file was written by a newer
 // Folio whose schema this one does not know.
@@ -108,6 +120,15 @@ func Open(path string, opts ...Option) (*SQLite, error) {
 	if !o.readOnly {
 		if err := s.migrate(); err != nil {
 			return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
+		}
+	} else {
+		var version int64
+		if err := db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
+			return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
+		}
+		if version < SchemaVersion {
+			return nil, errors.Join(fmt.Errorf("open store %s: %w: version %d, this Folio reads %d; open it once with folio collect or folio serve to upgrade it",
+				path, ErrOlderSchema, version, SchemaVersion), db.Close())
 		}
 	}
 	if err := db.Ping(); err != nil {
@@ -199,10 +220,11 @@ func inspect(abs string, o options) (fresh bool, err error) {
 	return false, nil
 }
 
-// migrate applies schema.sql to a new database in one transaction. The
-// version is read again inside the write transaction (BEGIN IMMEDIATE, from
-// _txlock), so two processes opening the same new file cannot both create
-// the tables.
+// migrate applies schema.sql to a new database, or the migrations from its
+// version to an older one, in one transaction: a failed migration leaves
+// the file as it was. The version is read again inside the write
+// transaction (BEGIN IMMEDIATE, from _txlock), so two processes opening the
+// same file cannot both change it.
 func (s *SQLite) migrate() error {
 	ctx := context.Background()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -219,11 +241,18 @@ func (s *SQLite) migrate() error {
 		return nil
 	case version > SchemaVersion:
 		return fmt.Errorf("%w: file has schema version %d, this Folio knows %d", ErrNewerSchema, version, SchemaVersion)
-	case version != 0:
+	case version < 0:
 		return fmt.Errorf("%w: unknown schema version %d", ErrNotFolio, version)
-	}
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("apply schema: %w", err)
+	case version == 0:
+		if _, err := tx.ExecContext(ctx, schema); err != nil {
+			return fmt.Errorf("apply schema: %w", err)
+		}
+	default:
+		for v := version; v < SchemaVersion; v++ {
+			if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+				return fmt.Errorf("migrate schema from version %d: %w", v, err)
+			}
+		}
 	}
 	// PRAGMA arguments cannot be bound parameters; both are constants.
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, ApplicationID)); err != nil {
@@ -259,6 +288,26 @@ func checkBatch(b *Batch) error {
 			return bad("dimensions cell %q %q n=%d", k.Day, k.Dim, n)
 		}
 	}
+	for k, n := range b.Events {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(EventKinds, k.Kind) {
+			return bad("events cell %q %q n=%d", k.Day, k.Kind, n)
+		}
+	}
+	for k, n := range b.ViewVisitors {
+		if !validDay(k.Day) || n < 0 {
+			return bad("views visitors %q n=%d", k.Day, n)
+		}
+	}
+	for k, n := range b.DimVisitors {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(Dimensions, k.Dim) {
+			return bad("dimensions visitors %q %q n=%d", k.Day, k.Dim, n)
+		}
+	}
+	for k, n := range b.EventVisitors {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(EventKinds, k.Kind) {
+			return bad("events visitors %q %q n=%d", k.Day, k.Kind, n)
+		}
+	}
 	for k, n := range b.Dropped {
 		if !validDay(k.Day) || n < 0 {
 			return bad("dropped cell %q n=%d", k.Day, n)
@@ -289,15 +338,20 @@ func (s *SQLite) Add(ctx context.Context, b *Batch) (err error) {
 			err = errors.Join(err, ignoreDone(tx.Rollback()))
 		}
 	}()
-	if err := upsert(ctx, tx, b.Views, `INSERT INTO views (day, path, n) VALUES (?, ?, ?)
-		ON CONFLICT (day, path) DO UPDATE SET n = n + excluded.n`,
+	if err := upsertPair(ctx, tx, b.Views, b.ViewVisitors, `INSERT INTO views (day, path, n, visitors) VALUES (?, ?, ?, ?)
+		ON CONFLICT (day, path) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
 		func(k ViewKey) []any { return []any{k.Day, k.Path} }); err != nil {
 		return fmt.Errorf("add views: %w", err)
 	}
-	if err := upsert(ctx, tx, b.Dims, `INSERT INTO dimensions (day, dim, value, n) VALUES (?, ?, ?, ?)
-		ON CONFLICT (day, dim, value) DO UPDATE SET n = n + excluded.n`,
+	if err := upsertPair(ctx, tx, b.Dims, b.DimVisitors, `INSERT INTO dimensions (day, dim, value, n, visitors) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, dim, value) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
 		func(k DimKey) []any { return []any{k.Day, k.Dim, k.Value} }); err != nil {
 		return fmt.Errorf("add dimensions: %w", err)
+	}
+	if err := upsertPair(ctx, tx, b.Events, b.EventVisitors, `INSERT INTO events (day, kind, name, n, visitors) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, kind, name) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
+		func(k EventKey) []any { return []any{k.Day, k.Kind, k.Name} }); err != nil {
+		return fmt.Errorf("add events: %w", err)
 	}
 	if err := upsert(ctx, tx, b.Dropped, `INSERT INTO dropped (day, reason, n) VALUES (?, ?, ?)
 		ON CONFLICT (day, reason) DO UPDATE SET n = n + excluded.n`,
@@ -343,7 +397,41 @@ func upsert[K comparable](ctx context.Context, tx *sql.Tx, cells map[K]int64, qu
 	return stmt.Close()
 }
 
-// Query implements Store. The days are read in one transaction, so the four
+// upsertPair adds a count and its visitors to each cell of counts or of
+// visitors; a cell in only one of them adds 0 to the other.
+func upsertPair[K comparable](ctx context.Context, tx *sql.Tx, counts, visitors map[K]int64, query string, args func(K) []any) error {
+	if len(counts) == 0 && len(visitors) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	exec := func(k K, n, v int64) error {
+		if n == 0 && v == 0 {
+			return nil
+		}
+		if _, err := stmt.ExecContext(ctx, append(args(k), n, v)...); err != nil {
+			return errors.Join(err, stmt.Close())
+		}
+		return nil
+	}
+	for k, n := range counts {
+		if err := exec(k, n, visitors[k]); err != nil {
+			return err
+		}
+	}
+	for k, v := range visitors {
+		if _, ok := counts[k]; !ok {
+			if err := exec(k, 0, v); err != nil {
+				return err
+			}
+		}
+	}
+	return stmt.Close()
+}
+
+// Query implements Store. The days are read in one transaction, so the
 // tables agree with each other even while a collector writes.
 func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err error) {
 	if !validDay(from) || !validDay(to) {
@@ -355,10 +443,10 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	}
 	defer func() { err = errors.Join(err, ignoreDone(tx.Rollback())) }()
 	c := &Counts{}
-	err = queryRows(ctx, tx, `SELECT day, path, n FROM views WHERE day BETWEEN ? AND ? ORDER BY day, path`,
+	err = queryRows(ctx, tx, `SELECT day, path, n, visitors FROM views WHERE day BETWEEN ? AND ? ORDER BY day, path`,
 		from, to, func(r *sql.Rows) error {
 			var v ViewRow
-			if err := r.Scan(&v.Day, &v.Path, &v.N); err != nil {
+			if err := r.Scan(&v.Day, &v.Path, &v.N, &v.Visitors); err != nil {
 				return err
 			}
 			c.Views = append(c.Views, v)
@@ -367,10 +455,10 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	if err != nil {
 		return nil, fmt.Errorf("query views: %w", err)
 	}
-	err = queryRows(ctx, tx, `SELECT day, dim, value, n FROM dimensions WHERE day BETWEEN ? AND ? ORDER BY day, dim, value`,
+	err = queryRows(ctx, tx, `SELECT day, dim, value, n, visitors FROM dimensions WHERE day BETWEEN ? AND ? ORDER BY day, dim, value`,
 		from, to, func(r *sql.Rows) error {
 			var v DimRow
-			if err := r.Scan(&v.Day, &v.Dim, &v.Value, &v.N); err != nil {
+			if err := r.Scan(&v.Day, &v.Dim, &v.Value, &v.N, &v.Visitors); err != nil {
 				return err
 			}
 			c.Dims = append(c.Dims, v)
@@ -378,6 +466,18 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 		})
 	if err != nil {
 		return nil, fmt.Errorf("query dimensions: %w", err)
+	}
+	err = queryRows(ctx, tx, `SELECT day, kind, name, n, visitors FROM events WHERE day BETWEEN ? AND ? ORDER BY day, kind, name`,
+		from, to, func(r *sql.Rows) error {
+			var v EventRow
+			if err := r.Scan(&v.Day, &v.Kind, &v.Name, &v.N, &v.Visitors); err != nil {
+				return err
+			}
+			c.Events = append(c.Events, v)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("query events: %w", err)
 	}
 	err = queryRows(ctx, tx, `SELECT day, reason, n FROM dropped WHERE day BETWEEN ? AND ? ORDER BY day, reason`,
 		from, to, func(r *sql.Rows) error {
@@ -434,7 +534,7 @@ func (s *SQLite) Prune(ctx context.Context, before string) (_ int64, err error) 
 		}
 	}()
 	var total int64
-	for _, table := range []string{"views", "dimensions", "dropped", "visitors"} {
+	for _, table := range []string{"views", "dimensions", "events", "dropped", "visitors"} {
 		// The table names are the constants above, never input.
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE day < ?`, before)
 		if err != nil {

@@ -40,7 +40,7 @@ func TestOpenCreatesVersionedWALDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "data", "analytics.db")
 	s := openTest(t, path)
 	for name, want := range map[string]string{
-		"user_version":   "1",
+		"user_version":   fmt.Sprint(SchemaVersion),
 		"application_id": fmt.Sprint(ApplicationID),
 		"journal_mode":   "wal",
 		"busy_timeout":   "5000",
@@ -63,8 +63,15 @@ func sampleBatch() *Batch {
 			{"2025-03-01", "browser", "Chrome"}:    2,
 			{"2025-03-02", "referrer", "(direct)"}: 2,
 		},
-		Dropped:  map[DropKey]int64{{"2025-03-01", "bot"}: 7},
-		Visitors: map[string]int64{"2025-03-01": 3, "2025-03-02": 1},
+		DimVisitors: map[DimKey]int64{
+			{"2025-03-01", "browser", "Firefox"}: 1,
+			{"2025-03-01", "browser", "Chrome"}:  2,
+		},
+		ViewVisitors:  map[ViewKey]int64{{"2025-03-01", "/docs/"}: 2},
+		Events:        map[EventKey]int64{{"2025-03-01", "outbound", "github.com"}: 3},
+		EventVisitors: map[EventKey]int64{{"2025-03-01", "outbound", "github.com"}: 2, {"2025-03-02", "event", "signup"}: 1},
+		Dropped:       map[DropKey]int64{{"2025-03-01", "bot"}: 7},
+		Visitors:      map[string]int64{"2025-03-01": 3, "2025-03-02": 1},
 	}
 }
 
@@ -81,11 +88,12 @@ func TestAddQuerySumsAndOrders(t *testing.T) {
 		t.Fatalf("Query() = %v", err)
 	}
 	want := &Counts{
-		Views: []ViewRow{{"2025-03-01", "/", 2}, {"2025-03-01", "/docs/", 6}, {"2025-03-02", "/", 4}},
+		Views: []ViewRow{{"2025-03-01", "/", 2, 0}, {"2025-03-01", "/docs/", 6, 4}, {"2025-03-02", "/", 4, 0}},
 		Dims: []DimRow{
-			{"2025-03-01", "browser", "Chrome", 4}, {"2025-03-01", "browser", "Firefox", 4},
-			{"2025-03-02", "referrer", "(direct)", 4},
+			{"2025-03-01", "browser", "Chrome", 4, 4}, {"2025-03-01", "browser", "Firefox", 4, 2},
+			{"2025-03-02", "referrer", "(direct)", 4, 0},
 		},
+		Events:   []EventRow{{"2025-03-01", "outbound", "github.com", 6, 4}, {"2025-03-02", "event", "signup", 0, 2}},
 		Dropped:  []DropRow{{"2025-03-01", "bot", 14}},
 		Visitors: []VisitorRow{{"2025-03-01", 6}, {"2025-03-02", 2}},
 	}
@@ -110,6 +118,8 @@ func TestAddRejectsInvalidBatch(t *testing.T) {
 		"negative count":    {Views: map[ViewKey]int64{{"2025-03-01", "/"}: -1}},
 		"bad day":           {Dropped: map[DropKey]int64{{"2025-3-1", "bot"}: 1}},
 		"bad visitor day":   {Visitors: map[string]int64{"yesterday": 1}},
+		"unknown event":     {Events: map[EventKey]int64{{"2025-03-01", "scroll", "50%"}: 1}},
+		"negative visitors": {DimVisitors: map[DimKey]int64{{"2025-03-01", "browser", "Firefox"}: -1}},
 	} {
 		b.Views = mergeViews(b.Views, map[ViewKey]int64{{"2025-03-01", "/ok/"}: 1})
 		if err := s.Add(ctx, b); !errors.Is(err, ErrInvalidBatch) {
@@ -180,16 +190,17 @@ func TestPrune(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Prune() = %v", err)
 	}
-	if n != 6 { // 2 views, 2 dims, 1 dropped, 1 visitors on 2025-03-01
-		t.Errorf("Prune() = %d rows, want 6", n)
+	if n != 7 { // 2 views, 2 dims, 1 event, 1 dropped, 1 visitors on 2025-03-01
+		t.Errorf("Prune() = %d rows, want 7", n)
 	}
 	got, err := s.Query(ctx, "2000-01-01", "2999-12-31")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := &Counts{
-		Views:    []ViewRow{{"2025-03-02", "/", 2}},
-		Dims:     []DimRow{{"2025-03-02", "referrer", "(direct)", 2}},
+		Views:    []ViewRow{{"2025-03-02", "/", 2, 0}},
+		Dims:     []DimRow{{"2025-03-02", "referrer", "(direct)", 2, 0}},
+		Events:   []EventRow{{"2025-03-02", "event", "signup", 0, 1}},
 		Visitors: []VisitorRow{{"2025-03-02", 1}},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -281,7 +292,7 @@ func TestOpenRefusesAndNeverTouches(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.db.Exec(`PRAGMA user_version = 2`); err != nil {
+			if _, err := s.db.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, SchemaVersion+1)); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.Close(); err != nil {
@@ -354,8 +365,8 @@ func TestOpenAcceptsEmptyFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	writeFile(t, path, nil)
 	s := openTest(t, path)
-	if got := pragma(t, s, "user_version"); got != "1" {
-		t.Errorf("user_version = %s, want 1", got)
+	if got := pragma(t, s, "user_version"); got != fmt.Sprint(SchemaVersion) {
+		t.Errorf("user_version = %s, want %d", got, SchemaVersion)
 	}
 }
 

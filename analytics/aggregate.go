@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
 	"folio/analytics/privacy"
 	"folio/analytics/store"
@@ -20,8 +19,9 @@ const Other = "(other)"
 // aggregator keeps the counts of events not yet written, as one pending
 // store.Batch, and writes them in one transaction per flush.
 //
-// Bounds: distinct values are capped per day and dimension, so the pending
-// batch of one day has at most pages + 6*(maxValues+1) + reasons + 1 cells.
+// Bounds: distinct values are capped per day and dimension (and event
+// kind), so the pending batch of one day has at most
+// pages + 13*(maxValues+1) + reasons + 1 cells.
 // Reaching maxPending asks for an early write. When writes fail, counts for
 // cells already pending keep growing in place and cost no memory; new cells
 // are refused past hardPending, and the events they would have counted are
@@ -52,14 +52,7 @@ type daySeen struct {
 	dims  map[string]map[string]struct{}
 }
 
-func newBatch() *store.Batch {
-	return &store.Batch{
-		Views:    make(map[store.ViewKey]int64),
-		Dims:     make(map[store.DimKey]int64),
-		Dropped:  make(map[store.DropKey]int64),
-		Visitors: make(map[string]int64),
-	}
-}
+func newBatch() *store.Batch { return store.NewBatch() }
 
 func newAggregator(st store.Store, log *slog.Logger, maxValues, maxPending, maxVisitors int) *aggregator {
 	return &aggregator{
@@ -90,6 +83,9 @@ func (a *aggregator) seed(ctx context.Context, day string) error {
 	}
 	for _, d := range c.Dims {
 		s.dim(d.Dim)[d.Value] = struct{}{}
+	}
+	for _, e := range c.Events {
+		s.dim("event:" + e.Kind)[e.Name] = struct{}{}
 	}
 	return nil
 }
@@ -137,12 +133,16 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 	}
 	s := a.daySeen(day)
 	b := a.pending
+	if r.Kind != "" {
+		return a.addEvent(day, s, r)
+	}
 	vk := store.ViewKey{Day: day, Path: capped(s.paths, r.Path, a.maxValues)}
-	var dks [6]store.DimKey
+	var dks [9]store.DimKey
 	dims := dks[:0]
 	for _, d := range [...]struct{ name, v string }{
 		{"browser", r.Browser}, {"os", r.OS}, {"device", r.Device},
 		{"language", r.Language}, {"referrer", r.Referrer}, {"country", r.Country},
+		{"source", r.Source}, {"medium", r.Medium}, {"campaign", r.Campaign},
 	} {
 		if d.v != "" {
 			dims = append(dims, store.DimKey{Day: day, Dim: d.name, Value: capped(s.dim(d.name), d.v, a.maxValues)})
@@ -156,11 +156,52 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 	for _, k := range dims {
 		b.Dims[k]++
 	}
+	network := a.visitors.network(day, r.Addr.Key())
+	if a.visitors.firstInCell(network, "v", vk.Path, "") {
+		b.ViewVisitors[vk]++
+	}
+	for _, k := range dims {
+		if a.visitors.firstInCell(network, "d", k.Dim, k.Value) {
+			b.DimVisitors[k]++
+		}
+	}
 	if a.visitors.add(day, r.Addr.Key(), r.Browser, r.Language) {
 		b.Visitors[day]++
 	} else if a.visitors.full && a.warnedFull != day {
 		a.warnedFull = day
 		a.log.Warn("the day's set of visitor hashes is full; today's visitors count is a lower bound", "max", a.visitors.max)
+	}
+	a.kickIfFull()
+	return true, nil
+}
+
+// addEvent counts what is not a page view: an event on a page, or a
+// missing page as the not-found dimension. Neither adds to the day's
+// visitors, which count readers of pages. a.mu is held.
+func (a *aggregator) addEvent(day string, s *daySeen, r *privacy.Record) (bool, error) {
+	b := a.pending
+	network := a.visitors.network(day, r.Addr.Key())
+	if r.Kind == privacy.KindNotFound {
+		k := store.DimKey{Day: day, Dim: "not-found", Value: capped(s.dim("not-found"), r.Path, a.maxValues)}
+		if _, ok := b.Dims[k]; !ok && b.Len() >= a.hardPending {
+			a.lost++
+			return false, nil
+		}
+		b.Dims[k]++
+		if a.visitors.firstInCell(network, "d", k.Dim, k.Value) {
+			b.DimVisitors[k]++
+		}
+		a.kickIfFull()
+		return true, nil
+	}
+	k := store.EventKey{Day: day, Kind: r.Kind, Name: capped(s.dim("event:"+r.Kind), r.Name, a.maxValues)}
+	if _, ok := b.Events[k]; !ok && b.Len() >= a.hardPending {
+		a.lost++
+		return false, nil
+	}
+	b.Events[k]++
+	if a.visitors.firstInCell(network, "e", k.Kind, k.Name) {
+		b.EventVisitors[k]++
 	}
 	a.kickIfFull()
 	return true, nil
@@ -265,6 +306,18 @@ func merge(dst, src *store.Batch) {
 	for k, n := range src.Dims {
 		dst.Dims[k] += n
 	}
+	for k, n := range src.ViewVisitors {
+		dst.ViewVisitors[k] += n
+	}
+	for k, n := range src.DimVisitors {
+		dst.DimVisitors[k] += n
+	}
+	for k, n := range src.Events {
+		dst.Events[k] += n
+	}
+	for k, n := range src.EventVisitors {
+		dst.EventVisitors[k] += n
+	}
 	for k, n := range src.Dropped {
 		dst.Dropped[k] += n
 	}
@@ -287,9 +340,4 @@ func (a *aggregator) pendingCells() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.pending.Len()
-}
-
-// dayOf is the UTC day of t, as the store wants it.
-func dayOf(t time.Time) string {
-	return t.UTC().Format(time.DateOnly)
 }

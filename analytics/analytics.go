@@ -22,11 +22,14 @@
 //     Accept-Language a base language, the referrer a host name. DNT and
 //     Sec-GPC stop everything right there.
 //  2. The truncated address is rate limited per minute (Config.RateLimit)
-//     and hashed, with a random key that lives in memory for one UTC day,
-//     into the day's set of distinct visitors.
+//     and hashed, with a random key that lives in memory for one day of
+//     the site (Config.Location), into the day's set of distinct visitors.
 //  3. The aggregator adds one to views (day, path) and to each dimension
 //     (day, dimension, value) separately, in memory, with at most
-//     Config.MaxValues distinct values per dimension and day.
+//     Config.MaxValues distinct values per dimension and day; or, for an
+//     event that is not a view, to events (day, kind, name), or to the
+//     not-found dimension. Beside each count it keeps how many distinct
+//     networks of the day it came from, from the same in-memory key.
 //  4. Every Config.Flush (or earlier, when Config.MaxPending cells wait),
 //     the counts are added to the store in one transaction. A failed write
 //     keeps the counts and retries; Close writes everything that is left.
@@ -51,6 +54,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"folio/analytics/calendar"
 	"folio/analytics/geo"
 	"folio/analytics/pages"
 	"folio/analytics/privacy"
@@ -104,9 +108,17 @@ type Config struct {
 	MaxValues int
 	// MaxVisitors bounds the in-memory set of the day's visitor hashes.
 	MaxVisitors int
-	// Retention is how many days are kept; older days are deleted once a
-	// day. 0 keeps everything.
+	// Retention is how many days are kept at least; older days are
+	// deleted once a day, a whole report cell at a time (see Cell). 0 keeps
+	// everything.
 	Retention int
+	// Location is the site's time zone: an event counts on the date its
+	// clock shows there. Nil is UTC.
+	Location *time.Location
+	// Cell is the site's report cell, week by default: retention deletes
+	// only cells that lie wholly before the retention period, so a
+	// published cell never loses a part of its days.
+	Cell calendar.Size
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 }
@@ -129,9 +141,11 @@ type Collector struct {
 	closeErr  error
 }
 
+// dayCache is the day of the site's clock and the instants it starts and
+// ends at, so that the day is worked out once a day, not once an event.
 type dayCache struct {
-	unixDay int64
-	day     string
+	start, end int64 // Unix seconds: [start, end)
+	day        string
 }
 
 // New checks cfg, reads the site's pages and the country database, and
@@ -166,6 +180,12 @@ func New(cfg Config, st store.Store, logger *slog.Logger) (*Collector, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Cell == "" {
+		cfg.Cell = calendar.Week
 	}
 	c := &Collector{cfg: cfg, log: logger, st: st, stop: make(chan struct{}), done: make(chan struct{})}
 
@@ -208,17 +228,27 @@ func (c *Collector) closeGeo() error {
 	return c.geo.Close()
 }
 
-// day returns the current UTC day, formatting it only when it changes.
+// day returns the site's current day, working it out only when it
+// changes.
 func (c *Collector) day() string {
-	now := c.cfg.Now().Unix()
-	unixDay := now / 86400
-	if now < 0 && now%86400 != 0 {
-		unixDay--
-	}
-	if d := c.today.Load(); d != nil && d.unixDay == unixDay {
+	t := c.cfg.Now()
+	now := t.Unix()
+	if d := c.today.Load(); d != nil && now >= d.start && now < d.end {
 		return d.day
 	}
-	d := &dayCache{unixDay: unixDay, day: dayOf(time.Unix(unixDay*86400, 0))}
+	date := calendar.DateOf(t, c.cfg.Location)
+	y, m, dd := date.Time().Date()
+	// time.Date resolves a midnight that a daylight-saving change skips
+	// to an instant of that day, so start and end always bracket t.
+	d := &dayCache{
+		start: time.Date(y, m, dd, 0, 0, 0, 0, c.cfg.Location).Unix(),
+		end:   time.Date(y, m, dd+1, 0, 0, 0, 0, c.cfg.Location).Unix(),
+		day:   date.String(),
+	}
+	if now < d.start || now >= d.end {
+		// A zone whose day does not start at midnight: cache nothing.
+		d.start, d.end = now, now+1
+	}
 	c.today.Store(d)
 	return d.day
 }
@@ -264,11 +294,12 @@ func (c *Collector) loop() {
 }
 
 func (c *Collector) prune(today string) error {
-	t, err := time.Parse(time.DateOnly, today)
+	t, err := calendar.Parse(today)
 	if err != nil {
 		return err
 	}
-	before := dayOf(t.AddDate(0, 0, -c.cfg.Retention))
+	// The first cell that holds a kept day is kept whole.
+	before := calendar.Start(t.Add(-c.cfg.Retention), c.cfg.Cell).String()
 	n, err := c.st.Prune(context.Background(), before)
 	if err != nil {
 		return err

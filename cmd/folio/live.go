@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"folio/analytics"
+	"folio/analytics/calendar"
 	"folio/analytics/report"
 	"folio/analytics/store"
 	"folio/generator"
@@ -51,13 +52,14 @@ func mountAnalytics(ctx context.Context, mux *http.ServeMux, s analyticsSetup) (
 	c, err := analytics.New(analytics.Config{
 		Path: endpointPath(cfg), Origins: []string{s.origin}, SiteDir: s.siteDir,
 		RateLimit: rate, Flush: 2 * time.Second, Retention: retention,
+		Location: cfg.Location, Cell: calendar.Size(cfg.Report.Cell),
 	}, st, logger)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	c.Mount(mux)
-	lr := &liveReport{root: s.root, origin: s.origin, st: st, k: cfg.Report.K}
+	lr := &liveReport{root: s.root, origin: s.origin, st: st, k: cfg.Report.K, flush: c.Flush}
 	mux.Handle("GET /stats/", lr)
 	return func() {
 		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -79,12 +81,14 @@ func endpointPath(cfg *generator.Config) string {
 	return "/api/event"
 }
 
-// liveReport is the owner's view of the counts while writing: the same
-// report folio report publishes, made at most once a minute.
+// liveReport is the owner's private view of the counts while writing:
+// exact, today included, the report that folio report -private makes.
+// It is remade at most once a minute.
 type liveReport struct {
 	root, origin string
 	st           store.Store
 	k            int
+	flush        func(context.Context) error
 
 	mu   sync.Mutex
 	page []byte
@@ -124,14 +128,21 @@ func (l *liveReport) render(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The last three weeks and the running one, so today's views show.
-	now := time.Now()
-	rep, err := report.Generate(ctx, l.st, report.Options{From: now.AddDate(0, 0, -21), To: now, K: l.k, Now: time.Now, Title: site.Title})
+	// Today's counts, still in memory, belong in the owner's view.
+	if l.flush != nil {
+		if err := l.flush(ctx); err != nil {
+			return nil, err
+		}
+	}
+	rep, err := report.Generate(ctx, l.st, report.Options{
+		Private: true, K: l.k, Now: time.Now, Title: site.Title,
+		Location: cfg.Location, Cell: calendar.Size(cfg.Report.Cell), Countries: cfg.Analytics.GeoIP != "",
+	})
 	if err != nil {
 		return nil, err
 	}
 	return site.RenderPage(generator.Extra{
-		URL: "/stats/", Title: "Site statistics", Layout: "report", Data: rep,
-		Description: fmt.Sprintf("Live report for %s, remade at most once a minute.", rep.Period),
+		URL: "/stats/", Title: "Site statistics (private)", Layout: "report", Data: rep,
+		Description: fmt.Sprintf("Private: do not publish. Exact counts for %s, remade at most once a minute.", rep.Period),
 	})
 }

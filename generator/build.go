@@ -265,7 +265,8 @@ func (b *builder) load() error {
 	b.site = &Site{
 		Title: b.cfg.Title, BaseURL: b.baseURL, Language: b.cfg.Language,
 		Params: b.cfg.Params, Home: b.home, Data: b.opts.Data,
-		Analytics: SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint},
+		Analytics: SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint,
+			Downloads: strings.ToLower(strings.Join(b.cfg.Analytics.Downloads, ","))},
 	}
 	if b.site.Params == nil {
 		b.site.Params = map[string]any{}

@@ -65,6 +65,9 @@ type AnalyticsConfig struct {
 	GeoIP          string   `toml:"geoip"`
 	TrustedProxies []string `toml:"trustedProxies"`
 	RateLimit      *int     `toml:"rateLimit"`
+	// Downloads are the file extensions whose links count as downloads,
+	// such as ["pdf", "zip"].
+	Downloads []string `toml:"downloads"`
 	// Database is where folio collect and folio report keep the counts:
 	// a SQLite file (relative to the root) or a postgres:// URL. Empty
 	// means data/analytics.db.
@@ -92,6 +95,10 @@ type ReportConfig struct {
 	// K is the publication threshold: counts under it are folded into
 	// "Other" before a report is published.
 	K int `toml:"k"`
+	// Cell is "week" (the default) or "month": the whole periods a
+	// public report is made of. A site with few readers a day reaches k
+	// more often in a month.
+	Cell string `toml:"cell"`
 }
 
 // HistoryConfig is the [history] table.
@@ -118,7 +125,7 @@ func DefaultConfig() *Config {
 			Keep:        append([]string(nil), DefaultKeep...),
 		},
 		Analytics: AnalyticsConfig{Endpoint: "/api/event", Retention: "760d", RateLimit: &rl},
-		Report:    ReportConfig{K: 10},
+		Report:    ReportConfig{K: 10, Cell: "week"},
 	}
 }
 
@@ -209,6 +216,14 @@ func (c *Config) check(data []byte) error {
 	}
 	if c.Report.K < 1 {
 		bad("k", "k %d: the report threshold must be at least 1", c.Report.K)
+	}
+	if c.Report.Cell != "week" && c.Report.Cell != "month" {
+		bad("cell", "cell %q: want \"week\" or \"month\"", c.Report.Cell)
+	}
+	for _, ext := range c.Analytics.Downloads {
+		if ext == "" || len(ext) > 10 || strings.Trim(strings.ToLower(ext), "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
+			bad("downloads", "downloads %q: want extensions such as \"pdf\" or \"zip\", without a dot", ext)
+		}
 	}
 	if c.Analytics.Endpoint != "" && !strings.HasPrefix(c.Analytics.Endpoint, "/") && !strings.HasPrefix(c.Analytics.Endpoint, "https://") {
 		bad("endpoint", "endpoint %q: want a path such as /api/event or an https URL", c.Analytics.Endpoint)

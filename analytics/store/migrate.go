@@ -21,7 +21,7 @@ import (
 // the next number, raise SchemaVersion, and add a database of the version
 // before under testdata/ (go test ./analytics/store -run TestMakeOldDatabases
 // -old N writes it) so that the step is tested from a real old file.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // DefaultSite names the site of a single-site Folio, and the site that the
 // rows of a version 1 database (which had no site column) are given when

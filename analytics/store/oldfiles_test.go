@@ -28,12 +28,16 @@ import (
 var oldVersion = flag.Int("old-version", 0, "write testdata/sqlite-vN.db and testdata/postgres-vN.sql for schema version N")
 
 // fill is the content of the old databases: every table, two sites from
-// version 2 on, and values that quoting, sorting or a careless copy would
-// get wrong.
+// version 2 on, visitors beside the counts and events from version 3 on,
+// and values that quoting, sorting or a careless copy would get wrong.
 func fill(version int) []string {
 	sites := []string{"docs", "blog"}
 	if version < 2 {
 		sites = []string{""}
+	}
+	dims := Dimensions
+	if version < 3 {
+		dims = Dimensions[:6] // browser to country; campaigns came in 3
 	}
 	var out []string
 	insert := func(site, table, cols string, vals ...any) {
@@ -57,13 +61,33 @@ func fill(version int) []string {
 			day := fmt.Sprintf("2025-%02d-%02d", 1+d/28, 1+d%28)
 			for pi, p := range paths {
 				if (d+pi)%5 != 0 {
-					insert(site, "views", "day, path, n", day, p, 1+(d*7+pi*13+si)%97)
+					n := 1 + (d*7+pi*13+si)%97
+					if version < 3 {
+						insert(site, "views", "day, path, n", day, p, n)
+					} else {
+						insert(site, "views", "day, path, n, visitors", day, p, n, 1+n/3)
+					}
 				}
 			}
-			for di, dim := range Dimensions {
+			for di, dim := range dims {
 				for vi, v := range []string{"Firefox", "(unknown)", "(other)", "de"} {
 					if (d+di+vi)%3 != 0 {
-						insert(site, "dimensions", "day, dim, value, n", day, dim, v, 1+(d*3+di*5+vi+si)%50)
+						n := 1 + (d*3+di*5+vi+si)%50
+						if version < 3 {
+							insert(site, "dimensions", "day, dim, value, n", day, dim, v, n)
+						} else {
+							insert(site, "dimensions", "day, dim, value, n, visitors", day, dim, v, n, (n+1)/2)
+						}
+					}
+				}
+			}
+			if version >= 3 {
+				for ki, kind := range EventKinds {
+					for ni, name := range []string{"github.com", "/files/o'brien.pdf", "signup"} {
+						if (d+ki+ni)%4 == 0 {
+							n := 1 + (d+ki*3+ni+si)%20
+							insert(site, "events", "day, kind, name, n, visitors", day, kind, name, n, (n+2)/3)
+						}
 					}
 				}
 			}
@@ -164,7 +188,15 @@ func TestOldDatabases(t *testing.T) {
 					t.Fatal(err)
 				}
 				pgtest.Exec(t, target, string(data))
-				want = rawPostgresCounts(t, target)
+				want = rawPostgresCounts(t, target, v)
+				if v < SchemaVersion {
+					if db, err := OpenPostgres(ctx, target, ReadOnly()); !errors.Is(err, ErrOlderSchema) {
+						if err == nil {
+							db.Close()
+						}
+						t.Errorf("OpenPostgres(ReadOnly) of version %d = %v, want ErrOlderSchema", v, err)
+					}
+				}
 			}
 			if len(want) == 0 {
 				t.Fatal("the old database holds no rows")
@@ -180,9 +212,9 @@ func TestOldDatabases(t *testing.T) {
 			for site, w := range want {
 				got := query(t, db.Site(site), "0001-01-01", "9999-12-31")
 				if !reflect.DeepEqual(got, w) {
-					t.Errorf("site %s after upgrade: %d/%d/%d/%d rows, want %d/%d/%d/%d, or counts differ",
-						site, len(got.Views), len(got.Dims), len(got.Dropped), len(got.Visitors),
-						len(w.Views), len(w.Dims), len(w.Dropped), len(w.Visitors))
+					t.Errorf("site %s after upgrade: %d/%d/%d/%d/%d rows, want %d/%d/%d/%d/%d, or counts differ",
+						site, len(got.Views), len(got.Dims), len(got.Events), len(got.Dropped), len(got.Visitors),
+						len(w.Views), len(w.Dims), len(w.Events), len(w.Dropped), len(w.Visitors))
 				}
 			}
 			// And it takes new counts on top of the old ones.
@@ -215,6 +247,10 @@ func rawSQLiteCounts(t *testing.T, path string, version int) map[string]*Counts 
 	if version < 2 {
 		site = "'docs'"
 	}
+	visitors := "visitors"
+	if version < 3 {
+		visitors = "0" // unknown, as the upgrade gives them
+	}
 	out := map[string]*Counts{}
 	get := func(s string) *Counts {
 		if out[s] == nil {
@@ -238,18 +274,26 @@ func rawSQLiteCounts(t *testing.T, path string, version int) map[string]*Counts 
 		}
 	}
 	var s string
-	scan("SELECT "+site+", day, path, n FROM views ORDER BY 1, 2, 3", func(r *sql.Rows) error {
+	scan("SELECT "+site+", day, path, n, "+visitors+" FROM views ORDER BY 1, 2, 3", func(r *sql.Rows) error {
 		var v ViewRow
-		err := r.Scan(&s, &v.Day, &v.Path, &v.N)
+		err := r.Scan(&s, &v.Day, &v.Path, &v.N, &v.Visitors)
 		get(s).Views = append(get(s).Views, v)
 		return err
 	})
-	scan("SELECT "+site+", day, dim, value, n FROM dimensions ORDER BY 1, 2, 3, 4", func(r *sql.Rows) error {
+	scan("SELECT "+site+", day, dim, value, n, "+visitors+" FROM dimensions ORDER BY 1, 2, 3, 4", func(r *sql.Rows) error {
 		var v DimRow
-		err := r.Scan(&s, &v.Day, &v.Dim, &v.Value, &v.N)
+		err := r.Scan(&s, &v.Day, &v.Dim, &v.Value, &v.N, &v.Visitors)
 		get(s).Dims = append(get(s).Dims, v)
 		return err
 	})
+	if version >= 3 {
+		scan("SELECT site, day, kind, name, n, visitors FROM events ORDER BY 1, 2, 3, 4", func(r *sql.Rows) error {
+			var v EventRow
+			err := r.Scan(&s, &v.Day, &v.Kind, &v.Name, &v.N, &v.Visitors)
+			get(s).Events = append(get(s).Events, v)
+			return err
+		})
+	}
 	scan("SELECT "+site+", day, reason, n FROM dropped ORDER BY 1, 2, 3", func(r *sql.Rows) error {
 		var v DropRow
 		err := r.Scan(&s, &v.Day, &v.Reason, &v.N)
@@ -267,7 +311,7 @@ func rawSQLiteCounts(t *testing.T, path string, version int) map[string]*Counts 
 
 // rawPostgresCounts reads an old PostgreSQL database as it is. Every
 // PostgreSQL version has a site column.
-func rawPostgresCounts(t *testing.T, url string) map[string]*Counts {
+func rawPostgresCounts(t *testing.T, url string, version int) map[string]*Counts {
 	t.Helper()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
@@ -296,19 +340,31 @@ func rawPostgresCounts(t *testing.T, url string) map[string]*Counts {
 			t.Fatal(err)
 		}
 	}
+	visitors := "visitors"
+	if version < 3 {
+		visitors = "0::bigint" // unknown, as the upgrade gives them
+	}
 	var s string
-	scan(`SELECT site, day, path, n FROM views ORDER BY 1, 2, 3`, func(r pgx.Rows) error {
+	scan(`SELECT site, day, path, n, `+visitors+` FROM views ORDER BY 1, 2, 3`, func(r pgx.Rows) error {
 		var v ViewRow
-		err := r.Scan(&s, &v.Day, &v.Path, &v.N)
+		err := r.Scan(&s, &v.Day, &v.Path, &v.N, &v.Visitors)
 		get(s).Views = append(get(s).Views, v)
 		return err
 	})
-	scan(`SELECT site, day, dim, value, n FROM dimensions ORDER BY 1, 2, 3, 4`, func(r pgx.Rows) error {
+	scan(`SELECT site, day, dim, value, n, `+visitors+` FROM dimensions ORDER BY 1, 2, 3, 4`, func(r pgx.Rows) error {
 		var v DimRow
-		err := r.Scan(&s, &v.Day, &v.Dim, &v.Value, &v.N)
+		err := r.Scan(&s, &v.Day, &v.Dim, &v.Value, &v.N, &v.Visitors)
 		get(s).Dims = append(get(s).Dims, v)
 		return err
 	})
+	if version >= 3 {
+		scan(`SELECT site, day, kind, name, n, visitors FROM events ORDER BY 1, 2, 3, 4`, func(r pgx.Rows) error {
+			var v EventRow
+			err := r.Scan(&s, &v.Day, &v.Kind, &v.Name, &v.N, &v.Visitors)
+			get(s).Events = append(get(s).Events, v)
+			return err
+		})
+	}
 	scan(`SELECT site, day, reason, n FROM dropped ORDER BY 1, 2, 3`, func(r pgx.Rows) error {
 		var v DropRow
 		err := r.Scan(&s, &v.Day, &v.Reason, &v.N)

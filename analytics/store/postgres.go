@@ -197,27 +197,23 @@ func (p *Postgres) Add(ctx context.Context, b *Batch) error {
 		return fmt.Errorf("add counts: %w", err)
 	}
 	var batch pgx.Batch
-	if days, paths, ns := columns2(b.Views, func(k ViewKey) (string, string) { return k.Day, k.Path }); len(ns) > 0 {
-		batch.Queue(`INSERT INTO views (site, day, path, n)
-			SELECT $1, d, p, n FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(d, p, n)
-			ON CONFLICT (site, day, path) DO UPDATE SET n = views.n + excluded.n`, p.site, days, paths, ns)
+	if c := pairColumns(b.Views, b.ViewVisitors, func(k ViewKey) []string { return []string{k.Day, k.Path} }); len(c.ns) > 0 {
+		batch.Queue(`INSERT INTO views (site, day, path, n, visitors)
+			SELECT $1, d, p, n, v FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS t(d, p, n, v)
+			ON CONFLICT (site, day, path) DO UPDATE SET n = views.n + excluded.n, visitors = views.visitors + excluded.visitors`,
+			p.site, c.keys[0], c.keys[1], c.ns, c.vs)
 	}
-	if len(b.Dims) > 0 {
-		keys := sortedKeys(b.Dims, func(a, b DimKey) int {
-			return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Dim, b.Dim), cmp.Compare(a.Value, b.Value))
-		})
-		var days, dims, values []string
-		var ns []int64
-		for _, k := range keys {
-			if n := b.Dims[k]; n != 0 {
-				days, dims, values, ns = append(days, k.Day), append(dims, k.Dim), append(values, k.Value), append(ns, n)
-			}
-		}
-		if len(ns) > 0 {
-			batch.Queue(`INSERT INTO dimensions (site, day, dim, value, n)
-				SELECT $1, d, k, v, n FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS t(d, k, v, n)
-				ON CONFLICT (site, day, dim, value) DO UPDATE SET n = dimensions.n + excluded.n`, p.site, days, dims, values, ns)
-		}
+	if c := pairColumns(b.Dims, b.DimVisitors, func(k DimKey) []string { return []string{k.Day, k.Dim, k.Value} }); len(c.ns) > 0 {
+		batch.Queue(`INSERT INTO dimensions (site, day, dim, value, n, visitors)
+			SELECT $1, d, k, x, n, v FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS t(d, k, x, n, v)
+			ON CONFLICT (site, day, dim, value) DO UPDATE SET n = dimensions.n + excluded.n, visitors = dimensions.visitors + excluded.visitors`,
+			p.site, c.keys[0], c.keys[1], c.keys[2], c.ns, c.vs)
+	}
+	if c := pairColumns(b.Events, b.EventVisitors, func(k EventKey) []string { return []string{k.Day, k.Kind, k.Name} }); len(c.ns) > 0 {
+		batch.Queue(`INSERT INTO events (site, day, kind, name, n, visitors)
+			SELECT $1, d, k, x, n, v FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS t(d, k, x, n, v)
+			ON CONFLICT (site, day, kind, name) DO UPDATE SET n = events.n + excluded.n, visitors = events.visitors + excluded.visitors`,
+			p.site, c.keys[0], c.keys[1], c.keys[2], c.ns, c.vs)
 	}
 	if days, reasons, ns := columns2(b.Dropped, func(k DropKey) (string, string) { return k.Day, k.Reason }); len(ns) > 0 {
 		batch.Queue(`INSERT INTO dropped (site, day, reason, n)
@@ -262,6 +258,43 @@ func sortedKeys[K comparable](m map[K]int64, compare func(a, b K) int) []K {
 	return keys
 }
 
+// pairs are cells of a count and its visitors as sorted columns: keys[i]
+// is the i-th part of every cell's key.
+type pairs struct {
+	keys   [][]string
+	ns, vs []int64
+}
+
+// pairColumns turns the cells of counts and of visitors (a cell in only
+// one of them adds 0 to the other, as in SQLite) into columns sorted by
+// key, leaving out cells that add nothing.
+func pairColumns[K comparable](counts, visitors map[K]int64, parts func(K) []string) pairs {
+	all := make(map[K]int64, len(counts))
+	for k := range counts {
+		all[k] = 0
+	}
+	for k := range visitors {
+		all[k] = 0
+	}
+	keys := sortedKeys(all, func(x, y K) int { return slices.Compare(parts(x), parts(y)) })
+	var out pairs
+	for _, k := range keys {
+		n, v := counts[k], visitors[k]
+		if n == 0 && v == 0 {
+			continue
+		}
+		ps := parts(k)
+		if out.keys == nil {
+			out.keys = make([][]string, len(ps))
+		}
+		for i, part := range ps {
+			out.keys[i] = append(out.keys[i], part)
+		}
+		out.ns, out.vs = append(out.ns, n), append(out.vs, v)
+	}
+	return out
+}
+
 // columns2 turns cells with a two-part key into sorted columns, leaving out
 // cells that add nothing.
 func columns2[K comparable](m map[K]int64, parts func(K) (string, string)) (a, b []string, ns []int64) {
@@ -279,7 +312,7 @@ func columns2[K comparable](m map[K]int64, parts func(K) (string, string)) (a, b
 	return a, b, ns
 }
 
-// Query implements Store. The four tables are read in one repeatable-read
+// Query implements Store. The tables are read in one repeatable-read
 // transaction, so they agree with each other while collectors write.
 func (p *Postgres) Query(ctx context.Context, from, to string) (_ *Counts, err error) {
 	if !validDay(from) || !validDay(to) {
@@ -291,17 +324,23 @@ func (p *Postgres) Query(ctx context.Context, from, to string) (_ *Counts, err e
 	}
 	defer func() { err = errors.Join(err, ignoreClosed(tx.Rollback(ctx))) }()
 	c := &Counts{}
-	if c.Views, err = pgRows(ctx, tx, `SELECT day, path, n FROM views WHERE site = $1 AND day BETWEEN $2 AND $3 ORDER BY day, path`,
+	if c.Views, err = pgRows(ctx, tx, `SELECT day, path, n, visitors FROM views WHERE site = $1 AND day BETWEEN $2 AND $3 ORDER BY day, path`,
 		p.site, from, to, func(r pgx.CollectableRow) (v ViewRow, err error) {
-			return v, r.Scan(&v.Day, &v.Path, &v.N)
+			return v, r.Scan(&v.Day, &v.Path, &v.N, &v.Visitors)
 		}); err != nil {
 		return nil, fmt.Errorf("query views: %w", err)
 	}
-	if c.Dims, err = pgRows(ctx, tx, `SELECT day, dim, value, n FROM dimensions WHERE site = $1 AND day BETWEEN $2 AND $3 ORDER BY day, dim, value`,
+	if c.Dims, err = pgRows(ctx, tx, `SELECT day, dim, value, n, visitors FROM dimensions WHERE site = $1 AND day BETWEEN $2 AND $3 ORDER BY day, dim, value`,
 		p.site, from, to, func(r pgx.CollectableRow) (v DimRow, err error) {
-			return v, r.Scan(&v.Day, &v.Dim, &v.Value, &v.N)
+			return v, r.Scan(&v.Day, &v.Dim, &v.Value, &v.N, &v.Visitors)
 		}); err != nil {
 		return nil, fmt.Errorf("query dimensions: %w", err)
+	}
+	if c.Events, err = pgRows(ctx, tx, `SELECT day, kind, name, n, visitors FROM events WHERE site = $1 AND day BETWEEN $2 AND $3 ORDER BY day, kind, name`,
+		p.site, from, to, func(r pgx.CollectableRow) (v EventRow, err error) {
+			return v, r.Scan(&v.Day, &v.Kind, &v.Name, &v.N, &v.Visitors)
+		}); err != nil {
+		return nil, fmt.Errorf("query events: %w", err)
 	}
 	if c.Dropped, err = pgRows(ctx, tx, `SELECT day, reason, n FROM dropped WHERE site = $1 AND day BETWEEN $2 AND $3 ORDER BY day, reason`,
 		p.site, from, to, func(r pgx.CollectableRow) (v DropRow, err error) {
@@ -347,7 +386,7 @@ func (p *Postgres) Prune(ctx context.Context, before string) (_ int64, err error
 		}
 	}()
 	var total int64
-	for _, table := range []string{"views", "dimensions", "dropped", "visitors"} {
+	for _, table := range []string{"views", "dimensions", "events", "dropped", "visitors"} {
 		// The table names are the constants above, never input.
 		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE site = $1 AND day < $2`, p.site, before)
 		if err != nil {

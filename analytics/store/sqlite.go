@@ -37,9 +37,9 @@ var ErrNotFolio = errors.New("not a Folio analytics database")
 // Folio whose schema this one does not know.
 var ErrNewerSchema = errors.New("database schema is newer than this Folio")
 
-// ErrOlderSchema is wrapped by a read-only Open of a database that an older
-// Folio wrote: reading it needs the schema upgrade that only a writer
-// (folio collect, folio migrate) makes.
+// ErrOlderSchema is wrapped by a read-only Open, on either engine, of a
+// database that an older Folio wrote: reading it needs the schema upgrade
+// that only a writer (folio collect, folio serve, folio migrate) makes.
 var ErrOlderSchema = errors.New("database schema is older than this Folio")
 
 // ErrLocked is wrapped by Open when another program held the database's
@@ -130,7 +130,7 @@ func open(path, abs string, o options) (*SQLite, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, os.ErrNotExist)
 	}
 	if o.readOnly && version < SchemaVersion {
-		return nil, fmt.Errorf("open store %s: %w: version %d, this Folio reads %d; folio collect or folio migrate upgrades it", path, ErrOlderSchema, version, SchemaVersion)
+		return nil, fmt.Errorf("open store %s: %w: version %d, this Folio reads %d; folio collect, folio serve or folio migrate upgrades it", path, ErrOlderSchema, version, SchemaVersion)
 	}
 	if fresh {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
@@ -421,6 +421,26 @@ func checkBatch(b *Batch) error {
 			return bad("dimensions cell %q %q n=%d", k.Day, k.Dim, n)
 		}
 	}
+	for k, n := range b.Events {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(EventKinds, k.Kind) {
+			return bad("events cell %q %q n=%d", k.Day, k.Kind, n)
+		}
+	}
+	for k, n := range b.ViewVisitors {
+		if !validDay(k.Day) || n < 0 {
+			return bad("views visitors %q n=%d", k.Day, n)
+		}
+	}
+	for k, n := range b.DimVisitors {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(Dimensions, k.Dim) {
+			return bad("dimensions visitors %q %q n=%d", k.Day, k.Dim, n)
+		}
+	}
+	for k, n := range b.EventVisitors {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(EventKinds, k.Kind) {
+			return bad("events visitors %q %q n=%d", k.Day, k.Kind, n)
+		}
+	}
 	for k, n := range b.Dropped {
 		if !validDay(k.Day) || n < 0 {
 			return bad("dropped cell %q n=%d", k.Day, n)
@@ -451,15 +471,20 @@ func (s *SQLite) Add(ctx context.Context, b *Batch) (err error) {
 			err = errors.Join(err, ignoreDone(tx.Rollback()))
 		}
 	}()
-	if err := upsert(ctx, tx, b.Views, `INSERT INTO views (site, day, path, n) VALUES (?, ?, ?, ?)
-		ON CONFLICT (site, day, path) DO UPDATE SET n = n + excluded.n`,
+	if err := upsertPair(ctx, tx, b.Views, b.ViewVisitors, `INSERT INTO views (site, day, path, n, visitors) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (site, day, path) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
 		func(k ViewKey) []any { return []any{s.site, k.Day, k.Path} }); err != nil {
 		return fmt.Errorf("add views: %w", err)
 	}
-	if err := upsert(ctx, tx, b.Dims, `INSERT INTO dimensions (site, day, dim, value, n) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (site, day, dim, value) DO UPDATE SET n = n + excluded.n`,
+	if err := upsertPair(ctx, tx, b.Dims, b.DimVisitors, `INSERT INTO dimensions (site, day, dim, value, n, visitors) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (site, day, dim, value) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
 		func(k DimKey) []any { return []any{s.site, k.Day, k.Dim, k.Value} }); err != nil {
 		return fmt.Errorf("add dimensions: %w", err)
+	}
+	if err := upsertPair(ctx, tx, b.Events, b.EventVisitors, `INSERT INTO events (site, day, kind, name, n, visitors) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (site, day, kind, name) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
+		func(k EventKey) []any { return []any{s.site, k.Day, k.Kind, k.Name} }); err != nil {
+		return fmt.Errorf("add events: %w", err)
 	}
 	if err := upsert(ctx, tx, b.Dropped, `INSERT INTO dropped (site, day, reason, n) VALUES (?, ?, ?, ?)
 		ON CONFLICT (site, day, reason) DO UPDATE SET n = n + excluded.n`,
@@ -505,7 +530,41 @@ func upsert[K comparable](ctx context.Context, tx *sql.Tx, cells map[K]int64, qu
 	return stmt.Close()
 }
 
-// Query implements Store. The days are read in one transaction, so the four
+// upsertPair adds a count and its visitors to each cell of counts or of
+// visitors; a cell in only one of them adds 0 to the other.
+func upsertPair[K comparable](ctx context.Context, tx *sql.Tx, counts, visitors map[K]int64, query string, args func(K) []any) error {
+	if len(counts) == 0 && len(visitors) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	exec := func(k K, n, v int64) error {
+		if n == 0 && v == 0 {
+			return nil
+		}
+		if _, err := stmt.ExecContext(ctx, append(args(k), n, v)...); err != nil {
+			return errors.Join(err, stmt.Close())
+		}
+		return nil
+	}
+	for k, n := range counts {
+		if err := exec(k, n, visitors[k]); err != nil {
+			return err
+		}
+	}
+	for k, v := range visitors {
+		if _, ok := counts[k]; !ok {
+			if err := exec(k, 0, v); err != nil {
+				return err
+			}
+		}
+	}
+	return stmt.Close()
+}
+
+// Query implements Store. The days are read in one transaction, so the
 // tables agree with each other even while a collector writes.
 func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err error) {
 	if !validDay(from) || !validDay(to) {
@@ -517,10 +576,10 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	}
 	defer func() { err = errors.Join(err, ignoreDone(tx.Rollback())) }()
 	c := &Counts{}
-	err = queryRows(ctx, tx, `SELECT day, path, n FROM views WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, path`,
+	err = queryRows(ctx, tx, `SELECT day, path, n, visitors FROM views WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, path`,
 		s.site, from, to, func(r *sql.Rows) error {
 			var v ViewRow
-			if err := r.Scan(&v.Day, &v.Path, &v.N); err != nil {
+			if err := r.Scan(&v.Day, &v.Path, &v.N, &v.Visitors); err != nil {
 				return err
 			}
 			c.Views = append(c.Views, v)
@@ -529,10 +588,10 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	if err != nil {
 		return nil, fmt.Errorf("query views: %w", err)
 	}
-	err = queryRows(ctx, tx, `SELECT day, dim, value, n FROM dimensions WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, dim, value`,
+	err = queryRows(ctx, tx, `SELECT day, dim, value, n, visitors FROM dimensions WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, dim, value`,
 		s.site, from, to, func(r *sql.Rows) error {
 			var v DimRow
-			if err := r.Scan(&v.Day, &v.Dim, &v.Value, &v.N); err != nil {
+			if err := r.Scan(&v.Day, &v.Dim, &v.Value, &v.N, &v.Visitors); err != nil {
 				return err
 			}
 			c.Dims = append(c.Dims, v)
@@ -540,6 +599,18 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 		})
 	if err != nil {
 		return nil, fmt.Errorf("query dimensions: %w", err)
+	}
+	err = queryRows(ctx, tx, `SELECT day, kind, name, n, visitors FROM events WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, kind, name`,
+		s.site, from, to, func(r *sql.Rows) error {
+			var v EventRow
+			if err := r.Scan(&v.Day, &v.Kind, &v.Name, &v.N, &v.Visitors); err != nil {
+				return err
+			}
+			c.Events = append(c.Events, v)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("query events: %w", err)
 	}
 	err = queryRows(ctx, tx, `SELECT day, reason, n FROM dropped WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, reason`,
 		s.site, from, to, func(r *sql.Rows) error {
@@ -596,7 +667,7 @@ func (s *SQLite) Prune(ctx context.Context, before string) (_ int64, err error) 
 		}
 	}()
 	var total int64
-	for _, table := range []string{"views", "dimensions", "dropped", "visitors"} {
+	for _, table := range []string{"views", "dimensions", "events", "dropped", "visitors"} {
 		// The table names are the constants above, never input.
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE site = ? AND day < ?`, s.site, before)
 		if err != nil {

@@ -49,8 +49,15 @@ func sampleBatch() *Batch {
 			{"2025-03-01", "browser", "Chrome"}:    2,
 			{"2025-03-02", "referrer", "(direct)"}: 2,
 		},
-		Dropped:  map[DropKey]int64{{"2025-03-01", "bot"}: 7},
-		Visitors: map[string]int64{"2025-03-01": 3, "2025-03-02": 1},
+		DimVisitors: map[DimKey]int64{
+			{"2025-03-01", "browser", "Firefox"}: 1,
+			{"2025-03-01", "browser", "Chrome"}:  2,
+		},
+		ViewVisitors:  map[ViewKey]int64{{"2025-03-01", "/docs/"}: 2},
+		Events:        map[EventKey]int64{{"2025-03-01", "outbound", "github.com"}: 3},
+		EventVisitors: map[EventKey]int64{{"2025-03-01", "outbound", "github.com"}: 2, {"2025-03-02", "event", "signup"}: 1},
+		Dropped:       map[DropKey]int64{{"2025-03-01", "bot"}: 7},
+		Visitors:      map[string]int64{"2025-03-01": 3, "2025-03-02": 1},
 	}
 }
 
@@ -72,11 +79,12 @@ func testAddQuery(t *testing.T, e engine) {
 	}
 	got := query(t, s, "2025-03-01", "2025-03-02")
 	want := &Counts{
-		Views: []ViewRow{{"2025-03-01", "/", 2}, {"2025-03-01", "/docs/", 6}, {"2025-03-02", "/", 4}},
+		Views: []ViewRow{{"2025-03-01", "/", 2, 0}, {"2025-03-01", "/docs/", 6, 4}, {"2025-03-02", "/", 4, 0}},
 		Dims: []DimRow{
-			{"2025-03-01", "browser", "Chrome", 4}, {"2025-03-01", "browser", "Firefox", 4},
-			{"2025-03-02", "referrer", "(direct)", 4},
+			{"2025-03-01", "browser", "Chrome", 4, 4}, {"2025-03-01", "browser", "Firefox", 4, 2},
+			{"2025-03-02", "referrer", "(direct)", 4, 0},
 		},
+		Events:   []EventRow{{"2025-03-01", "outbound", "github.com", 6, 4}, {"2025-03-02", "event", "signup", 0, 2}},
 		Dropped:  []DropRow{{"2025-03-01", "bot", 14}},
 		Visitors: []VisitorRow{{"2025-03-01", 6}, {"2025-03-02", 2}},
 	}
@@ -84,7 +92,7 @@ func testAddQuery(t *testing.T, e engine) {
 		t.Errorf("Query() = %+v\nwant %+v", got, want)
 	}
 	one := query(t, s, "2025-03-02", "2025-03-02")
-	if len(one.Views) != 1 || len(one.Dims) != 1 || len(one.Dropped) != 0 || len(one.Visitors) != 1 {
+	if len(one.Views) != 1 || len(one.Dims) != 1 || len(one.Events) != 1 || len(one.Dropped) != 0 || len(one.Visitors) != 1 {
 		t.Errorf("Query(one day) = %+v, want only 2025-03-02 cells", one)
 	}
 	// Sorting is the same on both engines: byte order, not a locale's.
@@ -108,6 +116,9 @@ func testInvalidBatch(t *testing.T, e engine) {
 		"negative count":    {Views: map[ViewKey]int64{{"2025-03-01", "/"}: -1}},
 		"bad day":           {Dropped: map[DropKey]int64{{"2025-3-1", "bot"}: 1}},
 		"bad visitor day":   {Visitors: map[string]int64{"yesterday": 1}},
+		"unknown event":     {Events: map[EventKey]int64{{"2025-03-01", "scroll", "50%"}: 1}},
+		"negative visitors": {DimVisitors: map[DimKey]int64{{"2025-03-01", "browser", "Firefox"}: -1}},
+		"bad event day":     {EventVisitors: map[EventKey]int64{{"2025-3-1", "event", "signup"}: 1}},
 	} {
 		b.Views = mergeViews(b.Views, map[ViewKey]int64{{"2025-03-01", "/ok/"}: 1})
 		if err := s.Add(ctx, b); !errors.Is(err, ErrInvalidBatch) {
@@ -164,18 +175,19 @@ func testPrune(t *testing.T, e engine) {
 	if err != nil {
 		t.Fatalf("Prune() = %v", err)
 	}
-	if n != 6 { // 2 views, 2 dims, 1 dropped, 1 visitors on 2025-03-01
-		t.Errorf("Prune() = %d rows, want 6", n)
+	if n != 7 { // 2 views, 2 dims, 1 event, 1 dropped, 1 visitors on 2025-03-01
+		t.Errorf("Prune() = %d rows, want 7", n)
 	}
 	want := &Counts{
-		Views:    []ViewRow{{"2025-03-02", "/", 2}},
-		Dims:     []DimRow{{"2025-03-02", "referrer", "(direct)", 2}},
+		Views:    []ViewRow{{"2025-03-02", "/", 2, 0}},
+		Dims:     []DimRow{{"2025-03-02", "referrer", "(direct)", 2, 0}},
+		Events:   []EventRow{{"2025-03-02", "event", "signup", 0, 1}},
 		Visitors: []VisitorRow{{"2025-03-02", 1}},
 	}
 	if got := query(t, db, "2000-01-01", "2999-12-31"); !reflect.DeepEqual(got, want) {
 		t.Errorf("Query() after Prune = %+v\nwant %+v", got, want)
 	}
-	if got := query(t, other, "2000-01-01", "2999-12-31"); len(got.Views) != 3 {
+	if got := query(t, other, "2000-01-01", "2999-12-31"); len(got.Views) != 3 || len(got.Events) != 2 {
 		t.Errorf("another site after Prune = %+v, want it untouched", got.Views)
 	}
 	if _, err := db.Prune(ctx, "March"); err == nil {
@@ -221,15 +233,20 @@ func testSites(t *testing.T, e engine) {
 	if err := docs.Add(ctx, sampleBatch()); err != nil {
 		t.Fatal(err)
 	}
-	if err := blog.Add(ctx, &Batch{Views: map[ViewKey]int64{{"2025-03-01", "/"}: 5}, Visitors: map[string]int64{"2025-03-01": 4}}); err != nil {
+	if err := blog.Add(ctx, &Batch{
+		Views: map[ViewKey]int64{{"2025-03-01", "/"}: 5}, ViewVisitors: map[ViewKey]int64{{"2025-03-01", "/"}: 4},
+		Events: map[EventKey]int64{{"2025-03-01", "outbound", "github.com"}: 1}, Visitors: map[string]int64{"2025-03-01": 4},
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if got := query(t, blog, "2025-03-01", "2025-03-31"); !reflect.DeepEqual(got, &Counts{
-		Views: []ViewRow{{"2025-03-01", "/", 5}}, Visitors: []VisitorRow{{"2025-03-01", 4}},
+		Views: []ViewRow{{"2025-03-01", "/", 5, 4}}, Events: []EventRow{{"2025-03-01", "outbound", "github.com", 1, 0}},
+		Visitors: []VisitorRow{{"2025-03-01", 4}},
 	}) {
 		t.Errorf("blog = %+v, want only its own cells", got)
 	}
-	if got := query(t, docs, "2025-03-01", "2025-03-31"); len(got.Views) != 3 || got.Views[0].N != 1 || got.Visitors[0].N != 3 {
+	if got := query(t, docs, "2025-03-01", "2025-03-31"); len(got.Views) != 3 || got.Views[0].N != 1 || got.Visitors[0].N != 3 ||
+		len(got.Events) != 2 || got.Events[0].N != 3 || got.Events[0].Visitors != 2 {
 		t.Errorf("docs = %+v, want only its own cells", got)
 	}
 	if got := query(t, docs.Site("nobody"), "2025-03-01", "2025-03-31"); !reflect.DeepEqual(got, &Counts{}) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"folio/analytics"
+	"folio/analytics/calendar"
 	"folio/analytics/privacy"
 	"folio/analytics/store"
 	"folio/generator"
@@ -234,7 +235,8 @@ func collectConfig(cfg *generator.Config, root string, f collectFlags) (analytic
 // collector stores (country database, rate limit, retention) and how
 // often: the part the site's privacy policy declares.
 func storageConfig(cfg *generator.Config, root string, f collectFlags) (analytics.Config, error) {
-	ac := analytics.Config{Path: collectorPath(cfg.Analytics.Endpoint), Flush: f.flush}
+	ac := analytics.Config{Path: collectorPath(cfg.Analytics.Endpoint), Flush: f.flush,
+		Location: cfg.Location, Cell: calendar.Size(cfg.Report.Cell)}
 	var err error
 	if f.set["geoip"] {
 		ac.GeoIP = f.geoip

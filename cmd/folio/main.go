@@ -82,15 +82,20 @@ change to [analytics] applies at the next rebuild.`,
 		name:  "collect",
 		short: "the production endpoint for page views",
 		long: `Collect receives page views from the beacon on the published site and
-keeps only aggregate counts in SQLite. folio.toml says what it stores;
+keeps only aggregate counts in SQLite or PostgreSQL, for one site or for
+each site of [[analytics.sites]]. folio.toml says what it stores;
 flags override it for operations. SIGTERM writes every pending count
 before it exits.`,
 	},
 	{
 		name:  "report",
 		short: "publish the counts as a report page, JSON and CSV",
-		long: `Report publishes the analytics counts of complete weeks as index.html,
-report.json and CSV files, folding every count under k into "Other".`,
+		long: `Report publishes the analytics counts of completed cells (weeks, or months
+with [report] cell) as index.html, report.json and CSV files, folding every
+value with fewer than k distinct visitors in a cell whole into "Other".
+-private writes the owner's exact view instead, today included, outside
+every site's output folder. -site NAME reports on one site of
+[[analytics.sites]].`,
 	},
 	{
 		name:  "migrate",

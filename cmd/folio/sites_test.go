@@ -190,27 +190,33 @@ func equalMaps(a, b map[string]int64) bool {
 
 // TestReportOneSite publishes one site of a shared database: its values
 // appear, the other site's never do, and k applies to the site's own
-// counts.
+// distinct visitors; the site's private report is exact and still its own.
 func TestReportOneSite(t *testing.T) {
 	root := sitesRoot(t, "data/analytics.db")
 	db, err := store.Open(filepath.Join(root, "data", "analytics.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	add := func(site, path, browser string, n int64) {
-		b := &store.Batch{Views: map[store.ViewKey]int64{}, Dims: map[store.DimKey]int64{}, Visitors: map[string]int64{}}
+	add := func(site, path, browser string, n, visitors int64) {
+		b := store.NewBatch()
 		for d := range 7 {
 			day := time.Date(2025, 3, 3+d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 			b.Views[store.ViewKey{Day: day, Path: path}] = n
+			b.ViewVisitors[store.ViewKey{Day: day, Path: path}] = visitors
 			b.Dims[store.DimKey{Day: day, Dim: "browser", Value: browser}] = n
-			b.Visitors[day] = n
+			b.DimVisitors[store.DimKey{Day: day, Dim: "browser", Value: browser}] = visitors
+			b.Visitors[day] = visitors
 		}
 		if err := db.Site(site).Add(context.Background(), b); err != nil {
 			t.Fatal(err)
 		}
 	}
-	add("docs", "/setup/", "Firefox", 50)
-	add("blog", "/post/", "Epiphany", 50)
+	add("docs", "/setup/", "Firefox", 50, 50)
+	add("docs", "/setup/", "Vivaldi", 5, 5)
+	add("blog", "/post/", "Epiphany", 50, 50)
+	// One visitor a day in the blog: under k = 2 there, however many
+	// the docs site has of the same value.
+	add("blog", "/post/", "Vivaldi", 5, 1)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -218,8 +224,8 @@ func TestReportOneSite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("report -site blog: %v\n%s", err, stderr)
 	}
-	if !strings.Contains(stdout, "350 views") {
-		t.Errorf("report printed %q, want the blog's 350 views alone", stdout)
+	if !strings.Contains(stdout, "385 views") {
+		t.Errorf("report printed %q, want the blog's 385 views alone", stdout)
 	}
 	data, err := os.ReadFile(filepath.Join(root, "blog", "public", "stats", "report.json"))
 	if err != nil {
@@ -230,6 +236,29 @@ func TestReportOneSite(t *testing.T) {
 	}
 	if strings.Contains(string(data), "/setup/") || strings.Contains(string(data), "Firefox") {
 		t.Errorf("blog report shows the docs site's values:\n%s", data)
+	}
+	if strings.Contains(string(data), "Vivaldi") {
+		t.Errorf("blog report publishes a value with 1 visitor a day, under its k = 2:\n%s", data)
+	}
+
+	// The blog's private view: exact, Vivaldi included, nothing of docs;
+	// never inside any site's output folder.
+	private := filepath.Join(t.TempDir(), "private")
+	if _, stderr, err := runReportTest(t, "-root", root, "-site", "blog", "-private", "-out", private, "-from", "2025-03-03", "-to", "2025-03-09"); err != nil {
+		t.Fatalf("report -site blog -private: %v\n%s", err, stderr)
+	}
+	data, err = os.ReadFile(filepath.Join(private, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "Vivaldi") || !strings.Contains(string(data), "Epiphany") || strings.Contains(string(data), "Firefox") {
+		t.Errorf("blog private report: want Vivaldi and Epiphany, not Firefox:\n%s", data)
+	}
+	for _, dir := range []string{"blog/public/private", "docs/public/private", "public/private"} {
+		out := filepath.Join(root, filepath.FromSlash(dir))
+		if _, _, err := runReportTest(t, "-root", root, "-site", "blog", "-private", "-out", out); err == nil || !strings.Contains(err.Error(), "must never be published") {
+			t.Errorf("report -site blog -private -out %s = %v, want a refusal", dir, err)
+		}
 	}
 	if _, _, err := runReportTest(t, "-root", root, "-site", "shop"); err == nil || !strings.Contains(err.Error(), "docs, blog") {
 		t.Errorf("report -site shop = %v, want an error listing the sites", err)

@@ -144,13 +144,37 @@ var uaParser = sync.OnceValue(useragent.NewParser)
 
 // botWords are lower-case fragments of automated agents the trie parser
 // does not mark as bots. "bot/" and "bot;" rather than "bot" alone, so a
-// phone brand such as CUBOT is still a phone.
+// phone brand such as CUBOT is still a phone. Feed fetchers are named one
+// by one, or known by the subscriber count they report, rather than by
+// "feed", which would also drop the people reading in Feedly's browser.
+// Synthetic monitors (Datadog, New Relic, Pingdom, WebPageTest's PTST)
+// and AI agents fetching a page for someone are not readers on the page.
 var botWords = []string{
 	"bot/", "bot;", "bot)", "bot-", "crawl", "spider", "slurp", "scrape",
 	"headless", "lighthouse", "phantomjs", "selenium", "puppeteer",
 	"playwright", "http://", "https://", "wget", "curl", "python",
 	"java/", "okhttp", "go-http", "libwww", "httpclient", "monitor",
-	"uptime", "preview", "archiver", "feed", "fetcher",
+	"uptime", "preview", "archiver", "fetcher", "feedburner", "feedbin",
+	"feedparser", "subscribers", "synthetics", "pingdom", "ptst/",
+	"claude-user", "chatgpt-user", "perplexity-user",
+}
+
+// families are browsers that the trie parser counts as the browser they
+// are built on (Chrome, Safari), each known by a lower-case token of its
+// own. The first match wins: the Quest browser also names Samsung's, and
+// the Facebook and Instagram apps name no browser of their own.
+var families = []struct{ token, name string }{
+	{"oculusbrowser/", "Meta Quest Browser"},
+	{"instagram ", "Instagram app"},
+	{"fban/", "Facebook app"},
+	{"fb_iab/", "Facebook app"},
+	{"fbav/", "Facebook app"},
+	{" gsa/", "Google app"},
+	{"samsungbrowser/", "Samsung Internet"},
+	{"ucbrowser/", "UC Browser"},
+	{"yabrowser/", "Yandex Browser"},
+	{"duckduckgo/", "DuckDuckGo"},
+	{" ddg/", "DuckDuckGo"},
 }
 
 // ParseAgent reduces a User-Agent to browser family, OS family and device
@@ -172,6 +196,12 @@ func ParseAgent(ua string) (a Agent, bot bool) {
 	a.Browser, a.OS = string(p.Browser()), string(p.OS())
 	if a.Browser == "" && a.OS == "" {
 		return a, true
+	}
+	for _, f := range families {
+		if strings.Contains(lower, f.token) {
+			a.Browser = f.name
+			break
+		}
 	}
 	switch p.Device() {
 	case agents.DeviceDesktop:

@@ -251,11 +251,12 @@ func Language(header string) string {
 var privateSuffixes = []string{".localhost", ".local", ".home.arpa", ".internal", ".lan", ".intranet", ".corp"}
 
 // ReferrerHost reduces a referrer URL to what is counted: its host in lower
-// case without "www.", (direct) when there is none, (internal) for one of
+// case without "www.", AppReferrer and the package name for an Android app,
+// (direct) when there is none, (internal) for one of
 // siteHosts, and (private) for addresses and names that only mean something
 // on the visitor's own network, so a reader's LAN or intranet never reaches
 // the store. ok is false for referrers that are not counted at all
-// (non-http(s) schemes, garbage).
+// (other schemes, garbage).
 func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -273,6 +274,8 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 		rest = raw[len("https://"):]
 	case hasPrefixFold(raw, "http://"):
 		rest = raw[len("http://"):]
+	case hasPrefixFold(raw, "android-app://"):
+		return appReferrer(raw[len("android-app://"):])
 	default:
 		return "", false
 	}
@@ -344,6 +347,27 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 		return Private, true
 	}
 	return host, true
+}
+
+// appReferrer keeps the package name of an android-app:// referrer, which
+// names the app the reader came from; what follows it is dropped, as the
+// path of a web referrer is.
+func appReferrer(rest string) (string, bool) {
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest == "" || len(rest) > 253-len(AppReferrer) {
+		return "", false
+	}
+	for i := 0; i < len(rest); i++ {
+		// Package names are letters, digits, "_" and "."; a few apps
+		// send a host name instead, hence "-".
+		c := rest[i] | 0x20
+		if !(c >= 'a' && c <= 'z' || rest[i] >= '0' && rest[i] <= '9' || rest[i] == '.' || rest[i] == '_' || rest[i] == '-') {
+			return "", false
+		}
+	}
+	return AppReferrer + strings.ToLower(rest), true
 }
 
 func hasPrefixFold(s, prefix string) bool {

@@ -350,7 +350,20 @@ func TestReferrerHost(t *testing.T) {
 		{"http://router.home.arpa/", Private, true},
 		{"http://wiki.corp-intranet/", Private, true},
 		{"http://intranet/", Private, true},
-		{"android-app://com.google.android.gm/", "", false},
+		// Android apps send their package name; it is kept, as the app.
+		{"android-app://com.google.android.gm/", "android-app:com.google.android.gm", true},
+		{"android-app://com.google.android.googlequicksearchbox/https/www.google.com", "android-app:com.google.android.googlequicksearchbox", true},
+		{"android-app://org.telegram.messenger", "android-app:org.telegram.messenger", true},
+		{"ANDROID-APP://com.Slack/", "android-app:com.slack", true},
+		{"android-app://m.facebook.com/", "android-app:m.facebook.com", true},
+		{"android-app://com.linkedin.android?x=1", "android-app:com.linkedin.android", true},
+		{"android-app://", "", false},
+		{"android-app:///x", "", false},
+		{"android-app://com.exa mple/", "", false},
+		{"android-app://com.example:80/", "", false},
+		{"android-app://user@com.example/", "", false},
+		{"android-app://com.ex%61mple/", "", false},
+		{"android-app://" + strings.Repeat("a.", 127) + "b/", "", false},
 		{"file:///home/me/notes.html", "", false},
 		{"https://exa mple.com/", "", false},
 		{"https://bücher.example/", "", false},
@@ -442,6 +455,7 @@ func FuzzApply(f *testing.F) {
 	f.Add([]byte(`{"p":"/\u0000"}`), "", "", "", "", false)
 	f.Add([]byte(`[]`), "en;q=0.1", iphone, "[::1]:1", "unknown", true)
 	f.Add([]byte(`{"p":1}`), "zh-Hant", ipad, "x", "", false)
+	f.Add([]byte(`{"p":"/","r":"android-app://com.google.android.gm/"}`), "en", chrome, "203.0.113.77:1", "", false)
 	flt, err := New(Config{
 		Origins:        []string{site},
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
@@ -482,8 +496,8 @@ func FuzzApply(f *testing.F) {
 		if len(res.Language) > 3 && res.Language != Unknown {
 			t.Fatalf("Apply() language %q is not a base language", res.Language)
 		}
-		if strings.ContainsAny(res.Referrer, "/:?#@ ") {
-			t.Fatalf("Apply() referrer %q is more than a host", res.Referrer)
+		if ref := strings.TrimPrefix(res.Referrer, AppReferrer); strings.ContainsAny(ref, "/:?#@ ") {
+			t.Fatalf("Apply() referrer %q is more than a host or an app", res.Referrer)
 		}
 	})
 }

@@ -230,7 +230,7 @@ type Row struct {
 	// Source names a referrer that the embedded lists know, such as
 	// "Google"; empty elsewhere.
 	Source string `json:"source,omitempty"`
-	Count Count  `json:"count"`
+	Count  Count  `json:"count"`
 	// Visitors are the row's distinct visitor networks of each day,
 	// added up over the days: a reader who came on two days counts
 	// twice. Not kept for filtered requests.

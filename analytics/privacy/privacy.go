@@ -4,11 +4,11 @@
 // It is the only place that sees a visitor's address and user agent, and it
 // keeps neither: Filter.Apply reads the request's facts and returns a Record
 // that holds a path of the site, browser and OS families, a device class, a
-// base language, a referrer host and a country, plus the address truncated
-// to its /24 (IPv4) or /48 (IPv6) network for in-memory use only (rate
-// limiting and the daily visitors count). The full address never leaves
-// Apply, and the truncated one prints as "[address]" however it is
-// formatted or logged, so a careless log line cannot leak it.
+// base language, a referrer host (or Android app) and a country, plus the
+// address truncated to its /24 (IPv4) or /48 (IPv6) network for in-memory
+// use only (rate limiting and the daily visitors count). The full address
+// never leaves Apply, and the truncated one prints as "[address]" however
+// it is formatted or logged, so a careless log line cannot leak it.
 //
 // Apply is a pure function of its input and the Filter's fixed
 // configuration: it has no clock, no counters and no I/O besides read-only
@@ -77,6 +77,11 @@ const (
 	Private  = "(private)"
 )
 
+// AppReferrer begins the referrer value of an Android app, which sends
+// android-app://package.name as its referrer: "android-app:" and the
+// package name, in lower case.
+const AppReferrer = "android-app:"
+
 // MaxPath is the longest path, in bytes as sent, that is counted.
 const MaxPath = 512
 
@@ -136,7 +141,7 @@ type Record struct {
 	OS       string
 	Device   string // desktop, mobile, tablet or (unknown)
 	Language string // base language such as "de", or (unknown)
-	Referrer string // host, (direct), (internal) or (private); "" when not counted
+	Referrer string // host, android-app:package, (direct), (internal) or (private); "" when not counted
 	Country  string // ISO 3166 code or (unknown); "" without a country database
 	// Source, Medium and Campaign come from utm_source (or ref),
 	// utm_medium and utm_campaign of the page's address, lower-cased and

@@ -224,9 +224,13 @@ type Row struct {
 	Value string `json:"value"`
 	// Label is what readers see: a page title, a language name.
 	Label string `json:"label"`
-	// Group is the referrer group of a referrer host; empty elsewhere.
+	// Group is the referrer group of a referrer or of a row of the
+	// referrer_groups table; empty elsewhere.
 	Group string `json:"group,omitempty"`
-	Count Count  `json:"count"`
+	// Source names a referrer that the embedded lists know, such as
+	// "Google"; empty elsewhere.
+	Source string `json:"source,omitempty"`
+	Count  Count  `json:"count"`
 	// Visitors are the row's distinct visitor networks of each day,
 	// added up over the days: a reader who came on two days counts
 	// twice. Not kept for filtered requests.
@@ -537,7 +541,7 @@ func (b *builder) table(s tableSpec, t *tally, title func(string) (string, bool)
 			}
 		}
 		if s.name == "referrers" {
-			row.Group = referrerGroup(v)
+			row.Group, row.Source = referrerGroup(v)
 		}
 		tb.Rows = append(tb.Rows, row)
 		tb.Total += Count(c.n)
@@ -557,19 +561,24 @@ func (b *builder) table(s tableSpec, t *tally, title func(string) (string, bool)
 func groupTable(refs *Table) *Table {
 	s := specFor("referrer_groups")
 	tb := newTable(s)
-	type sum struct{ n, v Count }
+	type sum struct {
+		n, v  Count
+		group string
+	}
 	sums := make(map[string]sum)
 	for _, row := range refs.Rows {
 		if row.Other {
 			continue
 		}
-		g := sums[row.Group]
+		key := groupKey(row.Value, row.Group, row.Source)
+		g := sums[key]
 		g.n += row.Count
 		g.v += row.Visitors
-		sums[row.Group] = g
+		g.group = row.Group
+		sums[key] = g
 	}
-	for g, n := range sums {
-		tb.Rows = append(tb.Rows, Row{Value: g, Label: label(s.name, g), Count: n.n, Visitors: n.v})
+	for key, n := range sums {
+		tb.Rows = append(tb.Rows, Row{Value: key, Label: label(s.name, key), Group: n.group, Count: n.n, Visitors: n.v})
 		tb.Total += n.n
 	}
 	tb.Folded = refs.Folded

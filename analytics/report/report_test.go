@@ -200,7 +200,7 @@ func TestJSONShape(t *testing.T) {
 			continue
 		}
 		want := []string{"value", "label", "count", "visitors", "other"}
-		if name == "referrers" {
+		if name == "referrers" || name == "referrer_groups" {
 			want = append(want, "group")
 		}
 		check(name+".rows[0]", rows[0], want...)
@@ -269,15 +269,93 @@ func TestCSVShape(t *testing.T) {
 }
 
 func TestReferrerGroup(t *testing.T) {
-	tests := map[string]string{
-		"(direct)": GroupDirect, "(internal)": GroupInternal, "(private)": GroupPrivate,
-		"google.com": GroupSearch, "google.co.uk": GroupSearch, "duckduckgo.com": GroupSearch, "search.brave.com": GroupSearch,
-		"news.ycombinator.com": GroupSocial, "m.facebook.com": GroupSocial, "t.co": GroupSocial,
-		"example.org": GroupWebsites, "notgoogle.com": GroupWebsites, "brave.com": GroupWebsites,
+	tests := []struct {
+		value, group, source string
+	}{
+		{"(direct)", GroupDirect, ""},
+		{"(internal)", GroupInternal, ""},
+		{"(private)", GroupPrivate, ""},
+		// Every Google host is Google: the list's country domains,
+		// its news and image search, and the Google app on Android.
+		{"google.com", GroupSearch, "Google"},
+		{"google.de", GroupSearch, "Google"},
+		{"google.co.uk", GroupSearch, "Google"},
+		{"google.com.br", GroupSearch, "Google"},
+		{"news.google.com", GroupSearch, "Google"},
+		{"images.google.fr", GroupSearch, "Google"},
+		{"android-app:com.google.android.googlequicksearchbox", GroupSearch, "Google"},
+		{"bing.com", GroupSearch, "Bing"},
+		{"cn.bing.com", GroupSearch, "Bing"},
+		{"duckduckgo.com", GroupSearch, "DuckDuckGo"},
+		{"yandex.ru", GroupSearch, "Yandex"},
+		{"yandex.com.tr", GroupSearch, "Yandex"},
+		{"r.search.yahoo.com", GroupSearch, "Yahoo!"},
+		{"ecosia.org", GroupSearch, "Ecosia"},
+		// Social networks, with their subdomains: the link shims of
+		// Facebook and its app on Android, old.reddit.com, m.youtube.com.
+		{"facebook.com", GroupSocial, "Facebook"},
+		{"m.facebook.com", GroupSocial, "Facebook"},
+		{"l.facebook.com", GroupSocial, "Facebook"},
+		{"lm.facebook.com", GroupSocial, "Facebook"},
+		{"android-app:m.facebook.com", GroupSocial, "Facebook"},
+		{"t.co", GroupSocial, "Twitter"},
+		{"news.ycombinator.com", GroupSocial, "Hacker News"},
+		{"old.reddit.com", GroupSocial, "reddit"},
+		{"m.youtube.com", GroupSocial, "YouTube"},
+		{"github.com", GroupSocial, "GitHub"},
+		{"android-app:org.telegram.messenger", GroupSocial, "Telegram"},
+		{"android-app:com.linkedin.android", GroupSocial, "LinkedIn"},
+		{"plus.google.com", GroupSocial, "Google+"},
+		{"chatgpt.com", GroupAI, "ChatGPT"},
+		{"perplexity.ai", GroupAI, "Perplexity"},
+		{"gemini.google.com", GroupAI, "Gemini"},
+		// An app the list does not know is still an app, by its name.
+		{"android-app:com.google.android.gm", GroupApp, ""},
+		{"android-app:com.slack", GroupApp, ""},
+		{"example.org", GroupWebsites, ""},
+		{"notgoogle.com", GroupWebsites, ""},
+		{"google.github.io", GroupWebsites, ""},
+		{"docs.google.com", GroupWebsites, ""},
+		{"x.com", GroupWebsites, ""},
+		{"thefacebook.com", GroupWebsites, ""},
+		{"facebook.com.evil.example", GroupWebsites, ""},
 	}
-	for host, want := range tests {
-		if got := referrerGroup(host); got != want {
-			t.Errorf("referrerGroup(%q) = %q, want %q", host, got, want)
+	for _, tt := range tests {
+		if g, s := referrerGroup(tt.value); g != tt.group || s != tt.source {
+			t.Errorf("referrerGroup(%q) = %q, %q, want %q, %q", tt.value, g, s, tt.group, tt.source)
+		}
+	}
+}
+
+func TestReferrerLabels(t *testing.T) {
+	for _, tt := range []struct{ table, value, want string }{
+		{"referrers", "google.de", "google.de"},
+		{"referrers", "android-app:com.google.android.gm", "com.google.android.gm (Android app)"},
+		{"referrers", "(direct)", "Direct (no referrer)"},
+		{"referrer_groups", "Google", "Google"},
+		{"referrer_groups", "(websites)", "Other websites"},
+		{"referrer_groups", "(apps)", "Other Android apps"},
+		{"referrer_groups", "(direct)", "Direct (no referrer)"},
+	} {
+		if got := label(tt.table, tt.value); got != tt.want {
+			t.Errorf("label(%q, %q) = %q, want %q", tt.table, tt.value, got, tt.want)
+		}
+	}
+}
+
+// TestSourceLists checks that the embedded lists load and hold what the
+// groups above rely on, so a newer copy that breaks them is noticed.
+func TestSourceLists(t *testing.T) {
+	list := sources()
+	if len(list.exact) < 500 {
+		t.Fatalf("the lists give %d hosts, want hundreds", len(list.exact))
+	}
+	for key, s := range list.exact {
+		if key == "" || strings.ContainsAny(key, "/ ") || key != strings.ToLower(key) || strings.HasPrefix(key, "www.") {
+			t.Errorf("host %q (%s) is not a lower-case host", key, s.name)
+		}
+		if s.name == "" || strings.Contains(s.name, "%") {
+			t.Errorf("host %q has the name %q", key, s.name)
 		}
 	}
 }

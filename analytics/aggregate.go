@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
 	"folio/analytics/privacy"
 	"folio/analytics/store"
@@ -20,8 +19,9 @@ const Other = "(other)"
 // aggregator keeps the counts of events not yet written, as one pending
 // store.Batch, and writes them in one transaction per flush.
 //
-// Bounds: distinct values are capped per day and dimension, so the pending
-// batch of one day has at most pages + 6*(maxValues+1) + reasons + 1 cells.
+// Bounds: distinct values are capped per day and dimension (and event
+// kind), so the pending batch of one day has at most
+// pages + 13*(maxValues+1) + reasons + 1 cells.
 // Reaching maxPending asks for an early write. When writes fail, counts for
 // cells already pending keep growing in place and cost no memory; new cells
 // are refused past hardPending, and the events they would have counted are
@@ -64,14 +64,7 @@ type daySeen struct {
 	dims  map[string]map[string]struct{}
 }
 
-func newBatch() *store.Batch {
-	return &store.Batch{
-		Views:    make(map[store.ViewKey]int64),
-		Dims:     make(map[store.DimKey]int64),
-		Dropped:  make(map[store.DropKey]int64),
-		Visitors: make(map[string]int64),
-	}
-}
+func newBatch() *store.Batch { return store.NewBatch() }
 
 func newAggregator(st store.Store, log *slog.Logger, maxValues, maxPending, maxVisitors int, b budget) *aggregator {
 	return &aggregator{
@@ -103,6 +96,9 @@ func (a *aggregator) seed(ctx context.Context, day string) error {
 	}
 	for _, d := range c.Dims {
 		s.dim(d.Dim)[d.Value] = struct{}{}
+	}
+	for _, e := range c.Events {
+		s.dim("event:" + e.Kind)[e.Name] = struct{}{}
 	}
 	return nil
 }
@@ -155,6 +151,9 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 	}
 	s := a.daySeen(day)
 	b := a.pending
+	if r.Kind != "" {
+		return a.addEvent(day, s, r)
+	}
 	netKey, use, ok := a.visitors.network(day, r.Addr.Key())
 	valuesLeft := 0
 	if ok {
@@ -166,11 +165,12 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 		pathsLeft = nil // the site's pages are a bounded set of their own
 	}
 	vk := store.ViewKey{Day: day, Path: capped(s.paths, r.Path, a.maxValues, pathsLeft)}
-	var dks [6]store.DimKey
+	var dks [9]store.DimKey
 	dims := dks[:0]
 	for _, d := range [...]struct{ name, v string }{
 		{"browser", r.Browser}, {"os", r.OS}, {"device", r.Device},
 		{"language", r.Language}, {"referrer", r.Referrer}, {"country", r.Country},
+		{"source", r.Source}, {"medium", r.Medium}, {"campaign", r.Campaign},
 	} {
 		if d.v != "" {
 			dims = append(dims, store.DimKey{Day: day, Dim: d.name, Value: capped(s.dim(d.name), d.v, a.maxValues, &valuesLeft)})
@@ -185,6 +185,18 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 	for _, k := range dims {
 		b.Dims[k]++
 	}
+	// Visitors per cell are counted with the current day's key only: a
+	// day before it, which network refuses, has lost its key.
+	if a.visitors.day == day {
+		if a.visitors.firstInCell(netKey, "v", vk.Path, "") {
+			b.ViewVisitors[vk]++
+		}
+		for _, k := range dims {
+			if a.visitors.firstInCell(netKey, "d", k.Dim, k.Value) {
+				b.DimVisitors[k]++
+			}
+		}
+	}
 	newVisitor := a.visitors.add(day, r.Addr.Key(), r.Browser, r.Language, ok && int(use.visitors) < a.budget.visitors)
 	if ok {
 		if newVisitor {
@@ -197,6 +209,54 @@ func (a *aggregator) add(day string, r *privacy.Record) (bool, error) {
 	} else if a.visitors.full && a.warnedFull != day {
 		a.warnedFull = day
 		a.log.Warn("the day's set of visitor hashes is full; today's visitors count is a lower bound", "max", a.visitors.max)
+	}
+	a.kickIfFull()
+	return true, nil
+}
+
+// addEvent counts what is not a page view: an event on a page, or a
+// missing page as the not-found dimension. Neither adds to the day's
+// visitors, which count readers of pages. a.mu is held.
+func (a *aggregator) addEvent(day string, s *daySeen, r *privacy.Record) (bool, error) {
+	b := a.pending
+	// A missing path or an event name new to the day costs the network's
+	// budget of new values, as a new dimension value does in add.
+	network, use, ok := a.visitors.network(day, r.Addr.Key())
+	valuesLeft := 0
+	if ok {
+		valuesLeft = a.budget.values - int(use.values)
+	}
+	before := valuesLeft
+	spend := func() {
+		if ok {
+			use.values += int32(before - valuesLeft)
+			a.visitors.spend(network, use)
+		}
+	}
+	current := a.visitors.day == day
+	if r.Kind == privacy.KindNotFound {
+		k := store.DimKey{Day: day, Dim: "not-found", Value: capped(s.dim("not-found"), r.Path, a.maxValues, &valuesLeft)}
+		if _, ok := b.Dims[k]; !ok && b.Len() >= a.hardPending {
+			a.lost++
+			return false, nil
+		}
+		spend()
+		b.Dims[k]++
+		if current && a.visitors.firstInCell(network, "d", k.Dim, k.Value) {
+			b.DimVisitors[k]++
+		}
+		a.kickIfFull()
+		return true, nil
+	}
+	k := store.EventKey{Day: day, Kind: r.Kind, Name: capped(s.dim("event:"+r.Kind), r.Name, a.maxValues, &valuesLeft)}
+	if _, ok := b.Events[k]; !ok && b.Len() >= a.hardPending {
+		a.lost++
+		return false, nil
+	}
+	spend()
+	b.Events[k]++
+	if current && a.visitors.firstInCell(network, "e", k.Kind, k.Name) {
+		b.EventVisitors[k]++
 	}
 	a.kickIfFull()
 	return true, nil
@@ -301,6 +361,18 @@ func merge(dst, src *store.Batch) {
 	for k, n := range src.Dims {
 		dst.Dims[k] += n
 	}
+	for k, n := range src.ViewVisitors {
+		dst.ViewVisitors[k] += n
+	}
+	for k, n := range src.DimVisitors {
+		dst.DimVisitors[k] += n
+	}
+	for k, n := range src.Events {
+		dst.Events[k] += n
+	}
+	for k, n := range src.EventVisitors {
+		dst.EventVisitors[k] += n
+	}
 	for k, n := range src.Dropped {
 		dst.Dropped[k] += n
 	}
@@ -323,9 +395,4 @@ func (a *aggregator) pendingCells() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.pending.Len()
-}
-
-// dayOf is the UTC day of t, as the store wants it.
-func dayOf(t time.Time) string {
-	return t.UTC().Format(time.DateOnly)
 }

@@ -22,13 +22,16 @@
 //     Accept-Language a base language, the referrer a host name. DNT and
 //     Sec-GPC stop everything right there.
 //  2. The truncated address is rate limited per minute (Config.RateLimit)
-//     and hashed, with a random key that lives in memory for one UTC day,
-//     into the day's set of distinct visitors.
+//     and hashed, with a random key that lives in memory for one day of
+//     the site (Config.Location), into the day's set of distinct visitors.
 //  3. The aggregator adds one to views (day, path) and to each dimension
 //     (day, dimension, value) separately, in memory, with at most
 //     Config.MaxValues distinct values per dimension and day, of which one
 //     client network may add Config.MaxNewValues, and Config.MaxNewVisitors
-//     visitors.
+//     visitors; or, for an event that is not a view, to events (day, kind,
+//     name), or to the not-found dimension. Beside each count it keeps how
+//     many distinct networks of the day it came from, from the same
+//     in-memory key.
 //  4. Every Config.Flush (or earlier, when Config.MaxPending cells wait),
 //     the counts are added to the store in one transaction. A failed write
 //     keeps the counts and retries; Close writes everything that is left.
@@ -53,6 +56,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"folio/analytics/calendar"
 	"folio/analytics/geo"
 	"folio/analytics/pages"
 	"folio/analytics/privacy"
@@ -118,17 +122,25 @@ type Config struct {
 	// (and the table of what each network added today).
 	MaxVisitors int
 	// MaxNewValues is how many new distinct values (all dimensions
-	// together, and paths without SiteDir) one client network, /24 or
-	// /48, may add a day; later new values from it count as "(other)".
-	// MaxValues/20 by default, so no fewer than twenty networks can fill
-	// a dimension.
+	// together, event names and missing paths included, and paths without
+	// SiteDir) one client network, /24 or /48, may add a day; later new
+	// values from it count as "(other)". MaxValues/20 by default, so no
+	// fewer than twenty networks can fill a dimension.
 	MaxNewValues int
 	// MaxNewVisitors is how many distinct visitors one client network may
 	// add a day; DefaultMaxNewVisitors by default.
 	MaxNewVisitors int
-	// Retention is how many days are kept; older days are deleted once a
-	// day. 0 keeps everything.
+	// Retention is how many days are kept at least; older days are
+	// deleted once a day, a whole report cell at a time (see Cell). 0 keeps
+	// everything.
 	Retention int
+	// Location is the site's time zone: an event counts on the date its
+	// clock shows there. Nil is UTC.
+	Location *time.Location
+	// Cell is the site's report cell, week by default: retention deletes
+	// only cells that lie wholly before the retention period, so a
+	// published cell never loses a part of its days.
+	Cell calendar.Size
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 }
@@ -153,9 +165,12 @@ type Collector struct {
 	closeErr  error
 }
 
+// dayCache is the day of the site's clock and the instants it starts and
+// ends at, so that the day is worked out once a day, not once an event.
 type dayCache struct {
-	unixDay int64
-	day     string
+	start, end int64 // Unix seconds: [start, end)
+	prev       int64 // when the day before started: a clock stepped back to it keeps day
+	day        string
 }
 
 // New checks cfg, reads the site's pages and the country database, and
@@ -196,6 +211,12 @@ func New(cfg Config, st store.Store, logger *slog.Logger) (*Collector, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Cell == "" {
+		cfg.Cell = calendar.Week
 	}
 	c := &Collector{cfg: cfg, log: logger, st: st, stop: make(chan struct{}), done: make(chan struct{})}
 
@@ -239,8 +260,8 @@ func (c *Collector) closeGeo() error {
 	return c.geo.Close()
 }
 
-// day returns the UTC day events are counted in, formatting it only when
-// it changes.
+// day returns the site's current day, working it out only when it
+// changes.
 //
 // A clock stepped back over midnight (an NTP correction) leaves the day as
 // it was until the clock catches up: going back would make a second
@@ -248,26 +269,43 @@ func (c *Collector) closeGeo() error {
 // change cells a report may already have published. A step back by more
 // than that is a clock being repaired, and is followed.
 func (c *Collector) day() string {
-	now := c.cfg.Now().Unix()
-	unixDay := now / 86400
-	if now < 0 && now%86400 != 0 {
-		unixDay--
-	}
+	t := c.cfg.Now()
+	now := t.Unix()
 	for {
 		d := c.today.Load()
-		if d != nil && (d.unixDay == unixDay || d.unixDay == unixDay+1) {
+		if d != nil && ((now >= d.start && now < d.end) || (now < d.start && now >= d.prev)) {
 			return d.day
 		}
-		next := &dayCache{unixDay: unixDay, day: dayOf(time.Unix(unixDay*86400, 0))}
+		next := c.dayAt(t)
 		if !c.today.CompareAndSwap(d, next) {
 			continue // another event moved the day meanwhile
 		}
-		if d != nil && d.unixDay > unixDay {
+		if d != nil && next.day < d.day {
 			c.log.Warn("the clock went back by more than a day; counting in the clock's day", "from", d.day, "to", next.day)
 			c.agg.rotate(next.day)
 		}
 		return next.day
 	}
+}
+
+// dayAt works out the site's day of t and the instants that bound it.
+func (c *Collector) dayAt(t time.Time) *dayCache {
+	now := t.Unix()
+	date := calendar.DateOf(t, c.cfg.Location)
+	y, m, dd := date.Time().Date()
+	// time.Date resolves a midnight that a daylight-saving change skips
+	// to an instant of that day, so start and end always bracket t.
+	d := &dayCache{
+		prev:  time.Date(y, m, dd-1, 0, 0, 0, 0, c.cfg.Location).Unix(),
+		start: time.Date(y, m, dd, 0, 0, 0, 0, c.cfg.Location).Unix(),
+		end:   time.Date(y, m, dd+1, 0, 0, 0, 0, c.cfg.Location).Unix(),
+		day:   date.String(),
+	}
+	if now < d.start || now >= d.end {
+		// A zone whose day does not start at midnight: cache nothing.
+		d.start, d.end = now, now+1
+	}
+	return d
 }
 
 // loop writes the counts every Flush, or early when the aggregator asks,
@@ -311,11 +349,12 @@ func (c *Collector) loop() {
 }
 
 func (c *Collector) prune(today string) error {
-	t, err := time.Parse(time.DateOnly, today)
+	t, err := calendar.Parse(today)
 	if err != nil {
 		return err
 	}
-	before := dayOf(t.AddDate(0, 0, -c.cfg.Retention))
+	// The first cell that holds a kept day is kept whole.
+	before := calendar.Start(t.Add(-c.cfg.Retention), c.cfg.Cell).String()
 	n, err := c.st.Prune(context.Background(), before)
 	if err != nil {
 		return err

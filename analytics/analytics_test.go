@@ -188,14 +188,17 @@ func TestCounts(t *testing.T) {
 	const day = "2025-03-01"
 	got := query(t, st, day, day)
 	want := &store.Counts{
-		Views: []store.ViewRow{vrow(day, "/", 1), vrow(day, "/docs/", 2), vrow(day, "/docs/setup/", 1), vrow(day, "/policy/privacy/", 1)},
+		// Beside each count, the distinct networks it came from: the
+		// Chrome and Firefox readers on 198.51.100.0/24 are one network,
+		// the pixel from 2001:db8:1::/48 another.
+		Views: []store.ViewRow{vrow(day, "/", 1, 1), vrow(day, "/docs/", 2, 1), vrow(day, "/docs/setup/", 1, 1), vrow(day, "/policy/privacy/", 1, 1)},
 		Dims: []store.DimRow{
-			drow(day, "browser", "Chrome", 3), drow(day, "browser", "Firefox", 2),
-			drow(day, "device", "desktop", 5),
-			drow(day, "language", "de", 3), drow(day, "language", "fr", 2),
-			drow(day, "os", "Linux", 2), drow(day, "os", "Windows", 3),
-			drow(day, "referrer", "(direct)", 1), drow(day, "referrer", "(internal)", 1),
-			drow(day, "referrer", "(private)", 1), drow(day, "referrer", "search.example.com", 1),
+			drow(day, "browser", "Chrome", 3, 1), drow(day, "browser", "Firefox", 2, 2),
+			drow(day, "device", "desktop", 5, 2),
+			drow(day, "language", "de", 3, 1), drow(day, "language", "fr", 2, 2),
+			drow(day, "os", "Linux", 2, 2), drow(day, "os", "Windows", 3, 1),
+			drow(day, "referrer", "(direct)", 1, 1), drow(day, "referrer", "(internal)", 1, 1),
+			drow(day, "referrer", "(private)", 1, 1), drow(day, "referrer", "search.example.com", 1, 1),
 		},
 		Dropped:  []store.DropRow{xrow(day, "bot", 1), xrow(day, "unknown-page", 1)},
 		Visitors: []store.VisitorRow{urow(day, 3)},
@@ -218,7 +221,7 @@ func TestDayBucketsAndVisitorKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := query(t, st, "2025-03-01", "2025-03-02")
-	wantViews := []store.ViewRow{vrow("2025-03-01", "/", 2), vrow("2025-03-02", "/", 1)}
+	wantViews := []store.ViewRow{vrow("2025-03-01", "/", 2, 1), vrow("2025-03-02", "/", 1, 1)}
 	wantVisitors := []store.VisitorRow{urow("2025-03-01", 1), urow("2025-03-02", 1)}
 	if !reflect.DeepEqual(got.Views, wantViews) || !reflect.DeepEqual(got.Visitors, wantVisitors) {
 		t.Errorf("views %+v visitors %+v, want %+v %+v", got.Views, got.Visitors, wantViews, wantVisitors)
@@ -436,9 +439,11 @@ func sumPending(c *Collector) int64 {
 
 func TestRetentionPrunesOldDays(t *testing.T) {
 	st, _ := openStore(t)
+	// 30 days before 2025-03-01 is Thursday 2025-01-30; its week, from
+	// Monday 2025-01-27, is kept whole, and the week before it goes.
 	old := &store.Batch{Views: map[store.ViewKey]int64{
-		{Day: "2025-01-29", Path: "/"}: 1, // 31 days before 2025-03-01
-		{Day: "2025-01-30", Path: "/"}: 1, // 30 days before: kept
+		{Day: "2025-01-26", Path: "/"}: 1, // a Sunday: the week before
+		{Day: "2025-01-27", Path: "/"}: 1, // 33 days before, in the kept week
 	}}
 	if err := st.Add(context.Background(), old); err != nil {
 		t.Fatal(err)
@@ -448,11 +453,11 @@ func TestRetentionPrunesOldDays(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		got := query(t, st, "2000-01-01", "2999-12-31").Views
-		if len(got) == 2 && got[0].Day == "2025-01-30" && got[1].Day == "2025-03-01" {
+		if len(got) == 2 && got[0].Day == "2025-01-27" && got[1].Day == "2025-03-01" {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("views = %+v, want 2025-01-29 pruned, 2025-01-30 and today kept", got)
+			t.Fatalf("views = %+v, want the week of 2025-01-26 pruned, the week of 2025-01-30 and today kept", got)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -569,9 +574,21 @@ func TestParsePrefixes(t *testing.T) {
 	}
 }
 
-func vrow(day, path string, n int64) store.ViewRow { return store.ViewRow{Day: day, Path: path, N: n} }
-func drow(day, dim, value string, n int64) store.DimRow {
-	return store.DimRow{Day: day, Dim: dim, Value: value, N: n}
+// vrow and drow make rows; visitors, when given, is the row's count of
+// distinct visitor networks.
+func vrow(day, path string, n int64, visitors ...int64) store.ViewRow {
+	r := store.ViewRow{Day: day, Path: path, N: n}
+	for _, v := range visitors {
+		r.Visitors = v
+	}
+	return r
+}
+func drow(day, dim, value string, n int64, visitors ...int64) store.DimRow {
+	r := store.DimRow{Day: day, Dim: dim, Value: value, N: n}
+	for _, v := range visitors {
+		r.Visitors = v
+	}
+	return r
 }
 func xrow(day, reason string, n int64) store.DropRow {
 	return store.DropRow{Day: day, Reason: reason, N: n}

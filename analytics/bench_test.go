@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"folio/analytics/calendar"
 	"folio/analytics/geo/geotest"
 )
 
@@ -114,7 +115,7 @@ func benchCollector(b *testing.B) (*Collector, func(accepted int64)) {
 			b.Fatal(err)
 		}
 		now := time.Now().UTC()
-		counts := query(b, st, dayOf(now.Add(-24*time.Hour)), dayOf(now.Add(24*time.Hour)))
+		counts := query(b, st, calendar.DayOf(now.Add(-24*time.Hour), nil), calendar.DayOf(now.Add(24*time.Hour), nil))
 		if got := sumViews(counts); accepted != int64(b.N) || got != accepted {
 			b.Fatalf("%d events sent, %d accepted, %d counted", b.N, accepted, got)
 		}

@@ -100,3 +100,52 @@ func TestOneNetworkCannotInflateVisitors(t *testing.T) {
 		t.Errorf("visitors the next day = %+v, want 3", got)
 	}
 }
+
+// TestOneNetworkCannotFillEventsOrNotFound: event names and missing paths
+// are new values too, so one network flooding made-up ones spends the same
+// budget, and a real reader's download and missing page later that day
+// are still counted as themselves.
+func TestOneNetworkCannotFillEventsOrNotFound(t *testing.T) {
+	st, _ := openStore(t)
+	c, _ := newCollector(t, st, nil)
+	h := c.Handler()
+	for i := range DefaultMaxValues + 100 {
+		for _, body := range []string{
+			fmt.Sprintf(`{"p":"/docs/","e":"event","n":"junk-%d"}`, i),
+			fmt.Sprintf(`{"p":"/junk/%d/","e":"not-found"}`, i),
+		} {
+			r := beaconBody(body)
+			r.RemoteAddr = fmt.Sprintf("203.0.113.%d:4000", i%250+1) // one /24
+			if res := serve(h, r); res.Header.Get(ReasonHeader) != "" {
+				t.Fatalf("flood event %s not counted: %s", body, res.Header.Get(ReasonHeader))
+			}
+		}
+	}
+	for _, body := range []string{`{"p":"/docs/","e":"event","n":"signup"}`, `{"p":"/missing/page/","e":"not-found"}`} {
+		r := beaconBody(body)
+		r.RemoteAddr = "198.51.100.23:4000"
+		serve(h, r)
+	}
+	flush(t, c)
+
+	got := query(t, st, "2025-03-01", "2025-03-01")
+	events := map[string]int64{}
+	for _, e := range got.Events {
+		events[e.Name] = e.N
+	}
+	notFound := map[string]int64{}
+	for _, d := range got.Dims {
+		if d.Dim == "not-found" {
+			notFound[d.Value] = d.N
+		}
+	}
+	if events["signup"] != 1 || notFound["/missing/page/"] != 1 {
+		t.Errorf("the real reader's event and missing page: %d and %d, want 1 and 1 (events %d distinct, not-found %d distinct)",
+			events["signup"], notFound["/missing/page/"], len(events), len(notFound))
+	}
+	// Both share the network's budget of new values: +2 for the real
+	// reader's values and (other).
+	if n := len(events) + len(notFound); n > DefaultMaxValues/20+4 {
+		t.Errorf("one network added %d event names and missing paths, want at most %d", n, DefaultMaxValues/20)
+	}
+}

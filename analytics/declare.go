@@ -20,6 +20,8 @@ type Declaration struct {
 	// per page and never combined with another dimension. Views are
 	// always counted per page and day besides.
 	Dimensions []Dimension
+	// Events are counted per day and name only, with no other attribute.
+	Events []Dimension
 	// IPv4Prefix and IPv6Prefix are how many leading bits of an address
 	// the collector keeps, in memory only (country, rate limit, connection
 	// limits and the day's visitors estimate). The full address is never
@@ -53,12 +55,23 @@ type Dimension struct {
 
 // dimensionLabels describe store.Dimensions for readers of a policy.
 var dimensionLabels = map[string]Dimension{
-	"browser":  {Label: "browser family", Example: "Firefox"},
-	"os":       {Label: "operating system family", Example: "Android"},
-	"device":   {Label: "kind of device", Example: "desktop, mobile or tablet"},
-	"language": {Label: "preferred language", Example: "en"},
-	"referrer": {Label: "host name of the site that linked to the page", Example: "example.com"},
-	"country":  {Label: "country, looked up from the shortened network address", Example: "DE"},
+	"browser":   {Label: "browser family", Example: "Firefox"},
+	"os":        {Label: "operating system family", Example: "Android"},
+	"device":    {Label: "kind of device", Example: "desktop, mobile or tablet"},
+	"language":  {Label: "preferred language", Example: "en"},
+	"referrer":  {Label: "host name of the site that linked to the page", Example: "example.com"},
+	"country":   {Label: "country, looked up from the shortened network address", Example: "DE"},
+	"source":    {Label: "campaign source, from utm_source or ref in the page's address", Example: "newsletter"},
+	"medium":    {Label: "campaign medium, from utm_medium in the page's address", Example: "email"},
+	"campaign":  {Label: "campaign name, from utm_campaign in the page's address", Example: "spring-launch"},
+	"not-found": {Label: "address of a missing page, when the site's not-found page is shown", Example: "/old/link/"},
+}
+
+// eventLabels describe store.EventKinds for readers of a policy.
+var eventLabels = map[string]Dimension{
+	"outbound": {Label: "click on a link to another site, by that site's host name", Example: "github.com"},
+	"download": {Label: "download of a file of the site, by its path", Example: "/files/guide.pdf"},
+	"event":    {Label: "click on an element the site named", Example: "signup"},
 }
 
 // Declare says what a Collector made with cfg stores, and k is the
@@ -89,6 +102,11 @@ func Declare(cfg Config, k int) Declaration {
 			dim.Label = name
 		}
 		d.Dimensions = append(d.Dimensions, dim)
+	}
+	for _, name := range store.EventKinds {
+		e := eventLabels[name]
+		e.Name = name
+		d.Events = append(d.Events, e)
 	}
 	for _, r := range []privacy.Reason{privacy.Bot, privacy.DNT, privacy.GPC, privacy.UnknownPage, privacy.BadRequest, privacy.RateLimited, privacy.Origin} {
 		if r.Stored() && (r != privacy.RateLimited || cfg.RateLimit > 0) {

@@ -89,6 +89,14 @@ func TestDeclarationMatchesCollector(t *testing.T) {
 				func(r *http.Request) { *r = *beaconRequest("/no-such-page/", "") },
 				func(r *http.Request) { r.Header.Set("Origin", "https://elsewhere.example") },
 				func(r *http.Request) { r.Header.Set("DNT", "1") },
+				func(r *http.Request) {
+					*r = *beaconBody(`{"p":"/docs/","r":"","s":"News","m":"email","c":"launch"}`)
+					r.RemoteAddr = "192.0.2.1:1"
+				},
+				func(r *http.Request) {
+					*r = *beaconBody(`{"p":"/gone/","e":"not-found"}`)
+					r.RemoteAddr = "192.0.2.1:1"
+				},
 				func(r *http.Request) { r.Header.Set("Sec-GPC", "1") },
 			} {
 				send(netip.MustParseAddr("192.0.2.1"), edit)
@@ -118,12 +126,13 @@ func TestDeclarationMatchesCollector(t *testing.T) {
 			if d.Stores("country") != withGeo {
 				t.Errorf("Stores(country) = %v with a country database %v", d.Stores("country"), withGeo)
 			}
-			if want := []store.VisitorRow{urow("2025-03-01", 5)}; !reflect.DeepEqual(got.Visitors, want) {
+			// Five from the prefix checks, one from 192.0.2.1 with a campaign.
+			if want := []store.VisitorRow{urow("2025-03-01", 6)}; !reflect.DeepEqual(got.Visitors, want) {
 				t.Errorf("visitors = %+v, want %+v: the declared prefixes /%d and /%d do not match what tells visitors apart",
 					got.Visitors, want, d.IPv4Prefix, d.IPv6Prefix)
 			}
-			if v := sumViews(got); v != 6+rate {
-				t.Errorf("views = %d, want %d", v, 6+rate)
+			if v := sumViews(got); v != 7+rate {
+				t.Errorf("views = %d, want %d", v, 7+rate)
 			}
 			var reasons []string
 			for _, row := range got.Dropped {

@@ -173,6 +173,14 @@ func beaconRequest(path, referrer string) *http.Request {
 	return r
 }
 
+// beaconBody builds a beacon like beaconRequest's with a body of its own.
+func beaconBody(body string) *http.Request {
+	r := beaconRequest("/", "")
+	r.Body = io.NopCloser(strings.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return r
+}
+
 func quote(s string) string {
 	b, err := json.Marshal(s)
 	if err != nil {

@@ -6,9 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
+	"hash/maphash"
 )
 
-// visitors estimates distinct visitors per UTC day without any identifier
+// visitors estimates distinct visitors per site day without any identifier
 // at rest. A random key, made when the day's first event arrives and
 // forgotten when the day ends, keys an HMAC of the truncated address,
 // browser family and language; the set of those HMACs lives in memory only
@@ -36,11 +37,49 @@ type visitors struct {
 	// with the key at the end of the day. At most max networks are kept.
 	nets map[uint64]netUse
 
+	// cells holds, for each (network, cell) pair seen today, a 64-bit
+	// hash of the network's keyed hash and the cell's name, so that each
+	// count of a path, value or event knows how many distinct networks it
+	// came from. A network is the truncated address alone, not the
+	// address, browser and language of a visitor: many browsers and
+	// languages sent from one network are still one, so forged events
+	// from one place cannot make a value look common. The set is bounded
+	// by maxCells; past it a cell's visitors are a lower bound, which only
+	// ever keeps a value out of a public report.
+	seed     maphash.Seed
+	cells    map[uint64]struct{}
+	maxCells int
+
 	buf, sum []byte // scratch space, reused to spare an allocation per event
 }
 
 func newVisitors(max int) *visitors {
-	return &visitors{max: max}
+	return &visitors{max: max, maxCells: 16 * max}
+}
+
+// firstInCell reports whether the network (its key from network, for the
+// current day) is new to the cell named by kind, a and b: "v" and a path, "d", a
+// dimension and a value, or "e", an event kind and name.
+func (v *visitors) firstInCell(network uint64, kind, a, b string) bool {
+	var h maphash.Hash
+	h.SetSeed(v.seed)
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], network)
+	h.Write(n[:])
+	h.WriteString(kind)
+	h.WriteByte(0)
+	h.WriteString(a)
+	h.WriteByte(0)
+	h.WriteString(b)
+	k := h.Sum64()
+	if _, ok := v.cells[k]; ok {
+		return false
+	}
+	if v.cells == nil || len(v.cells) >= v.maxCells {
+		return false
+	}
+	v.cells[k] = struct{}{}
+	return true
 }
 
 // netUse is what one client network added to a day's counts: new distinct
@@ -120,10 +159,12 @@ func (v *visitors) add(day string, addr [16]byte, browser, language string, mayA
 // rotate forgets the key and the set, and starts day with a fresh key.
 // An empty day only forgets.
 func (v *visitors) rotate(day string) {
-	v.day, v.mac, v.seen, v.nets, v.full = "", nil, nil, nil, false
+	v.day, v.mac, v.seen, v.nets, v.full, v.cells = "", nil, nil, nil, false, nil
 	if day == "" {
 		return
 	}
+	v.seed = maphash.MakeSeed()
+	v.cells = make(map[uint64]struct{})
 	key := make([]byte, 32)
 	rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
 	v.day = day

@@ -197,6 +197,9 @@ func (d SiteData) Need(name string) (any, error) {
 type SiteAnalytics struct {
 	Enabled  bool
 	Endpoint string // path or URL of the event endpoint: /api/event
+	// Downloads are the file extensions whose links the beacon counts as
+	// downloads, comma-separated: "pdf,zip".
+	Downloads string
 }
 
 // writeURLEscaped escapes s as html/template escapes a value in a URL's

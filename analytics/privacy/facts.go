@@ -158,13 +158,37 @@ var uaParser = sync.OnceValue(useragent.NewParser)
 
 // botWords are lower-case fragments of automated agents the trie parser
 // does not mark as bots. "bot/" and "bot;" rather than "bot" alone, so a
-// phone brand such as CUBOT is still a phone.
+// phone brand such as CUBOT is still a phone. Feed fetchers are named one
+// by one, or known by the subscriber count they report, rather than by
+// "feed", which would also drop the people reading in Feedly's browser.
+// Synthetic monitors (Datadog, New Relic, Pingdom, WebPageTest's PTST)
+// and AI agents fetching a page for someone are not readers on the page.
 var botWords = []string{
 	"bot/", "bot;", "bot)", "bot-", "crawl", "spider", "slurp", "scrape",
 	"headless", "lighthouse", "phantomjs", "selenium", "puppeteer",
 	"playwright", "http://", "https://", "wget", "curl", "python",
 	"java/", "okhttp", "go-http", "libwww", "httpclient", "monitor",
-	"uptime", "preview", "archiver", "feed", "fetcher",
+	"uptime", "preview", "archiver", "fetcher", "feedburner", "feedbin",
+	"feedparser", "subscribers", "synthetics", "pingdom", "ptst/",
+	"claude-user", "chatgpt-user", "perplexity-user",
+}
+
+// families are browsers that the trie parser counts as the browser they
+// are built on (Chrome, Safari), each known by a lower-case token of its
+// own. The first match wins: the Quest browser also names Samsung's, and
+// the Facebook and Instagram apps name no browser of their own.
+var families = []struct{ token, name string }{
+	{"oculusbrowser/", "Meta Quest Browser"},
+	{"instagram ", "Instagram app"},
+	{"fban/", "Facebook app"},
+	{"fb_iab/", "Facebook app"},
+	{"fbav/", "Facebook app"},
+	{" gsa/", "Google app"},
+	{"samsungbrowser/", "Samsung Internet"},
+	{"ucbrowser/", "UC Browser"},
+	{"yabrowser/", "Yandex Browser"},
+	{"duckduckgo/", "DuckDuckGo"},
+	{" ddg/", "DuckDuckGo"},
 }
 
 // ParseAgent reduces a User-Agent to browser family, OS family and device
@@ -186,6 +210,12 @@ func ParseAgent(ua string) (a Agent, bot bool) {
 	a.Browser, a.OS = string(p.Browser()), string(p.OS())
 	if a.Browser == "" && a.OS == "" {
 		return a, true
+	}
+	for _, f := range families {
+		if strings.Contains(lower, f.token) {
+			a.Browser = f.name
+			break
+		}
 	}
 	switch p.Device() {
 	case agents.DeviceDesktop:
@@ -235,11 +265,12 @@ func Language(header string) string {
 var privateSuffixes = []string{".localhost", ".local", ".home.arpa", ".internal", ".lan", ".intranet", ".corp"}
 
 // ReferrerHost reduces a referrer URL to what is counted: its host in lower
-// case without "www.", (direct) when there is none, (internal) for one of
+// case without "www.", AppReferrer and the package name for an Android app,
+// (direct) when there is none, (internal) for one of
 // siteHosts, and (private) for addresses and names that only mean something
 // on the visitor's own network, so a reader's LAN or intranet never reaches
 // the store. ok is false for referrers that are not counted at all
-// (non-http(s) schemes, garbage).
+// (other schemes, garbage).
 func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -257,6 +288,8 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 		rest = raw[len("https://"):]
 	case hasPrefixFold(raw, "http://"):
 		rest = raw[len("http://"):]
+	case hasPrefixFold(raw, "android-app://"):
+		return appReferrer(raw[len("android-app://"):])
 	default:
 		return "", false
 	}
@@ -328,6 +361,27 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 		return Private, true
 	}
 	return host, true
+}
+
+// appReferrer keeps the package name of an android-app:// referrer, which
+// names the app the reader came from; what follows it is dropped, as the
+// path of a web referrer is.
+func appReferrer(rest string) (string, bool) {
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest == "" || len(rest) > 253-len(AppReferrer) {
+		return "", false
+	}
+	for i := 0; i < len(rest); i++ {
+		// Package names are letters, digits, "_" and "."; a few apps
+		// send a host name instead, hence "-".
+		c := rest[i] | 0x20
+		if !(c >= 'a' && c <= 'z' || rest[i] >= '0' && rest[i] <= '9' || rest[i] == '.' || rest[i] == '_' || rest[i] == '-') {
+			return "", false
+		}
+	}
+	return AppReferrer + strings.ToLower(rest), true
 }
 
 func hasPrefixFold(s, prefix string) bool {

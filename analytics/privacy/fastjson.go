@@ -3,7 +3,7 @@ package privacy
 import "unicode/utf8"
 
 // parseEventFast reads the one shape the beacon sends,
-// JSON.stringify({p: ..., r: ...}): a flat object whose members are all
+// JSON.stringify({p: ..., r: ..., ...}): a flat object whose members are all
 // strings without escapes. It exists because encoding/json costs several
 // times more than the rest of the privacy filter together. ok is false for
 // anything else (escapes, invalid UTF-8, other value types, syntax errors),
@@ -38,6 +38,16 @@ func parseEventFast(b []byte) (ev Event, hasPath, ok bool) {
 				ev.Path, hasPath = string(val), true
 			case 'r', 'R':
 				ev.Referrer = string(val)
+			case 's', 'S':
+				ev.Source = string(val)
+			case 'm', 'M':
+				ev.Medium = string(val)
+			case 'c', 'C':
+				ev.Campaign = string(val)
+			case 'e', 'E':
+				ev.Kind = string(val)
+			case 'n', 'N':
+				ev.Name = string(val)
 			}
 		}
 		i = skipSpace(b, i)

@@ -4,11 +4,11 @@
 // It is the only place that sees a visitor's address and user agent, and it
 // keeps neither: Filter.Apply reads the request's facts and returns a Record
 // that holds a path of the site, browser and OS families, a device class, a
-// base language, a referrer host and a country, plus the address truncated
-// to its /24 (IPv4) or /48 (IPv6) network for in-memory use only (rate
-// limiting and the daily visitors count). The full address never leaves
-// Apply, and the truncated one prints as "[address]" however it is
-// formatted or logged, so a careless log line cannot leak it.
+// base language, a referrer host (or Android app) and a country, plus the
+// address truncated to its /24 (IPv4) or /48 (IPv6) network for in-memory
+// use only (rate limiting and the daily visitors count). The full address
+// never leaves Apply, and the truncated one prints as "[address]" however
+// it is formatted or logged, so a careless log line cannot leak it.
 //
 // Apply is a pure function of its input and the Filter's fixed
 // configuration: it has no clock, no counters and no I/O besides read-only
@@ -77,6 +77,11 @@ const (
 	Private  = "(private)"
 )
 
+// AppReferrer begins the referrer value of an Android app, which sends
+// android-app://package.name as its referrer: "android-app:" and the
+// package name, in lower case.
+const AppReferrer = "android-app:"
+
 // MaxPath is the longest path, in bytes as sent, that is counted.
 const MaxPath = 512
 
@@ -136,10 +141,33 @@ type Record struct {
 	OS       string
 	Device   string // desktop, mobile, tablet or (unknown)
 	Language string // base language such as "de", or (unknown)
-	Referrer string // host, (direct), (internal) or (private); "" when not counted
+	Referrer string // host, android-app:package, (direct), (internal) or (private); "" when not counted
 	Country  string // ISO 3166 code or (unknown); "" without a country database
-	Addr     Addr   // for rate limiting and the visitors count, in memory only
+	// Source, Medium and Campaign come from utm_source (or ref),
+	// utm_medium and utm_campaign of the page's address, lower-cased and
+	// cut to MaxCampaign bytes; "" when absent.
+	Source, Medium, Campaign string
+	// Kind is "" for a page view, or what else happened on the page
+	// (Path): outbound, download or event, named by Name; or not-found,
+	// when Path is the missing page the not-found page was shown for.
+	Kind, Name string
+	Addr       Addr // for rate limiting and the visitors count, in memory only
 }
+
+// Event kinds besides a page view (Record.Kind).
+const (
+	KindOutbound = "outbound"
+	KindDownload = "download"
+	KindEvent    = "event"
+	KindNotFound = "not-found"
+)
+
+// MaxCampaign is the longest campaign value, and MaxName the longest
+// event name, kept (in bytes; longer ones are cut at a character boundary).
+const (
+	MaxCampaign = 64
+	MaxName     = 64
+)
 
 // Result is the outcome of Apply.
 type Result struct {
@@ -309,7 +337,19 @@ func (f *Filter) Apply(in *Facts) Result {
 		res.Reason = Origin
 		return res
 	}
-	if f.pages != nil && !f.pages.Has(p) {
+	kind, name, ok := eventName(ev.Kind, ev.Name)
+	if !ok {
+		res.Reason = BadRequest
+		return res
+	}
+	if kind == KindNotFound {
+		// The not-found page counts the missing path, which is never a
+		// page; a page reported as missing is a forgery.
+		if f.pages != nil && f.pages.Has(p) {
+			res.Reason = BadRequest
+			return res
+		}
+	} else if f.pages != nil && !f.pages.Has(p) {
 		res.Reason = UnknownPage
 		return res
 	}
@@ -319,6 +359,8 @@ func (f *Filter) Apply(in *Facts) Result {
 	ip = Truncate(ip)
 
 	res.Path = p
+	res.Kind, res.Name = kind, name
+	res.Source, res.Medium, res.Campaign = campaign(ev.Source), campaign(ev.Medium), campaign(ev.Campaign)
 	res.Browser, res.OS, res.Device = agent.Browser, agent.OS, agent.Device
 	res.Language = f.languages.get(in.AcceptLanguage, Language)
 	if !in.Pixel {
@@ -405,6 +447,14 @@ func originOf(raw string) (string, bool) {
 type Event struct {
 	Path     string `json:"p"`
 	Referrer string `json:"r"`
+	// Source, Medium and Campaign are the page address's utm_source (or
+	// ref), utm_medium and utm_campaign; nothing else of the query.
+	Source   string `json:"s"`
+	Medium   string `json:"m"`
+	Campaign string `json:"c"`
+	// Kind and Name say what happened besides a view: see Record.Kind.
+	Kind string `json:"e"`
+	Name string `json:"n"`
 }
 
 // ErrBadEvent is returned by ParseEvent for a body that is not an event.
@@ -423,15 +473,85 @@ func ParseEvent(body []byte) (Event, error) {
 	var raw struct {
 		P *string `json:"p"`
 		R *string `json:"r"`
+		S *string `json:"s"`
+		M *string `json:"m"`
+		C *string `json:"c"`
+		E *string `json:"e"`
+		N *string `json:"n"`
 	}
 	if err := json.Unmarshal(body, &raw); err != nil || raw.P == nil {
 		return Event{}, ErrBadEvent
 	}
 	ev := Event{Path: *raw.P}
-	if raw.R != nil {
-		ev.Referrer = *raw.R
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{{&ev.Referrer, raw.R}, {&ev.Source, raw.S}, {&ev.Medium, raw.M}, {&ev.Campaign, raw.C}, {&ev.Kind, raw.E}, {&ev.Name, raw.N}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
 	}
 	return ev, nil
+}
+
+// campaign cleans a utm_* value: lower case, trimmed, at most MaxCampaign
+// bytes, and "" when it holds control characters.
+func campaign(v string) string {
+	if v == "" {
+		return ""
+	}
+	v = strings.ToLower(strings.TrimSpace(cut(v, 4*MaxCampaign)))
+	if !cleanText(v) {
+		return ""
+	}
+	return strings.TrimSpace(cut(v, MaxCampaign))
+}
+
+// cut shortens s to at most n bytes without splitting a character.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// eventName checks the kind and name of an event: an outbound host name,
+// the path of a downloaded file, or a name an editor gave an element.
+func eventName(kind, name string) (string, string, bool) {
+	switch kind {
+	case "":
+		return "", "", name == ""
+	case KindNotFound:
+		return kind, "", name == ""
+	case KindOutbound:
+		host := strings.TrimPrefix(strings.ToLower(name), "www.")
+		if host == "" || len(host) > 253 || strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789.-") != "" {
+			return "", "", false
+		}
+		return kind, host, true
+	case KindDownload:
+		if name == "" || name[0] != '/' || len(name) > MaxPath || strings.ContainsAny(name, "?#") || !cleanText(name) {
+			return "", "", false
+		}
+		if strings.IndexByte(name, '%') >= 0 {
+			p, err := url.PathUnescape(name)
+			if err != nil || !cleanText(p) {
+				return "", "", false
+			}
+			name = p
+		}
+		return kind, name, true
+	case KindEvent:
+		name = strings.TrimSpace(name)
+		if name == "" || len(name) > MaxName || !cleanText(name) {
+			return "", "", false
+		}
+		return kind, name, true
+	}
+	return "", "", false
 }
 
 // NormalizePath checks a path as sent by a browser (location.pathname,

@@ -297,12 +297,51 @@ func TestParseAgent(t *testing.T) {
 		{"Bytespider", Agent{}, true},
 		{"whatever", Agent{}, true},
 	}
+	tests = append(tests, agentFamilies...)
 	for _, tt := range tests {
 		got, bot := ParseAgent(tt.ua)
 		if got != tt.want || bot != tt.bot {
 			t.Errorf("ParseAgent(%q) = %+v, %v, want %+v, %v", tt.ua, got, bot, tt.want, tt.bot)
 		}
 	}
+}
+
+// agentFamilies are user agents of browsers and in-app browsers that reach
+// a few percent of real traffic, and of monitors and AI agents fetching a
+// page for someone, as they appear in public test data and vendors' docs.
+var agentFamilies = []struct {
+	ua   string
+	want Agent
+	bot  bool
+}{
+	// The Google app (GSA) on iOS and Android.
+	{"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) GSA/320.0.639621854 Mobile/15E148 Safari/604.1", Agent{"Google app", "iOS", "mobile"}, false},
+	{"Mozilla/5.0 (Linux; Android 9; SM-G950F Build/PPR1.180610.011; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/76.0.3809.111 Mobile Safari/537.36 GSA/10.33.5.21.arm64", Agent{"Google app", "Android", "mobile"}, false},
+	{"Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36", Agent{"Samsung Internet", "Android", "mobile"}, false},
+	{"Mozilla/5.0 (Linux; U; Android 10; en-US; SCV39 Build/QP1A.190711.020) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/78.0.3904.108 UCBrowser/13.4.0.1306 Mobile Safari/537.36", Agent{"UC Browser", "Android", "mobile"}, false},
+	{"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 YaBrowser/24.6.0.0 Safari/537.36", Agent{"Yandex Browser", "Windows", "desktop"}, false},
+	{"Mozilla/5.0 (iPhone; CPU iPhone OS 18_6_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 DuckDuckGo/7 Safari/605.1.15", Agent{"DuckDuckGo", "iOS", "mobile"}, false},
+	{"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/125.0.6422.112 Mobile Safari/537.36 DuckDuckGo/5", Agent{"DuckDuckGo", "Android", "mobile"}, false},
+	{"Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.4 Mobile/15E148 Safari/604.1 Ddg/26.4", Agent{"DuckDuckGo", "iOS", "mobile"}, false},
+	{"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/467.0.0.37.108;FBBV/598640424;FBDV/iPhone15,2;FBMD/iPhone;FBSN/iOS;FBSV/17.5;FBSS/3;FBID/phone;FBLC/en_US;FBOP/5]", Agent{"Facebook app", "iOS", "mobile"}, false},
+	{"Mozilla/5.0 (Linux; Android 8.0.0; SM-G570M Build/R16NW; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/114.0.5735.210 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/422.0.0.26.76;]", Agent{"Facebook app", "Android", "mobile"}, false},
+	{"Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 350.0.0.0 (iPhone15,3; iOS 18_5; ko_KR)", Agent{"Instagram app", "iOS", "mobile"}, false},
+	{"Mozilla/5.0 (Linux; Android 11; Redmi Note 10) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Mobile Safari/537.36 Instagram 330.0.0.0", Agent{"Instagram app", "Android", "mobile"}, false},
+	{"Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/39.0.0.0.0 SamsungBrowser/4.0 Chrome/136.0.0.0 VR Safari/537.36", Agent{"Meta Quest Browser", "Linux", "desktop"}, false},
+	// Feedly opens articles in a browser of its own: a reader, not a fetcher.
+	{"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Safari/537.36 Feedly/1.0", Agent{"Chrome", "Windows", "desktop"}, false},
+	{"Feedly/1.0 (+http://www.feedly.com/fetcher.html; like FeedFetcher-Google)", Agent{}, true},
+	{"FeedlyBot/1.0 (http://feedly.com)", Agent{}, true},
+	// Synthetic monitors.
+	{"Datadog/Synthetics", Agent{}, true},
+	{"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.5845.96 Safari/537.36 DatadogSynthetics", Agent{}, true},
+	{"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0.4472.114 Safari/537.36 NewRelicSynthetics", Agent{}, true},
+	{"Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)", Agent{}, true},
+	{"Mozilla/5.0 (iPhone; CPU iPhone OS 9_0_2 like Mac OS X) AppleWebKit/601.1.46 (KHTML, like Gecko) Version/9.0 Mobile/13A452 Safari/601.1 PTST/396", Agent{}, true},
+	// AI agents fetching a page for someone: not a reader on the page.
+	{"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Claude-User/1.0; +Claude-User@anthropic.com)", Agent{}, true},
+	{"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; +https://openai.com/bot", Agent{}, true},
+	{"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Perplexity-User/1.0; +https://perplexity.ai/perplexity-user)", Agent{}, true},
 }
 
 func TestLanguage(t *testing.T) {
@@ -343,7 +382,20 @@ func TestReferrerHost(t *testing.T) {
 		{"http://router.home.arpa/", Private, true},
 		{"http://wiki.corp-intranet/", Private, true},
 		{"http://intranet/", Private, true},
-		{"android-app://com.google.android.gm/", "", false},
+		// Android apps send their package name; it is kept, as the app.
+		{"android-app://com.google.android.gm/", "android-app:com.google.android.gm", true},
+		{"android-app://com.google.android.googlequicksearchbox/https/www.google.com", "android-app:com.google.android.googlequicksearchbox", true},
+		{"android-app://org.telegram.messenger", "android-app:org.telegram.messenger", true},
+		{"ANDROID-APP://com.Slack/", "android-app:com.slack", true},
+		{"android-app://m.facebook.com/", "android-app:m.facebook.com", true},
+		{"android-app://com.linkedin.android?x=1", "android-app:com.linkedin.android", true},
+		{"android-app://", "", false},
+		{"android-app:///x", "", false},
+		{"android-app://com.exa mple/", "", false},
+		{"android-app://com.example:80/", "", false},
+		{"android-app://user@com.example/", "", false},
+		{"android-app://com.ex%61mple/", "", false},
+		{"android-app://" + strings.Repeat("a.", 127) + "b/", "", false},
 		{"file:///home/me/notes.html", "", false},
 		{"https://exa mple.com/", "", false},
 		{"https://bücher.example/", "", false},
@@ -435,6 +487,7 @@ func FuzzApply(f *testing.F) {
 	f.Add([]byte(`{"p":"/\u0000"}`), "", "", "", "", false)
 	f.Add([]byte(`[]`), "en;q=0.1", iphone, "[::1]:1", "unknown", true)
 	f.Add([]byte(`{"p":1}`), "zh-Hant", ipad, "x", "", false)
+	f.Add([]byte(`{"p":"/","r":"android-app://com.google.android.gm/"}`), "en", chrome, "203.0.113.77:1", "", false)
 	flt, err := New(Config{
 		Origins:        []string{site},
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
@@ -475,8 +528,8 @@ func FuzzApply(f *testing.F) {
 		if len(res.Language) > 3 && res.Language != Unknown {
 			t.Fatalf("Apply() language %q is not a base language", res.Language)
 		}
-		if strings.ContainsAny(res.Referrer, "/:?#@ ") {
-			t.Fatalf("Apply() referrer %q is more than a host", res.Referrer)
+		if ref := strings.TrimPrefix(res.Referrer, AppReferrer); strings.ContainsAny(ref, "/:?#@ ") {
+			t.Fatalf("Apply() referrer %q is more than a host or an app", res.Referrer)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"folio/analytics/calendar"
 	"folio/analytics/store"
 )
 
@@ -66,7 +67,7 @@ func BenchmarkReportYear(b *testing.B) {
 	}
 	defer st.Close()
 	opts := Options{
-		From: start, To: start.AddDate(0, 0, 7*52-1), K: DefaultK,
+		From: calendar.DateOf(start, nil), To: calendar.DateOf(start.AddDate(0, 0, 7*52-1), nil), K: DefaultK,
 		Now:   func() time.Time { return start.AddDate(1, 0, 7) },
 		Title: func(p string) (string, bool) { return "Page " + p, true },
 	}

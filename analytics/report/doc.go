@@ -1,39 +1,55 @@
-// Package report turns Folio's aggregate counts into a report that is safe
-// to publish: a page with charts in the site's theme, report.json and one
-// CSV file per table.
+// Package report turns Folio's aggregate counts into a report: a public
+// one that is safe to publish, or the owner's private one, exact. Either
+// is a page with charts in the site's theme, report.json and one CSV file
+// per table.
 //
 // # What a report holds
 //
-// A report covers a period of whole ISO weeks, Monday to Sunday in UTC
-// (Options.From and Options.To snap outward; the default is the last four
-// complete weeks). It has the period's totals and their change against
-// the period of the same length just before, views and visitors per day,
-// weekly and monthly sums, and tables of pages, referrer hosts and their
-// groups, browsers, operating systems, device classes, languages, countries
-// and filtered events.
+// The period's totals and their change against the period of the same
+// length just before, views and visitors per day, the sums of each cell,
+// and tables of pages, referrer hosts and their groups, campaign sources,
+// media and names, links followed to other sites, downloads, named events,
+// browsers, operating systems, device classes, languages, countries,
+// missing pages and filtered requests. Days are the site's days, in its
+// time zone (Options.Location).
 //
-// # The k rule
+// # Private reports
 //
-// The store keeps counts per day. A small count, say one view from one
-// country on one day, can single a reader out, and so can the difference
-// between two reports over overlapping periods. So a report is built from
-// week cells, one count per (week, value) of each table, and:
+// Options.Private makes the owner's view: any run of whole days (by
+// default the last 28, today included), every value with its exact count,
+// nothing folded. It is marked "private: do not publish", and the folio
+// command refuses to write it inside the site's output folder.
 //
-//   - every week cell under k is folded into the table's "Other" row before
-//     anything is added up; when the folded cells of a week come to less
-//     than k, Other is topped up to k from the smallest published cell of
-//     that week (or takes it whole if it would fall under k), and a week
-//     whose whole table is under k is left out of that table;
-//   - every row is a sum of published week cells, each at least k, and
-//     every table total is the sum of its rows, so two reports, one over a
-//     period inside the other's, differ only by whole week cells of at least
-//     k each, and never reveal a hidden small count;
-//   - views and visitors per day carry no attribute and are published as
-//     they are, and so are the totals made from them.
+// # Public reports and the k rule
 //
-// Referrer groups are sums of published referrer rows, never of folded
-// cells. K comes from folio.toml ([report] k, default 10), the single
-// number the privacy policy prints.
+// A public report covers whole cells: weeks (Monday to Sunday) or
+// calendar months of the site's days, one size per site (Options.Cell;
+// by default the last four completed cells). The running cell is never
+// published: two reports of a running week taken before and after one
+// visit would differ by exactly that visit.
+//
+// The store keeps, beside each day's count of a path, value or event, how
+// many distinct visitors (networks) of that day it came from. The key that
+// tells visitors apart changes every day, so nobody can tell whether the
+// visitors of two days are the same people: the number of distinct
+// visitors a cell certainly has is the largest of its days, not their sum.
+// A cell of a value is published only when that number reaches k; so
+// padding a guessed value with forged events from one network, which stay
+// one visitor however many there are, never publishes it.
+//
+// Published numbers are never altered. A value's row is the exact sum of
+// its published cells; every cell under k goes whole into the table's
+// "Other" row, and Table.Folded says how much went there and why (under k,
+// or over the collector's daily cap of distinct values). Whether a cell is
+// published depends on that cell alone, so two reports over nested or
+// overlapping periods differ only by whole published cells, each of which
+// reached k on its own. Referrer groups are sums of published referrer
+// rows. Views and visitors per day carry no attribute and are published as
+// counted. Filtered requests are reasons the collector chose, not
+// attributes of a visitor; their cells are published at k events.
+//
+// K comes from folio.toml ([report] k, default 10), the single number the
+// privacy policy prints.
 //
 // # Using it
 //

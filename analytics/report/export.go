@@ -29,7 +29,8 @@ func (r *Report) JSON() ([]byte, error) {
 
 // Tables returns the report's tables in the order the page shows them.
 func (r *Report) Tables() []*Table {
-	return []*Table{r.Pages, r.ReferrerGroups, r.Referrers, r.Browsers, r.OS, r.Devices, r.Languages, r.Countries, r.Filtered}
+	return []*Table{r.Pages, r.ReferrerGroups, r.Referrers, r.Sources, r.Mediums, r.Campaigns,
+		r.Outbound, r.Downloads, r.Events, r.Browsers, r.OS, r.Devices, r.Languages, r.Countries, r.NotFound, r.Filtered}
 }
 
 // File is one file of a published report.
@@ -64,23 +65,17 @@ func (r *Report) Files() ([]File, error) {
 	if err := add("totals.csv", []string{"metric", "value", "previous", "change_percent"}, totals); err != nil {
 		return nil, err
 	}
-	var days, weeks, months [][]string
+	var days, cells [][]string
 	for _, d := range r.Daily {
 		days = append(days, []string{d.Date, itoa(d.Views), itoa(d.Visitors)})
 	}
-	for _, w := range r.Weekly {
-		weeks = append(weeks, []string{w.Week, w.From, w.To, itoa(w.Views), itoa(w.Visitors)})
-	}
-	for _, m := range r.Monthly {
-		months = append(months, []string{m.Month, m.From, m.To, strconv.Itoa(m.Days), itoa(m.Views), itoa(m.Visitors)})
+	for _, c := range r.Cells {
+		cells = append(cells, []string{c.Cell, c.From, c.To, itoa(c.Views), itoa(c.Visitors)})
 	}
 	if err := add("daily.csv", []string{"date", "views", "visitors"}, days); err != nil {
 		return nil, err
 	}
-	if err := add("weekly.csv", []string{"week", "from", "to", "views", "visitors"}, weeks); err != nil {
-		return nil, err
-	}
-	if err := add("monthly.csv", []string{"month", "from", "to", "days", "views", "visitors"}, months); err != nil {
+	if err := add("cells.csv", []string{"cell", "from", "to", "views", "visitors"}, cells); err != nil {
 		return nil, err
 	}
 	for _, t := range r.Tables() {
@@ -96,6 +91,8 @@ func (r *Report) Files() ([]File, error) {
 var csvKey = map[string]string{
 	"pages": "path", "referrer_groups": "group", "referrers": "host", "browsers": "browser",
 	"os": "os", "devices": "device", "languages": "language", "countries": "country", "filtered": "reason",
+	"sources": "source", "mediums": "medium", "campaigns": "campaign", "outbound": "host", "downloads": "path",
+	"events": "event", "not_found": "path",
 }
 
 func (t *Table) records() (header []string, rows [][]string) {
@@ -103,13 +100,13 @@ func (t *Table) records() (header []string, rows [][]string) {
 	if t.Name == "referrers" {
 		header = append(header, "group")
 	}
-	header = append(header, t.Unit, "other")
+	header = append(header, t.Unit, "daily_visitors_added_up", "other")
 	for _, r := range t.Rows {
 		rec := []string{r.Value, r.Label}
 		if t.Name == "referrers" {
 			rec = append(rec, r.Group)
 		}
-		rows = append(rows, append(rec, itoa(r.Count), strconv.FormatBool(r.Other)))
+		rows = append(rows, append(rec, itoa(r.Count), itoa(r.Visitors), strconv.FormatBool(r.Other)))
 	}
 	return header, rows
 }

@@ -9,7 +9,9 @@ import (
 // The fixture site: four weeks, 2025-03-03 (W10) to 2025-03-30 (W13),
 // reported on 2 April 2025, with k = 10, and the four weeks before them as
 // the previous period. Counts are given per week and spread over the days
-// of the week, so that week cells are exactly the numbers written here.
+// of the week, so that week cells are exactly the numbers written here;
+// a week cell is published when its busiest day had k distinct visitors,
+// which takes about 80 views in a week here.
 var (
 	fixtureNow   = time.Date(2025, 4, 2, 9, 30, 0, 0, time.UTC)
 	fixtureStart = time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)
@@ -97,6 +99,7 @@ func fixtureBatch() *store.Batch {
 		for path, c := range fixturePages {
 			spread(monday, pick(c), func(day string, n int64) {
 				b.Views[store.ViewKey{Day: day, Path: path}] += n
+				b.ViewVisitors[store.ViewKey{Day: day, Path: path}] += visitorsOf(n)
 				// Roughly 60% of views come from distinct visitors.
 				b.Visitors[day] += n * 6 / 10
 			})
@@ -105,6 +108,7 @@ func fixtureBatch() *store.Batch {
 			for v, c := range values {
 				spread(monday, pick(c), func(day string, n int64) {
 					b.Dims[store.DimKey{Day: day, Dim: dim, Value: v}] += n
+					b.DimVisitors[store.DimKey{Day: day, Dim: dim, Value: v}] += visitorsOf(n)
 				})
 			}
 		}
@@ -117,6 +121,10 @@ func fixtureBatch() *store.Batch {
 	return b
 }
 
+// visitorsOf is the distinct visitors of a day's n views in the fixture:
+// most readers see one page, a few see three.
+func visitorsOf(n int64) int64 { return n - n/4 }
+
 func fixtureOptions() Options {
-	return Options{K: fixtureK, Now: func() time.Time { return fixtureNow }, Title: fixtureTitle}
+	return Options{K: fixtureK, Now: func() time.Time { return fixtureNow }, Title: fixtureTitle, Countries: true}
 }

@@ -10,99 +10,91 @@ import (
 // cap of distinct values, and those counts belong in the same row.
 const otherValue = "(other)"
 
-// tally collects one table's counts per week before the k rule is applied:
-// value -> count in each week of the period.
+// cellSum is one value's counts in one cell: its views (or events), the
+// largest number of distinct visitors it had on one day of the cell, and
+// those daily visitors added up.
+type cellSum struct {
+	n, maxVisitors, visitors int64
+}
+
+// tally collects one table's counts per cell before the k rule is
+// applied: value -> sums in each cell of the period.
 type tally struct {
-	weeks int
-	cells map[string][]int64
+	cells int
+	// byEvents thresholds a cell on its count rather than on visitors:
+	// for the filtered table, whose values are reasons the collector
+	// chose, not attributes of a visitor.
+	byEvents bool
+	values   map[string][]cellSum
 }
 
-func newTally(weeks int) *tally {
-	return &tally{weeks: weeks, cells: make(map[string][]int64)}
+func newTally(cells int) *tally {
+	return &tally{cells: cells, values: make(map[string][]cellSum)}
 }
 
-func (t *tally) add(value string, week int, n int64) {
-	c := t.cells[value]
+// add adds one day's count of a value to its cell.
+func (t *tally) add(value string, cell int, n, visitors int64) {
+	c := t.values[value]
 	if c == nil {
-		c = make([]int64, t.weeks)
-		t.cells[value] = c
+		c = make([]cellSum, t.cells)
+		t.values[value] = c
 	}
-	c[week] += n
+	s := &c[cell]
+	s.n += n
+	s.visitors += visitors
+	if visitors > s.maxVisitors {
+		s.maxVisitors = visitors
+	}
 }
 
-// cell is one table's count of one value in one week.
-type cell struct {
-	value string
-	n     int64
+// Folded says how much of a table went into its "Other" row, and why.
+type Folded struct {
+	// UnderK are the views (or events) of cells with fewer than k
+	// distinct visitors: a value with such a cell shows only its other
+	// cells, or goes into Other whole.
+	UnderK Count `json:"under_k"`
+	// Capped are the views counted as "(other)" by the collector, once a
+	// day already had its limit of distinct values.
+	Capped Count `json:"capped"`
 }
 
-// fold applies the k rule week by week and adds up what may be published.
-//
-// In each week a cell under k goes to Other. When what went to Other adds up
-// to less than k, Other is topped up to k from the smallest published cell
-// of that week, or takes that cell whole when what is left of it would be
-// under k, and so on: otherwise two reports whose periods differ by that
-// week would differ in Other by less than k, and the site-wide views, which
-// are published as they are, would give the small remainder away. Topping
-// up rather than folding the whole cell keeps, say, "mobile" on the page
-// when "tablet" alone is under k. The remainder it lends Other is less than
-// k, so that row is short by less than k a week, and it says nothing about
-// the cells in Other. A week in which the whole table holds
-// less than k publishes nothing at all. So every published week cell, Other
-// included, is at least k, every table's week still adds up to what was
-// counted, and every sum over weeks differs from a sum over a subset of the
-// same weeks by 0 or by at least k.
-func (t *tally) fold(k int64) (rows map[string]int64, other int64) {
-	rows = make(map[string]int64)
-	values := make([]string, 0, len(t.cells))
-	for v := range t.cells {
-		values = append(values, v)
+// reaches reports whether a cell may be published under k. Visitors are
+// counted with a key that changes every day, so the same person on two
+// days cannot be told from two people: the number of distinct visitors a
+// cell certainly has is the largest of its days, not their sum.
+func (t *tally) reaches(c cellSum, k int64) bool {
+	if t.byEvents {
+		return c.n >= k
 	}
-	// A fixed order of values makes the choice among equal cells, and so
-	// the whole report, the same on every run.
-	sort.Strings(values)
-	var pub []cell
-	for w := 0; w < t.weeks; w++ {
-		pub = pub[:0]
-		var folded int64
-		for _, v := range values {
-			n := t.cells[v][w]
+	return c.maxVisitors >= k
+}
+
+// fold applies the k rule cell by cell. A cell that reaches k adds its
+// exact count to its value's row; a cell that does not goes whole into
+// Other. Nothing is ever moved from one row to another or rounded, so a
+// published number is exact: the sum of the value's published cells. And
+// since whether a cell is published depends on that cell alone, two
+// reports over overlapping periods differ only by whole published cells.
+// private publishes every cell.
+func (t *tally) fold(k int64, private bool) (rows map[string]cellSum, f Folded) {
+	rows = make(map[string]cellSum)
+	for v, cells := range t.values {
+		for _, c := range cells {
 			switch {
-			case n == 0:
-			case n < k || v == otherValue:
-				folded += n
+			case c.n == 0 && c.visitors == 0:
+			case v == otherValue:
+				f.Capped += Count(c.n)
+			case private || t.reaches(c, k):
+				r := rows[v]
+				r.n += c.n
+				r.visitors += c.visitors
+				rows[v] = r
 			default:
-				pub = append(pub, cell{v, n})
+				f.UnderK += Count(c.n)
 			}
 		}
-		if folded > 0 && folded < k {
-			if len(pub) == 0 {
-				continue // the whole week is under k
-			}
-			// The smallest published cell; the first of equal ones, in
-			// the order of values, so every run picks the same.
-			least := 0
-			for i, c := range pub {
-				if c.n < pub[least].n {
-					least = i
-				}
-			}
-			// Every published cell holds at least k, so one cell always
-			// brings Other to k.
-			if need := k - folded; pub[least].n-need >= k {
-				pub[least].n -= need
-				folded = k
-			} else {
-				folded += pub[least].n
-				pub = append(pub[:least], pub[least+1:]...)
-			}
-		}
-		for _, c := range pub {
-			rows[c.value] += c.n
-		}
-		other += folded
 	}
-	return rows, other
+	return rows, f
 }
 
 // sortRows orders rows by count, largest first, then by value, with the

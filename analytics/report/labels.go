@@ -7,81 +7,75 @@ import (
 	"golang.org/x/text/language/display"
 )
 
-// Referrer groups, the values of Row.Group in the referrers table and of
-// Row.Value in the referrer_groups table.
+// Referrer groups, the values of Row.Group in the referrers and
+// referrer_groups tables.
 const (
 	GroupDirect   = "direct"
 	GroupSearch   = "search"
 	GroupSocial   = "social"
+	GroupAI       = "ai"
+	GroupApp      = "app"
 	GroupInternal = "internal"
 	GroupPrivate  = "private"
 	GroupWebsites = "websites"
 )
 
-var groupLabels = map[string]string{
-	GroupDirect:   "Direct (no referrer)",
-	GroupSearch:   "Search engines",
-	GroupSocial:   "Social networks",
-	GroupInternal: "This site",
-	GroupPrivate:  "Private or local addresses",
-	GroupWebsites: "Other websites",
-}
-
-// searchHosts and socialHosts are matched against a referrer host and its
-// parent domains: "news.ycombinator.com" matches itself, "m.facebook.com"
-// matches "facebook.com". The collector has already removed "www.".
-var (
-	searchHosts = set("bing.com", "duckduckgo.com", "search.yahoo.com", "yahoo.co.jp",
-		"baidu.com", "ecosia.org", "qwant.com", "startpage.com", "search.brave.com",
-		"kagi.com", "ask.com", "naver.com", "seznam.cz", "sogou.com", "so.com",
-		"ya.ru", "yandex.ru", "yandex.com", "metager.org", "mojeek.com", "swisscows.com")
-	// searchBrands are search engines with a site per country:
-	// google.de, google.co.uk, yandex.com.tr.
-	searchBrands = []string{"google.", "yandex."}
-	socialHosts  = set("facebook.com", "instagram.com", "t.co", "twitter.com", "x.com",
-		"linkedin.com", "lnkd.in", "reddit.com", "news.ycombinator.com", "lobste.rs",
-		"mastodon.social", "bsky.app", "threads.net", "youtube.com", "pinterest.com",
-		"tiktok.com", "tumblr.com", "vk.com", "weibo.com", "discord.com", "t.me",
-		"telegram.org", "xing.com", "quora.com", "stackoverflow.com", "medium.com")
+// Values of the referrer_groups table for referrers that no list names.
+const (
+	bucketWebsites = "(websites)"
+	bucketApps     = "(apps)"
 )
 
-func set(items ...string) map[string]bool {
-	m := make(map[string]bool, len(items))
-	for _, s := range items {
-		m[s] = true
-	}
-	return m
+var groupLabels = map[string]string{
+	"(direct)":     "Direct (no referrer)",
+	"(internal)":   "This site",
+	"(private)":    "Private or local addresses",
+	bucketWebsites: "Other websites",
+	bucketApps:     "Other Android apps",
 }
 
-// referrerGroup sorts a stored referrer value into a group.
-func referrerGroup(host string) string {
-	switch host {
+// appPrefix begins the stored referrer of an Android app (see
+// privacy.AppReferrer).
+const appPrefix = "android-app:"
+
+// referrerGroup sorts a stored referrer value into a group, and names its
+// source when the embedded lists know it: "Google" for google.de and
+// news.google.com, "Facebook" for l.facebook.com. It depends on the value
+// alone, so a value is in the same group in every report.
+func referrerGroup(value string) (group, source string) {
+	switch value {
 	case "(direct)":
-		return GroupDirect
+		return GroupDirect, ""
 	case "(internal)":
-		return GroupInternal
+		return GroupInternal, ""
 	case "(private)":
-		return GroupPrivate
+		return GroupPrivate, ""
 	}
-	for _, b := range searchBrands {
-		if strings.HasPrefix(host, b) {
-			return GroupSearch
-		}
+	app, isApp := strings.CutPrefix(value, appPrefix)
+	if isApp {
+		value = app
 	}
-	for h := host; h != ""; {
-		if searchHosts[h] {
-			return GroupSearch
-		}
-		if socialHosts[h] {
-			return GroupSocial
-		}
-		_, parent, ok := strings.Cut(h, ".")
-		if !ok {
-			break
-		}
-		h = parent
+	if s, ok := sources().lookup(value); ok {
+		return s.group, s.name
 	}
-	return GroupWebsites
+	if isApp {
+		return GroupApp, ""
+	}
+	return GroupWebsites, ""
+}
+
+// groupKey is the row of the referrer_groups table a referrer adds to: its
+// source, or else a bucket of its group.
+func groupKey(value, group, source string) string {
+	switch {
+	case source != "":
+		return source
+	case group == GroupApp:
+		return bucketApps
+	case group == GroupWebsites:
+		return bucketWebsites
+	}
+	return value
 }
 
 // label turns a stored value into what a reader sees: a language or
@@ -107,7 +101,10 @@ func label(table, value string) string {
 	case "referrers":
 		switch value {
 		case "(direct)", "(internal)", "(private)":
-			return groupLabels[referrerGroup(value)]
+			return groupLabels[value]
+		}
+		if app, ok := strings.CutPrefix(value, appPrefix); ok {
+			return app + " (Android app)"
 		}
 	case "referrer_groups":
 		if l, ok := groupLabels[value]; ok {

@@ -6,63 +6,93 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
+	"folio/analytics/calendar"
 	"folio/analytics/store"
 )
 
 // Format is the version of report.json. It changes only when a field
 // changes meaning or goes away; new fields may appear without a change.
-const Format = 1
+// Version 2: periods of cells, cells instead of weekly and monthly, the k
+// rule on distinct visitors, private reports.
+const Format = 2
 
 // DefaultK is the publication threshold when a site does not set one.
 const DefaultK = 10
 
 // Options say which report to make.
 type Options struct {
-	// From and To are any days of the first and last week; they snap
-	// outward to whole ISO weeks in UTC (see PeriodFor). Both zero means the
-	// last DefaultWeeks complete weeks.
-	From, To time.Time
-	// K is the publication threshold: a week cell under K is folded into
-	// Other. It must be at least 1 (1 publishes every cell).
+	// Private makes the owner's exact report: every value of every day,
+	// today included, nothing folded. It must never be published.
+	Private bool
+	// From and To are days of the site. A public report snaps them
+	// outward to whole cells (see PeriodFor); a private one takes them as
+	// they are (see PrivatePeriod). Zero means the default.
+	From, To calendar.Date
+	// Cell is the site's cell size, week by default ([report] cell).
+	Cell calendar.Size
+	// Location is the site's time zone, which decides what today is; nil
+	// is UTC.
+	Location *time.Location
+	// K is the publication threshold: a cell with fewer than K distinct
+	// visitors is folded into Other. It must be at least 1.
 	K int
 	// Now is the clock; nil means time.Now. It decides the default period
-	// and whether the period is still running.
+	// and today.
 	Now func() time.Time
 	// Title returns the title of a page of the site from its URL path,
 	// when the site knows it; nil shows paths only.
 	Title func(path string) (string, bool)
+	// Countries says whether the collector looks up countries; without
+	// a country database the page says so instead of "none reach k".
+	Countries bool
 }
 
 // Report is everything a published report shows. Its exported fields are
 // report.json (see the json tags and the README); its methods give the
 // charts and table excerpts that the report layout renders.
 type Report struct {
-	Format   int    `json:"format"`
+	Format int `json:"format"`
+	// Private marks the owner's exact report: "private: do not publish".
+	Private  bool   `json:"private"`
+	Notice   string `json:"notice,omitempty"`
 	Period   Period `json:"period"`
 	Previous Period `json:"previous_period"`
 	K        int    `json:"k"`
 	// HasData is false when the store holds nothing for the period: the
 	// page then says that there is no data yet.
 	HasData bool `json:"has_data"`
-	// Partial is true when the period has not ended yet, so its counts
-	// are still growing.
-	Partial bool   `json:"partial"`
-	Totals  Totals `json:"totals"`
+	// Partial is true when the period includes today, so its counts are
+	// still growing (private reports only).
+	Partial bool `json:"partial"`
+	// NextCell is the first day after the running cell: when a public
+	// report can first show it.
+	NextCell string `json:"next_cell,omitempty"`
+	// CountryLookup is false when the collector has no country
+	// database, so the countries table is empty for that reason.
+	CountryLookup bool   `json:"country_lookup"`
+	Totals        Totals `json:"totals"`
 
-	Daily   []Day   `json:"daily"`
-	Weekly  []Week  `json:"weekly"`
-	Monthly []Month `json:"monthly"`
+	Daily []Day  `json:"daily"`
+	Cells []Cell `json:"cells"`
 
 	Pages          *Table `json:"pages"`
 	ReferrerGroups *Table `json:"referrer_groups"`
 	Referrers      *Table `json:"referrers"`
+	Sources        *Table `json:"sources"`
+	Mediums        *Table `json:"mediums"`
+	Campaigns      *Table `json:"campaigns"`
+	Outbound       *Table `json:"outbound"`
+	Downloads      *Table `json:"downloads"`
+	Events         *Table `json:"events"`
 	Browsers       *Table `json:"browsers"`
 	OS             *Table `json:"os"`
 	Devices        *Table `json:"devices"`
 	Languages      *Table `json:"languages"`
 	Countries      *Table `json:"countries"`
+	NotFound       *Table `json:"not_found"`
 	Filtered       *Table `json:"filtered"`
 }
 
@@ -98,8 +128,7 @@ type Totals struct {
 	// Visitors add up the approximate distinct visitors of each day, so a
 	// reader who came on two days counts twice.
 	Visitors Total `json:"visitors"`
-	// Filtered is the total of the filtered table: events that were not
-	// counted as views, after the k rule.
+	// Filtered are the requests that were not counted as views.
 	Filtered Total `json:"filtered"`
 }
 
@@ -158,34 +187,26 @@ type Day struct {
 	Visitors Count  `json:"visitors"`
 }
 
-// Week sums the days of one ISO week.
-type Week struct {
-	Week     string `json:"week"` // ISO week: 2025-W02
+// Cell sums the days of one cell of a public report's period: a week
+// ("2025-W02") or a month ("2025-01").
+type Cell struct {
+	Cell     string `json:"cell"`
 	From     string `json:"from"`
 	To       string `json:"to"`
 	Views    Count  `json:"views"`
 	Visitors Count  `json:"visitors"`
 }
 
-// Month sums the days of one calendar month that lie in the period; the
-// first and last month may be partial (Days says how many days count).
-type Month struct {
-	Month    string `json:"month"` // 2025-01
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Days     int    `json:"days"`
-	Views    Count  `json:"views"`
-	Visitors Count  `json:"visitors"`
-}
-
-// Table is one published breakdown: pages, referrers, browsers and so on.
-// Every row is a sum of published week cells, the Other row included, and
-// Total is the sum of the rows.
+// Table is one breakdown: pages, referrers, browsers and so on. In a
+// public report every row is a sum of published cells and Other holds
+// every folded cell, so Total is what was counted.
 type Table struct {
-	// Unit is what Count counts: "views", or "events" for filtered.
+	// Unit is what Count counts: "views", or "events".
 	Unit  string `json:"unit"`
 	Total Count  `json:"total"`
 	Rows  []Row  `json:"rows"`
+	// Folded says what the Other row holds, and why.
+	Folded Folded `json:"folded"`
 
 	// Name is the table's key in report.json and the base of its CSV
 	// file name; Heading, Intro, Column and Limit are for the page.
@@ -203,40 +224,72 @@ type Row struct {
 	Value string `json:"value"`
 	// Label is what readers see: a page title, a language name.
 	Label string `json:"label"`
-	// Group is the referrer group of a referrer host; empty elsewhere.
+	// Group is the referrer group of a referrer or of a row of the
+	// referrer_groups table; empty elsewhere.
 	Group string `json:"group,omitempty"`
-	Count Count  `json:"count"`
+	// Source names a referrer that the embedded lists know, such as
+	// "Google"; empty elsewhere.
+	Source string `json:"source,omitempty"`
+	Count  Count  `json:"count"`
+	// Visitors are the row's distinct visitor networks of each day,
+	// added up over the days: a reader who came on two days counts
+	// twice. Not kept for filtered requests.
+	Visitors Count `json:"visitors"`
 	// Other marks the row of folded cells.
 	Other bool `json:"other"`
 }
 
+// source says where a table's counts come from in the store.
+type source int
+
+const (
+	fromViews source = iota
+	fromDim
+	fromEvents
+	fromDropped
+	fromGroups // made from the published rows of another table
+)
+
 // tableSpec describes one table before its counts are known.
 type tableSpec struct {
-	name, dim, heading, intro, column, unit, other string
+	name, key, heading, intro, column, unit, other string
+	from                                           source
 	limit                                          int
 }
 
 var specs = []tableSpec{
-	{name: "pages", heading: "Top pages", column: "Page", unit: "views", other: "Other pages", limit: 20,
+	{name: "pages", from: fromViews, heading: "Top pages", column: "Page", unit: "views", other: "Other pages", limit: 20,
 		intro: "Views per page of the site."},
-	{name: "referrer_groups", heading: "Where readers come from", column: "Source", unit: "views", other: "Other", limit: 10,
-		intro: "Referrer hosts of the table below, grouped: search engines, social networks, other websites, and visits without a referrer."},
-	{name: "referrers", dim: "referrer", heading: "Referrers", column: "Host", unit: "views", other: "Other", limit: 15,
+	{name: "referrer_groups", from: fromGroups, heading: "Where readers come from", column: "Source", unit: "views", other: "Other", limit: 10,
+		intro: "The referrers below, grouped: search engines, social networks, other websites, and visits without a referrer."},
+	{name: "referrers", from: fromDim, key: "referrer", heading: "Referrers", column: "Host", unit: "views", other: "Other", limit: 15,
 		intro: "The site that linked to the page, host name only."},
-	{name: "browsers", dim: "browser", heading: "Browsers", column: "Browser", unit: "views", other: "Other", limit: 10},
-	{name: "os", dim: "os", heading: "Operating systems", column: "Operating system", unit: "views", other: "Other", limit: 10},
-	{name: "devices", dim: "device", heading: "Devices", column: "Device class", unit: "views", other: "Other", limit: 10},
-	{name: "languages", dim: "language", heading: "Languages", column: "Language", unit: "views", other: "Other", limit: 10,
+	{name: "sources", from: fromDim, key: "source", heading: "Campaign sources", column: "Source", unit: "views", other: "Other", limit: 10,
+		intro: "utm_source (or ref) of links to the site, for pages opened with one."},
+	{name: "mediums", from: fromDim, key: "medium", heading: "Campaign media", column: "Medium", unit: "views", other: "Other", limit: 10,
+		intro: "utm_medium of links to the site."},
+	{name: "campaigns", from: fromDim, key: "campaign", heading: "Campaigns", column: "Campaign", unit: "views", other: "Other", limit: 10,
+		intro: "utm_campaign of links to the site."},
+	{name: "outbound", from: fromEvents, key: "outbound", heading: "Links followed to other sites", column: "Site", unit: "events", other: "Other", limit: 15},
+	{name: "downloads", from: fromEvents, key: "download", heading: "Downloads", column: "File", unit: "events", other: "Other", limit: 15},
+	{name: "events", from: fromEvents, key: "event", heading: "Named events", column: "Event", unit: "events", other: "Other", limit: 15,
+		intro: "Clicks on elements the site marked with data-folio-event."},
+	{name: "browsers", from: fromDim, key: "browser", heading: "Browsers", column: "Browser", unit: "views", other: "Other", limit: 10},
+	{name: "os", from: fromDim, key: "os", heading: "Operating systems", column: "Operating system", unit: "views", other: "Other", limit: 10},
+	{name: "devices", from: fromDim, key: "device", heading: "Devices", column: "Device class", unit: "views", other: "Other", limit: 10},
+	{name: "languages", from: fromDim, key: "language", heading: "Languages", column: "Language", unit: "views", other: "Other", limit: 10,
 		intro: "The first language of the browser's preferred languages."},
-	{name: "countries", dim: "country", heading: "Countries", column: "Country", unit: "views", other: "Other", limit: 15,
+	{name: "countries", from: fromDim, key: "country", heading: "Countries", column: "Country", unit: "views", other: "Other", limit: 15,
 		intro: "Looked up from a shortened address that is never stored."},
-	{name: "filtered", heading: "Filtered events", column: "Reason", unit: "events", other: "Other reasons", limit: 10,
-		intro: "Requests that reached the endpoint but were not counted as views, and why. Requests with Do Not Track or Global Privacy Control are not counted here either: nothing of them is kept."},
+	{name: "not_found", from: fromDim, key: "not-found", heading: "Missing pages", column: "Address", unit: "views", other: "Other", limit: 15,
+		intro: "Addresses on this site that readers asked for and that do not exist: the not-found page counts them."},
+	{name: "filtered", from: fromDropped, heading: "Filtered requests", column: "Reason", unit: "events", other: "Other reasons", limit: 10,
+		intro: "Requests that reached the endpoint but were not counted as views, by reason. Requests with Do Not Track or Global Privacy Control are not counted here either: nothing of them is kept."},
 }
 
-// Generate makes the report of a period from a store. A nil store is an
-// empty one, for a site whose database does not exist yet: the report then
-// says that there is no data, which is not an error.
+// Generate makes a report from a store. A nil store is an empty one, for
+// a site whose database does not exist yet: the report then says that
+// there is no data, which is not an error.
 func Generate(ctx context.Context, st store.Store, opts Options) (*Report, error) {
 	if opts.K < 1 {
 		return nil, fmt.Errorf("k is %d, must be at least 1", opts.K)
@@ -245,8 +298,18 @@ func Generate(ctx context.Context, st store.Store, opts Options) (*Report, error
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	today := now().UTC()
-	period, err := PeriodFor(opts.From, opts.To, today)
+	size := opts.Cell
+	if size == "" {
+		size = calendar.Week
+	}
+	today := calendar.DateOf(now(), opts.Location)
+	var period Period
+	var err error
+	if opts.Private {
+		period, err = PrivatePeriod(opts.From, opts.To, today)
+	} else {
+		period, err = PeriodFor(opts.From, opts.To, today, size)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -264,15 +327,20 @@ func Generate(ctx context.Context, st store.Store, opts Options) (*Report, error
 	}
 
 	r := &Report{
-		Format:   Format,
-		Period:   period,
-		Previous: prev,
-		K:        opts.K,
-		// The period is still running while today is before the day after
-		// its last day.
-		Partial: today.Before(period.day(period.Days)),
+		Format:        Format,
+		Private:       opts.Private,
+		Period:        period,
+		Previous:      prev,
+		K:             opts.K,
+		Partial:       !today.After(period.from.Add(period.Days - 1)),
+		CountryLookup: opts.Countries,
 	}
-	b := newBuilder(period, prev, int64(opts.K))
+	if opts.Private {
+		r.Notice = "private: do not publish"
+	} else {
+		r.NextCell = calendar.Next(calendar.Start(today, size), size).String()
+	}
+	b := newBuilder(period, prev, int64(opts.K), opts.Private)
 	b.add(counts)
 	b.fill(r, opts.Title)
 	return r, nil
@@ -282,50 +350,62 @@ func Generate(ctx context.Context, st store.Store, opts Options) (*Report, error
 type builder struct {
 	cur, prev       Period
 	k               int64
+	private         bool
 	views, visitors []int64 // per day of the current period
 	prevViews       int64
 	prevVisitors    int64
+	prevFiltered    int64
 	tallies         map[string]*tally // by table name, current period
-	prevFiltered    *tally
 	hasData         bool
 
 	// lastDay caches the position of the day read last: the store returns
 	// rows ordered by day, so a year of views parses each date once
 	// instead of once per page.
-	lastDay               string
-	lastCur, lastPrev     int
-	lastInCur, lastInPrev bool
+	lastDay    string
+	lastCur    int
+	lastCell   int
+	lastInCur  bool
+	lastInPrev bool
 }
 
-// where finds a store day in the current period (cur, inCur) or the
-// previous one (prev, inPrev).
-func (b *builder) where(day string) (cur int, inCur bool, prev int, inPrev bool) {
+// where finds a store day in the current period (its index and cell) or
+// in the previous one.
+func (b *builder) where(day string) (i, cell int, inCur, inPrev bool) {
 	if day != b.lastDay {
 		b.lastDay = day
 		b.lastCur, b.lastInCur = b.cur.index(day)
-		b.lastPrev, b.lastInPrev = b.prev.index(day)
+		_, b.lastInPrev = b.prev.index(day)
+		b.lastCell = 0
+		if b.lastInCur && !b.private {
+			b.lastCell = b.cur.cellOf(b.lastCur)
+		}
 	}
-	return b.lastCur, b.lastInCur, b.lastPrev, b.lastInPrev
+	return b.lastCur, b.lastCell, b.lastInCur, b.lastInPrev
 }
 
-func newBuilder(cur, prev Period, k int64) *builder {
+func newBuilder(cur, prev Period, k int64, private bool) *builder {
 	b := &builder{
-		cur: cur, prev: prev, k: k,
-		views:        make([]int64, cur.Days),
-		visitors:     make([]int64, cur.Days),
-		tallies:      make(map[string]*tally),
-		prevFiltered: newTally(prev.Weeks),
+		cur: cur, prev: prev, k: k, private: private,
+		views:    make([]int64, cur.Days),
+		visitors: make([]int64, cur.Days),
+		tallies:  make(map[string]*tally),
+	}
+	cells := cur.Cells
+	if private {
+		cells = 1 // nothing is folded, so one sum is enough
 	}
 	for _, s := range specs {
-		b.tallies[s.name] = newTally(cur.Weeks)
+		b.tallies[s.name] = newTally(cells)
 	}
+	b.tallies["filtered"].byEvents = true
 	return b
 }
 
-// dimTable returns the name of the table of a store dimension.
-func dimTable(dim string) (string, bool) {
+// tableFor returns the name of the table of a store dimension or event
+// kind.
+func tableFor(from source, key string) (string, bool) {
 	for _, s := range specs {
-		if s.dim == dim {
+		if s.from == from && s.key == key {
 			return s.name, true
 		}
 	}
@@ -335,37 +415,47 @@ func dimTable(dim string) (string, bool) {
 func (b *builder) add(c *store.Counts) {
 	pages := b.tallies["pages"]
 	for _, v := range c.Views {
-		if i, ok, _, inPrev := b.where(v.Day); ok {
+		if i, cell, ok, inPrev := b.where(v.Day); ok {
 			b.views[i] += v.N
-			pages.add(v.Path, i/7, v.N)
+			pages.add(v.Path, cell, v.N, v.Visitors)
 			b.hasData = true
 		} else if inPrev {
 			b.prevViews += v.N
 		}
 	}
 	for _, d := range c.Dims {
-		i, ok, _, _ := b.where(d.Day)
+		_, cell, ok, _ := b.where(d.Day)
 		if !ok {
 			continue
 		}
 		// A dimension this report does not know (from a newer collector)
 		// is left out rather than guessed at.
-		if name, known := dimTable(d.Dim); known {
-			b.tallies[name].add(d.Value, i/7, d.N)
+		if name, known := tableFor(fromDim, d.Dim); known {
+			b.tallies[name].add(d.Value, cell, d.N, d.Visitors)
+			b.hasData = true
+		}
+	}
+	for _, e := range c.Events {
+		_, cell, ok, _ := b.where(e.Day)
+		if !ok {
+			continue
+		}
+		if name, known := tableFor(fromEvents, e.Kind); known {
+			b.tallies[name].add(e.Name, cell, e.N, e.Visitors)
 			b.hasData = true
 		}
 	}
 	filtered := b.tallies["filtered"]
 	for _, d := range c.Dropped {
-		if i, ok, j, inPrev := b.where(d.Day); ok {
-			filtered.add(d.Reason, i/7, d.N)
+		if _, cell, ok, inPrev := b.where(d.Day); ok {
+			filtered.add(d.Reason, cell, d.N, 0)
 			b.hasData = true
 		} else if inPrev {
-			b.prevFiltered.add(d.Reason, j/7, d.N)
+			b.prevFiltered += d.N
 		}
 	}
 	for _, v := range c.Visitors {
-		if i, ok, _, inPrev := b.where(v.Day); ok {
+		if i, _, ok, inPrev := b.where(v.Day); ok {
 			b.visitors[i] += v.N
 			b.hasData = true
 		} else if inPrev {
@@ -383,31 +473,20 @@ func (b *builder) fill(r *Report, title func(string) (string, bool)) {
 		visitors += b.visitors[i]
 		r.Daily[i] = Day{Date: b.cur.day(i).Format(dayLayout), Views: Count(b.views[i]), Visitors: Count(b.visitors[i])}
 	}
-	r.Weekly = make([]Week, b.cur.Weeks)
-	for w := range r.Weekly {
-		wk := Week{Week: isoWeek(b.cur.day(7 * w)), From: r.Daily[7*w].Date, To: r.Daily[7*w+6].Date}
-		for _, d := range r.Daily[7*w : 7*w+7] {
-			wk.Views += d.Views
-			wk.Visitors += d.Visitors
+	r.Cells = []Cell{}
+	for c := 0; c < b.cur.Cells; c++ {
+		from, to := b.cur.starts[c], b.cur.starts[c+1]
+		cell := Cell{Cell: calendar.Name(from, b.cur.Cell), From: from.String(), To: to.Add(-1).String()}
+		for i := from.Sub(b.cur.from); i < to.Sub(b.cur.from); i++ {
+			cell.Views += r.Daily[i].Views
+			cell.Visitors += r.Daily[i].Visitors
 		}
-		r.Weekly[w] = wk
-	}
-	r.Monthly = []Month{}
-	for _, d := range r.Daily {
-		m := d.Date[:7]
-		if n := len(r.Monthly); n == 0 || r.Monthly[n-1].Month != m {
-			r.Monthly = append(r.Monthly, Month{Month: m, From: d.Date})
-		}
-		last := &r.Monthly[len(r.Monthly)-1]
-		last.To = d.Date
-		last.Days++
-		last.Views += d.Views
-		last.Visitors += d.Visitors
+		r.Cells = append(r.Cells, cell)
 	}
 
 	tables := make(map[string]*Table)
 	for _, s := range specs {
-		if s.name == "referrer_groups" {
+		if s.from == fromGroups {
 			continue // made from the published referrers below
 		}
 		tables[s.name] = b.table(s, b.tallies[s.name], title)
@@ -416,21 +495,24 @@ func (b *builder) fill(r *Report, title func(string) (string, bool)) {
 	r.Pages = tables["pages"]
 	r.ReferrerGroups = tables["referrer_groups"]
 	r.Referrers = tables["referrers"]
+	r.Sources = tables["sources"]
+	r.Mediums = tables["mediums"]
+	r.Campaigns = tables["campaigns"]
+	r.Outbound = tables["outbound"]
+	r.Downloads = tables["downloads"]
+	r.Events = tables["events"]
 	r.Browsers = tables["browsers"]
 	r.OS = tables["os"]
 	r.Devices = tables["devices"]
 	r.Languages = tables["languages"]
 	r.Countries = tables["countries"]
+	r.NotFound = tables["not_found"]
 	r.Filtered = tables["filtered"]
 
-	rows, prevFiltered := b.prevFiltered.fold(b.k)
-	for _, n := range rows {
-		prevFiltered += n
-	}
 	r.Totals = Totals{
 		Views:    newTotal(views, b.prevViews),
 		Visitors: newTotal(visitors, b.prevVisitors),
-		Filtered: newTotal(int64(r.Filtered.Total), prevFiltered),
+		Filtered: newTotal(int64(r.Filtered.Total), b.prevFiltered),
 	}
 }
 
@@ -450,48 +532,57 @@ func newTable(s tableSpec) *Table {
 // table folds a tally under k and makes its rows.
 func (b *builder) table(s tableSpec, t *tally, title func(string) (string, bool)) *Table {
 	tb := newTable(s)
-	rows, other := t.fold(b.k)
-	for v, n := range rows {
-		row := Row{Value: v, Label: label(s.name, v), Count: Count(n)}
-		if s.name == "pages" && title != nil {
+	rows, folded := t.fold(b.k, b.private)
+	for v, c := range rows {
+		row := Row{Value: v, Label: label(s.name, v), Count: Count(c.n), Visitors: Count(c.visitors)}
+		if (s.name == "pages" || s.name == "not_found") && title != nil {
 			if t, ok := title(v); ok && t != "" {
 				row.Label = t
 			}
 		}
 		if s.name == "referrers" {
-			row.Group = referrerGroup(v)
+			row.Group, row.Source = referrerGroup(v)
 		}
 		tb.Rows = append(tb.Rows, row)
-		tb.Total += Count(n)
+		tb.Total += Count(c.n)
 	}
-	if other > 0 {
-		tb.Rows = append(tb.Rows, Row{Value: otherValue, Label: s.other, Count: Count(other), Other: true})
-		tb.Total += Count(other)
+	tb.Folded = folded
+	if other := folded.UnderK + folded.Capped; other > 0 {
+		tb.Rows = append(tb.Rows, Row{Value: otherValue, Label: s.other, Count: other, Other: true})
+		tb.Total += other
 	}
 	sortRows(tb.Rows)
 	return tb
 }
 
 // groupTable regroups the published rows of the referrers table. Groups
-// are made from published rows only, never from the cells folded into
-// Other, so a group adds nothing that the referrers table does not show.
+// are sums of published rows only, never of the cells folded into Other,
+// so a group adds nothing that the referrers table does not show.
 func groupTable(refs *Table) *Table {
 	s := specFor("referrer_groups")
 	tb := newTable(s)
-	sums := make(map[string]Count)
-	var other Count
+	type sum struct {
+		n, v  Count
+		group string
+	}
+	sums := make(map[string]sum)
 	for _, row := range refs.Rows {
 		if row.Other {
-			other += row.Count
 			continue
 		}
-		sums[row.Group] += row.Count
+		key := groupKey(row.Value, row.Group, row.Source)
+		g := sums[key]
+		g.n += row.Count
+		g.v += row.Visitors
+		g.group = row.Group
+		sums[key] = g
 	}
-	for g, n := range sums {
-		tb.Rows = append(tb.Rows, Row{Value: g, Label: label(s.name, g), Count: n})
-		tb.Total += n
+	for key, n := range sums {
+		tb.Rows = append(tb.Rows, Row{Value: key, Label: label(s.name, key), Group: n.group, Count: n.n, Visitors: n.v})
+		tb.Total += n.n
 	}
-	if other > 0 {
+	tb.Folded = refs.Folded
+	if other := refs.Folded.UnderK + refs.Folded.Capped; other > 0 {
 		tb.Rows = append(tb.Rows, Row{Value: otherValue, Label: s.other, Count: other, Other: true})
 		tb.Total += other
 	}
@@ -509,7 +600,25 @@ type NamedTotal struct {
 func (t Totals) List() []NamedTotal {
 	return []NamedTotal{
 		{"Views", "page views counted", t.Views},
-		{"Visitors", "distinct visitors of each day, added up", t.Visitors},
+		{"Visitors", "daily visitors added up: one reader on three days counts three times", t.Visitors},
 		{"Filtered", "requests not counted as views", t.Filtered},
 	}
+}
+
+// OtherNote explains a table's Other row: how many views went there and
+// why. Empty when nothing did.
+func (t *Table) OtherNote(k int) string {
+	f := t.Folded
+	if f.UnderK == 0 && f.Capped == 0 {
+		return ""
+	}
+	unit := t.Unit
+	var parts []string
+	if f.UnderK > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s of values with fewer than %d distinct visitors in a %s", f.UnderK, unit, k, "cell"))
+	}
+	if f.Capped > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s over the collector's daily limit of distinct values", f.Capped, unit))
+	}
+	return "Other holds " + strings.Join(parts, ", and ") + "."
 }

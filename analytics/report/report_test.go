@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"folio/analytics/store"
 )
@@ -122,177 +120,6 @@ func rowCount(tb *Table, value string) (Count, bool) {
 	return 0, false
 }
 
-func TestFixtureFolding(t *testing.T) {
-	r := fixtureReport(t)
-	tests := []struct {
-		table *Table
-		value string
-		want  Count // 0: not published at all
-	}{
-		// W10 9 (k-1) folded, W11 10 (k) kept, W13 25 kept.
-		{r.Pages, "/privacy/", 35},
-		// W10 at k is kept.
-		{r.Pages, "/docs/config/", 55},
-		{r.Pages, "/docs/rare/", 0},
-		{r.Pages, "/docs/faq/", 0},
-		// 12 in W13 only, where the cells under k come to 3+5 = 8: it
-		// tops Other up to k and keeps 10.
-		{r.Pages, "/docs/small/", 10},
-		// 9+3+5+4 in W10, 3+5+4 in W11 and W12, 3+5+2 in W13.
-		{r.Pages, "(other)", 21 + 12 + 12 + 10},
-		// Edge is under k in W10 and W12; in W11 and W13 only Opera is
-		// under k, and Edge, the smallest cell over it, cannot top Other
-		// up to k and keep k itself, so it joins Other whole.
-		{r.Browsers, "Edge", 0},
-		{r.Browsers, "Safari", 30 + 31 + 29 + 35},
-		{r.Referrers, "news.ycombinator.com", 60},
-		{r.Referrers, "(private)", 0},
-		{r.Languages, "ja", 0},
-		{r.Countries, "IS", 0},
-		// In W12 bad-request (5) is under k and takes rate-limited (12)
-		// whole; in the other weeks unknown-page tops Other up to k.
-		{r.Filtered, "rate-limited", 0},
-		{r.Filtered, "unknown-page", (30 - 4) + (28 - 6) + 33 + (31 - 5)},
-		{r.Filtered, "(other)", 10 + 10 + 17 + 10},
-		{r.Filtered, "origin", 0},
-	}
-	for _, tt := range tests {
-		got, ok := rowCount(tt.table, tt.value)
-		if tt.want == 0 && ok {
-			t.Errorf("%s: %s published with %d, want it folded", tt.table.Name, tt.value, got)
-		}
-		if tt.want != 0 && got != tt.want {
-			t.Errorf("%s: %s = %d, want %d", tt.table.Name, tt.value, got, tt.want)
-		}
-	}
-	// The collector's own "(other)" language bucket goes into Other even
-	// though it is over k.
-	if got, _ := rowCount(r.Languages, "(other)"); got < 11+12+10+13 {
-		t.Errorf("languages: Other = %d, want at least the collector's (other) cells, %d", got, 11+12+10+13)
-	}
-	if title := r.Pages.Rows[0].Label; title != "Folio" {
-		t.Errorf("top page label = %q, want the site's title %q", title, "Folio")
-	}
-	if got, _ := rowCount(r.Pages, "/old-page/"); got != 80 {
-		t.Errorf("/old-page/ = %d, want 80", got)
-	}
-	for _, row := range r.Pages.Rows {
-		if row.Value == "/old-page/" && row.Label != "/old-page/" {
-			t.Errorf("label of a page the site does not know = %q, want its path", row.Label)
-		}
-	}
-}
-
-func TestTotals(t *testing.T) {
-	r := fixtureReport(t)
-	var views, prevViews int64
-	for path, c := range fixturePages {
-		_ = path
-		for w := range 4 {
-			views += c[w]
-			prevViews += 4 * (c[0] * 8 / 10)
-		}
-	}
-	prevViews /= 4
-	if r.Totals.Views.Value != Count(views) || r.Totals.Views.Previous != Count(prevViews) {
-		t.Errorf("views = %d, previous %d; want %d, previous %d", r.Totals.Views.Value, r.Totals.Views.Previous, views, prevViews)
-	}
-	if r.Totals.Views.ChangePercent == nil {
-		t.Fatal("views change is null, want a number")
-	}
-	// Every week of every page table holds at least k, so nothing is left
-	// out and the pages add up to all views.
-	if r.Pages.Total != r.Totals.Views.Value {
-		t.Errorf("pages total = %d, want all views %d", r.Pages.Total, r.Totals.Views.Value)
-	}
-	for _, tb := range r.Tables() {
-		var sum Count
-		for _, row := range tb.Rows {
-			sum += row.Count
-			if row.Count < fixtureK {
-				t.Errorf("%s: %s = %d, under k", tb.Name, row.Value, row.Count)
-			}
-		}
-		if sum != tb.Total {
-			t.Errorf("%s: total %d, rows add up to %d", tb.Name, tb.Total, sum)
-		}
-	}
-	if r.ReferrerGroups.Total != r.Referrers.Total {
-		t.Errorf("referrer groups total %d, referrers total %d; want the same", r.ReferrerGroups.Total, r.Referrers.Total)
-	}
-	if r.Totals.Filtered.Value != r.Filtered.Total {
-		t.Errorf("filtered total %d, table total %d", r.Totals.Filtered.Value, r.Filtered.Total)
-	}
-	var weekSum, monthSum, daySum Count
-	for _, w := range r.Weekly {
-		weekSum += w.Views
-	}
-	for _, m := range r.Monthly {
-		monthSum += m.Views
-	}
-	for _, d := range r.Daily {
-		daySum += d.Views
-	}
-	if weekSum != r.Totals.Views.Value || monthSum != weekSum || daySum != weekSum {
-		t.Errorf("views by day %d, week %d, month %d; want all %d", daySum, weekSum, monthSum, r.Totals.Views.Value)
-	}
-	if got := len(r.Daily); got != 28 {
-		t.Errorf("%d days, want 28", got)
-	}
-	if r.Partial {
-		t.Error("a period that ended before now is partial")
-	}
-}
-
-func TestFold(t *testing.T) {
-	const k = 10
-	tests := []struct {
-		name  string
-		cells map[string]int64 // one week
-		rows  map[string]int64
-		other int64
-	}{
-		{"k-1 folded, k kept", map[string]int64{"a": 9, "b": 10, "c": 50, "d": 1}, map[string]int64{"b": 10, "c": 50}, 10},
-		{"nothing under k", map[string]int64{"a": 10, "b": 11}, map[string]int64{"a": 10, "b": 11}, 0},
-		{"small Other takes a cell that would fall under k", map[string]int64{"a": 50, "b": 12, "c": 3}, map[string]int64{"a": 50}, 15},
-		{"small Other topped up from the smallest cell", map[string]int64{"a": 50, "b": 30, "c": 3}, map[string]int64{"a": 50, "b": 23}, 10},
-		{"top-up leaves exactly k", map[string]int64{"a": 50, "b": 17, "c": 3}, map[string]int64{"a": 50, "b": 10}, 10},
-		{"ties fold in value order", map[string]int64{"a": 50, "b": 12, "c": 12, "d": 3}, map[string]int64{"a": 50, "c": 12}, 15},
-		{"one whole cell brings Other to k", map[string]int64{"a": 40, "b": 12, "c": 11, "d": 3}, map[string]int64{"a": 40, "b": 12}, 14},
-		{"whole table goes to Other", map[string]int64{"a": 12, "b": 3}, map[string]int64{}, 15},
-		{"whole week under k", map[string]int64{"a": 4, "b": 5}, map[string]int64{}, 0},
-		{"collector's (other) always folded", map[string]int64{"a": 20, otherValue: 30}, map[string]int64{"a": 20}, 30},
-		{"empty", map[string]int64{}, map[string]int64{}, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ty := newTally(1)
-			for v, n := range tt.cells {
-				ty.add(v, 0, n)
-			}
-			rows, other := ty.fold(k)
-			if !maps.Equal(rows, tt.rows) || other != tt.other {
-				t.Errorf("fold() = %v, other %d; want %v, other %d", rows, other, tt.rows, tt.other)
-			}
-		})
-	}
-}
-
-func TestK1PublishesEverything(t *testing.T) {
-	opts := fixtureOptions()
-	opts.K = 1
-	r, err := Generate(context.Background(), sqliteStore(t, fixtureBatch()), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := rowCount(r.Pages, "/docs/rare/"); got != 12 {
-		t.Errorf("k=1: /docs/rare/ = %d, want 12", got)
-	}
-	if _, err := Generate(context.Background(), nil, Options{K: 0}); err == nil {
-		t.Error("Generate with k=0 succeeded, want an error")
-	}
-}
-
 func TestEmpty(t *testing.T) {
 	for name, st := range map[string]store.Store{"nil": nil, "empty SQLite": sqliteStore(t, nil)} {
 		t.Run(name, func(t *testing.T) {
@@ -320,79 +147,6 @@ func TestEmpty(t *testing.T) {
 				_ = tb.Chart()
 			}
 		})
-	}
-}
-
-func TestPartial(t *testing.T) {
-	opts := fixtureOptions()
-	opts.From = fixtureNow
-	opts.To = fixtureNow
-	r, err := Generate(context.Background(), sqliteStore(t, fixtureBatch()), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !r.Partial || r.Period.From != "2025-03-31" || r.Period.To != "2025-04-06" {
-		t.Errorf("period %+v partial %v, want 2025-03-31..2025-04-06, partial", r.Period, r.Partial)
-	}
-	if r.HasData {
-		t.Error("HasData = true for a week without counts")
-	}
-	if r.Totals.Views.Previous == 0 {
-		t.Error("previous week's views are 0, want W13's")
-	}
-}
-
-func TestPeriodFor(t *testing.T) {
-	day := func(s string) time.Time {
-		t.Helper()
-		d, err := time.Parse(dayLayout, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	now := time.Date(2025, 4, 2, 23, 59, 0, 0, time.UTC) // a Wednesday
-	tests := []struct {
-		from, to         string
-		wantFrom, wantTo string
-		weeks            int
-	}{
-		{"", "", "2025-03-03", "2025-03-30", 4},
-		{"2025-03-05", "2025-03-12", "2025-03-03", "2025-03-16", 2},
-		{"2025-03-03", "2025-03-09", "2025-03-03", "2025-03-09", 1},
-		{"2025-03-09", "", "2025-03-03", "2025-03-30", 4},
-		{"", "2025-01-01", "2024-12-09", "2025-01-05", 4},
-		{"2025-04-02", "", "2025-03-31", "2025-04-06", 1},
-		{"2024-12-30", "2025-12-28", "2024-12-30", "2025-12-28", 52},
-	}
-	for _, tt := range tests {
-		var from, to time.Time
-		if tt.from != "" {
-			from = day(tt.from)
-		}
-		if tt.to != "" {
-			to = day(tt.to)
-		}
-		p, err := PeriodFor(from, to, now)
-		if err != nil {
-			t.Errorf("PeriodFor(%q, %q): %v", tt.from, tt.to, err)
-			continue
-		}
-		if p.From != tt.wantFrom || p.To != tt.wantTo || p.Weeks != tt.weeks || p.Days != 7*tt.weeks {
-			t.Errorf("PeriodFor(%q, %q) = %s..%s (%d weeks), want %s..%s (%d)", tt.from, tt.to, p.From, p.To, p.Weeks, tt.wantFrom, tt.wantTo, tt.weeks)
-		}
-	}
-	if _, err := PeriodFor(day("2025-03-20"), day("2025-03-01"), now); err == nil {
-		t.Error("PeriodFor with from after to succeeded")
-	}
-	if _, err := PeriodFor(day("1900-01-01"), day("2025-03-01"), now); err == nil {
-		t.Error("PeriodFor over a century succeeded")
-	}
-	// A time late on Sunday in another zone is Monday in UTC.
-	east := time.FixedZone("UTC+10", 10*3600)
-	p, err := PeriodFor(time.Date(2025, 3, 3, 5, 0, 0, 0, east), time.Date(2025, 3, 3, 5, 0, 0, 0, east), now)
-	if err != nil || p.From != "2025-02-24" {
-		t.Errorf("PeriodFor in UTC+10 = %s, %v; want the UTC week of 2025-02-24", p.From, err)
 	}
 }
 
@@ -424,24 +178,30 @@ func TestJSONShape(t *testing.T) {
 			t.Errorf("%s has fields %v, want %v", what, got, want)
 		}
 	}
-	tables := []string{"pages", "referrer_groups", "referrers", "browsers", "os", "devices", "languages", "countries", "filtered"}
-	check("report.json", doc, append([]string{"format", "period", "previous_period", "k", "has_data", "partial", "totals", "daily", "weekly", "monthly"}, tables...)...)
-	check("period", doc["period"], "from", "to", "weeks", "days")
-	check("previous_period", doc["previous_period"], "from", "to", "weeks", "days")
+	tables := []string{"pages", "referrer_groups", "referrers", "sources", "mediums", "campaigns", "outbound", "downloads", "events",
+		"browsers", "os", "devices", "languages", "countries", "not_found", "filtered"}
+	// The fixture has no campaigns, events or missing pages.
+	empty := []string{"sources", "mediums", "campaigns", "outbound", "downloads", "events", "not_found"}
+	check("report.json", doc, append([]string{"format", "private", "period", "previous_period", "k", "has_data", "partial",
+		"next_cell", "country_lookup", "totals", "daily", "cells"}, tables...)...)
+	check("period", doc["period"], "from", "to", "cell", "cells", "days")
+	check("previous_period", doc["previous_period"], "from", "to", "cell", "cells", "days")
 	check("totals", doc["totals"], "views", "visitors", "filtered")
 	check("totals.views", doc["totals"].(map[string]any)["views"], "value", "previous", "change_percent")
 	check("daily[0]", doc["daily"].([]any)[0], "date", "views", "visitors")
-	check("weekly[0]", doc["weekly"].([]any)[0], "week", "from", "to", "views", "visitors")
-	check("monthly[0]", doc["monthly"].([]any)[0], "month", "from", "to", "days", "views", "visitors")
+	check("cells[0]", doc["cells"].([]any)[0], "cell", "from", "to", "views", "visitors")
 	for _, name := range tables {
-		check(name, doc[name], "unit", "total", "rows")
+		check(name, doc[name], "unit", "total", "rows", "folded")
+		check(name+".folded", doc[name].(map[string]any)["folded"], "under_k", "capped")
 		rows := doc[name].(map[string]any)["rows"].([]any)
 		if len(rows) == 0 {
-			t.Errorf("%s has no rows in the fixture", name)
+			if !slices.Contains(empty, name) {
+				t.Errorf("%s has no rows in the fixture", name)
+			}
 			continue
 		}
-		want := []string{"value", "label", "count", "other"}
-		if name == "referrers" {
+		want := []string{"value", "label", "count", "visitors", "other"}
+		if name == "referrers" || name == "referrer_groups" {
 			want = append(want, "group")
 		}
 		check(name+".rows[0]", rows[0], want...)
@@ -457,22 +217,30 @@ func TestCSVShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	v := ",views,daily_visitors_added_up,other"
+	e := ",events,daily_visitors_added_up,other"
 	headers := map[string]string{
 		"totals.csv":          "metric,value,previous,change_percent",
 		"daily.csv":           "date,views,visitors",
-		"weekly.csv":          "week,from,to,views,visitors",
-		"monthly.csv":         "month,from,to,days,views,visitors",
-		"pages.csv":           "path,label,views,other",
-		"referrer-groups.csv": "group,label,views,other",
-		"referrers.csv":       "host,label,group,views,other",
-		"browsers.csv":        "browser,label,views,other",
-		"os.csv":              "os,label,views,other",
-		"devices.csv":         "device,label,views,other",
-		"languages.csv":       "language,label,views,other",
-		"countries.csv":       "country,label,views,other",
-		"filtered.csv":        "reason,label,events,other",
+		"cells.csv":           "cell,from,to,views,visitors",
+		"pages.csv":           "path,label" + v,
+		"referrer-groups.csv": "group,label" + v,
+		"referrers.csv":       "host,label,group" + v,
+		"sources.csv":         "source,label" + v,
+		"mediums.csv":         "medium,label" + v,
+		"campaigns.csv":       "campaign,label" + v,
+		"outbound.csv":        "host,label" + e,
+		"downloads.csv":       "path,label" + e,
+		"events.csv":          "event,label" + e,
+		"browsers.csv":        "browser,label" + v,
+		"os.csv":              "os,label" + v,
+		"devices.csv":         "device,label" + v,
+		"languages.csv":       "language,label" + v,
+		"countries.csv":       "country,label" + v,
+		"not-found.csv":       "path,label" + v,
+		"filtered.csv":        "reason,label" + e,
 	}
-	rowsWant := map[string]int{"totals.csv": 3, "daily.csv": 28, "weekly.csv": 4, "monthly.csv": 1}
+	rowsWant := map[string]int{"totals.csv": 3, "daily.csv": 28, "cells.csv": 4}
 	for _, tb := range r.Tables() {
 		rowsWant[tb.CSV()] = len(tb.Rows)
 	}
@@ -502,15 +270,93 @@ func TestCSVShape(t *testing.T) {
 }
 
 func TestReferrerGroup(t *testing.T) {
-	tests := map[string]string{
-		"(direct)": GroupDirect, "(internal)": GroupInternal, "(private)": GroupPrivate,
-		"google.com": GroupSearch, "google.co.uk": GroupSearch, "duckduckgo.com": GroupSearch, "search.brave.com": GroupSearch,
-		"news.ycombinator.com": GroupSocial, "m.facebook.com": GroupSocial, "t.co": GroupSocial,
-		"example.org": GroupWebsites, "notgoogle.com": GroupWebsites, "brave.com": GroupWebsites,
+	tests := []struct {
+		value, group, source string
+	}{
+		{"(direct)", GroupDirect, ""},
+		{"(internal)", GroupInternal, ""},
+		{"(private)", GroupPrivate, ""},
+		// Every Google host is Google: the list's country domains,
+		// its news and image search, and the Google app on Android.
+		{"google.com", GroupSearch, "Google"},
+		{"google.de", GroupSearch, "Google"},
+		{"google.co.uk", GroupSearch, "Google"},
+		{"google.com.br", GroupSearch, "Google"},
+		{"news.google.com", GroupSearch, "Google"},
+		{"images.google.fr", GroupSearch, "Google"},
+		{"android-app:com.google.android.googlequicksearchbox", GroupSearch, "Google"},
+		{"bing.com", GroupSearch, "Bing"},
+		{"cn.bing.com", GroupSearch, "Bing"},
+		{"duckduckgo.com", GroupSearch, "DuckDuckGo"},
+		{"yandex.ru", GroupSearch, "Yandex"},
+		{"yandex.com.tr", GroupSearch, "Yandex"},
+		{"r.search.yahoo.com", GroupSearch, "Yahoo!"},
+		{"ecosia.org", GroupSearch, "Ecosia"},
+		// Social networks, with their subdomains: the link shims of
+		// Facebook and its app on Android, old.reddit.com, m.youtube.com.
+		{"facebook.com", GroupSocial, "Facebook"},
+		{"m.facebook.com", GroupSocial, "Facebook"},
+		{"l.facebook.com", GroupSocial, "Facebook"},
+		{"lm.facebook.com", GroupSocial, "Facebook"},
+		{"android-app:m.facebook.com", GroupSocial, "Facebook"},
+		{"t.co", GroupSocial, "Twitter"},
+		{"news.ycombinator.com", GroupSocial, "Hacker News"},
+		{"old.reddit.com", GroupSocial, "reddit"},
+		{"m.youtube.com", GroupSocial, "YouTube"},
+		{"github.com", GroupSocial, "GitHub"},
+		{"android-app:org.telegram.messenger", GroupSocial, "Telegram"},
+		{"android-app:com.linkedin.android", GroupSocial, "LinkedIn"},
+		{"plus.google.com", GroupSocial, "Google+"},
+		{"chatgpt.com", GroupAI, "ChatGPT"},
+		{"perplexity.ai", GroupAI, "Perplexity"},
+		{"gemini.google.com", GroupAI, "Gemini"},
+		// An app the list does not know is still an app, by its name.
+		{"android-app:com.google.android.gm", GroupApp, ""},
+		{"android-app:com.slack", GroupApp, ""},
+		{"example.org", GroupWebsites, ""},
+		{"notgoogle.com", GroupWebsites, ""},
+		{"google.github.io", GroupWebsites, ""},
+		{"docs.google.com", GroupWebsites, ""},
+		{"x.com", GroupWebsites, ""},
+		{"thefacebook.com", GroupWebsites, ""},
+		{"facebook.com.evil.example", GroupWebsites, ""},
 	}
-	for host, want := range tests {
-		if got := referrerGroup(host); got != want {
-			t.Errorf("referrerGroup(%q) = %q, want %q", host, got, want)
+	for _, tt := range tests {
+		if g, s := referrerGroup(tt.value); g != tt.group || s != tt.source {
+			t.Errorf("referrerGroup(%q) = %q, %q, want %q, %q", tt.value, g, s, tt.group, tt.source)
+		}
+	}
+}
+
+func TestReferrerLabels(t *testing.T) {
+	for _, tt := range []struct{ table, value, want string }{
+		{"referrers", "google.de", "google.de"},
+		{"referrers", "android-app:com.google.android.gm", "com.google.android.gm (Android app)"},
+		{"referrers", "(direct)", "Direct (no referrer)"},
+		{"referrer_groups", "Google", "Google"},
+		{"referrer_groups", "(websites)", "Other websites"},
+		{"referrer_groups", "(apps)", "Other Android apps"},
+		{"referrer_groups", "(direct)", "Direct (no referrer)"},
+	} {
+		if got := label(tt.table, tt.value); got != tt.want {
+			t.Errorf("label(%q, %q) = %q, want %q", tt.table, tt.value, got, tt.want)
+		}
+	}
+}
+
+// TestSourceLists checks that the embedded lists load and hold what the
+// groups above rely on, so a newer copy that breaks them is noticed.
+func TestSourceLists(t *testing.T) {
+	list := sources()
+	if len(list.exact) < 500 {
+		t.Fatalf("the lists give %d hosts, want hundreds", len(list.exact))
+	}
+	for key, s := range list.exact {
+		if key == "" || strings.ContainsAny(key, "/ ") || key != strings.ToLower(key) || strings.HasPrefix(key, "www.") {
+			t.Errorf("host %q (%s) is not a lower-case host", key, s.name)
+		}
+		if s.name == "" || strings.Contains(s.name, "%") {
+			t.Errorf("host %q has the name %q", key, s.name)
 		}
 	}
 }
@@ -521,7 +367,9 @@ func TestChartsEscape(t *testing.T) {
 	host := `x"><svg onload=alert(1)>.example`
 	spread(fixtureStart, 70, func(day string, n int64) {
 		b.Views[store.ViewKey{Day: day, Path: evil}] += n
+		b.ViewVisitors[store.ViewKey{Day: day, Path: evil}] += n
 		b.Dims[store.DimKey{Day: day, Dim: "referrer", Value: host}] += n
+		b.DimVisitors[store.DimKey{Day: day, Dim: "referrer", Value: host}] += n
 	})
 	st := &memStore{}
 	if err := st.Add(context.Background(), b); err != nil {

@@ -19,10 +19,13 @@ type memStore struct {
 
 func (m *memStore) Add(_ context.Context, b *store.Batch) error {
 	for k, n := range b.Views {
-		m.c.Views = append(m.c.Views, store.ViewRow{Day: k.Day, Path: k.Path, N: n})
+		m.c.Views = append(m.c.Views, store.ViewRow{Day: k.Day, Path: k.Path, N: n, Visitors: b.ViewVisitors[k]})
 	}
 	for k, n := range b.Dims {
-		m.c.Dims = append(m.c.Dims, store.DimRow{Day: k.Day, Dim: k.Dim, Value: k.Value, N: n})
+		m.c.Dims = append(m.c.Dims, store.DimRow{Day: k.Day, Dim: k.Dim, Value: k.Value, N: n, Visitors: b.DimVisitors[k]})
+	}
+	for k, n := range b.Events {
+		m.c.Events = append(m.c.Events, store.EventRow{Day: k.Day, Kind: k.Kind, Name: k.Name, N: n, Visitors: b.EventVisitors[k]})
 	}
 	for k, n := range b.Dropped {
 		m.c.Dropped = append(m.c.Dropped, store.DropRow{Day: k.Day, Reason: k.Reason, N: n})
@@ -49,6 +52,11 @@ func (m *memStore) Query(_ context.Context, from, to string) (*store.Counts, err
 			c.Dims = append(c.Dims, v)
 		}
 	}
+	for _, v := range m.c.Events {
+		if in(v.Day) {
+			c.Events = append(c.Events, v)
+		}
+	}
 	for _, v := range m.c.Dropped {
 		if in(v.Day) {
 			c.Dropped = append(c.Dropped, v)
@@ -64,6 +72,9 @@ func (m *memStore) Query(_ context.Context, from, to string) (*store.Counts, err
 	})
 	slices.SortStableFunc(c.Dims, func(a, b store.DimRow) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Dim, b.Dim), cmp.Compare(a.Value, b.Value))
+	})
+	slices.SortStableFunc(c.Events, func(a, b store.EventRow) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
 	})
 	slices.SortStableFunc(c.Dropped, func(a, b store.DropRow) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Reason, b.Reason))
@@ -95,11 +106,4 @@ func sqliteStore(t testing.TB, b *store.Batch) *store.SQLite {
 	return st
 }
 
-func newBatch() *store.Batch {
-	return &store.Batch{
-		Views:    map[store.ViewKey]int64{},
-		Dims:     map[store.DimKey]int64{},
-		Dropped:  map[store.DropKey]int64{},
-		Visitors: map[string]int64{},
-	}
-}
+func newBatch() *store.Batch { return store.NewBatch() }

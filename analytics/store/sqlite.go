@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -19,13 +18,6 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-//go:embed schema.sql
-var schema string
-
-// SchemaVersion is the PRAGMA user_version that schema.sql produces. A file
-// with a higher version was written by a newer Folio and is not touched.
-const SchemaVersion = 1
 
 // ApplicationID is written to PRAGMA application_id so that a Folio database
 // can be told apart from any other SQLite file ("Foli" in ASCII). A file
@@ -45,23 +37,17 @@ var ErrNotFolio = errors.New("not a Folio analytics database")
 // Folio whose schema this one does not know.
 var ErrNewerSchema = errors.New("database schema is newer than this Folio")
 
+// ErrOlderSchema is wrapped by a read-only Open, on either engine, of a
+// database that an older Folio wrote: reading it needs the schema upgrade
+// that only a writer (folio collect, folio serve, folio migrate) makes.
+var ErrOlderSchema = errors.New("database schema is older than this Folio")
+
 // ErrLocked is wrapped by Open when another program held the database's
 // lock for longer than Open waits (WithLockWait).
 var ErrLocked = errors.New("database is locked by another program")
 
 // DefaultLockWait is how long Open waits for another program's lock.
 const DefaultLockWait = 30 * time.Second
-
-// Option changes how Open opens a database.
-type Option func(*options)
-
-type options struct {
-	busyTimeout time.Duration
-	readOnly    bool
-	immutable   bool // for inspect: no locks, and no -wal or -shm made
-	lockWait    time.Duration
-	onLocked    func(wait time.Duration)
-}
 
 // WithLockWait sets how long Open waits, retrying, while another program
 // (a sqlite3 shell, a tool rewriting the file) holds the database locked
@@ -72,23 +58,13 @@ func WithLockWait(d time.Duration, onLocked func(wait time.Duration)) Option {
 	return func(o *options) { o.lockWait, o.onLocked = d, onLocked }
 }
 
-// WithBusyTimeout sets how long a statement waits for a lock held by another
-// connection (a report reading while the collector writes, or a backup)
-// before failing. The default is 5 seconds.
-func WithBusyTimeout(d time.Duration) Option {
-	return func(o *options) { o.busyTimeout = d }
-}
-
-// ReadOnly opens an existing database for Query only, so a report can read
-// while a collector writes. The schema is checked but never created.
-func ReadOnly() Option {
-	return func(o *options) { o.readOnly = true }
-}
-
 // SQLite is the embedded Store: one database file in WAL mode, so reports
-// can read while the collector writes.
+// can read while the collector writes. It reads and writes the site chosen
+// with WithSite; Site gives the other sites of the same file.
 type SQLite struct {
-	db *sql.DB
+	db   *sql.DB
+	site string
+	view bool // made by Site: Close leaves db open
 }
 
 var _ Store = (*SQLite)(nil)
@@ -98,15 +74,15 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 
 // Open opens or creates the database at path and brings its schema to
 // SchemaVersion. A file that is not a Folio database, that is damaged, or
-// whose tables do not have the shape of schema.sql is reported with
-// ErrNotFolio and left exactly as it was, with nothing created beside it; a
-// file from a newer Folio is reported with ErrNewerSchema. While another
-// program holds the database locked, Open retries for up to the lock wait
-// and then gives up with ErrLocked.
+// whose tables do not have the shape its version's migrations make is
+// reported with ErrNotFolio and left exactly as it was, with nothing
+// created beside it; a file from a newer Folio is reported with
+// ErrNewerSchema. While another program holds the database locked, Open
+// retries for up to the lock wait and then gives up with ErrLocked.
 func Open(path string, opts ...Option) (*SQLite, error) {
-	o := options{busyTimeout: 5 * time.Second, lockWait: DefaultLockWait}
-	for _, opt := range opts {
-		opt(&o)
+	o, err := newOptions(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -146,12 +122,15 @@ func isBusy(err error) bool {
 
 // open is one attempt of Open.
 func open(path, abs string, o options) (*SQLite, error) {
-	fresh, err := inspect(abs, o)
+	fresh, version, err := inspect(abs, o)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if fresh && o.readOnly {
 		return nil, fmt.Errorf("open store %s: %w", path, os.ErrNotExist)
+	}
+	if o.readOnly && version < SchemaVersion {
+		return nil, fmt.Errorf("open store %s: %w: version %d, this Folio reads %d; folio collect, folio serve or folio migrate upgrades it", path, ErrOlderSchema, version, SchemaVersion)
 	}
 	if fresh {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
@@ -162,9 +141,13 @@ func open(path, abs string, o options) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &SQLite{db: db}
+	s := &SQLite{db: db, site: o.site}
 	if !o.readOnly {
-		if err := s.migrate(); err != nil {
+		steps := o.migrations
+		if steps == nil {
+			steps = migrations("sqlite")
+		}
+		if err := s.migrate(steps); err != nil {
 			return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
 		}
 	}
@@ -199,13 +182,13 @@ func dsn(abs string, o options) string {
 // something to refuse. Opening a foreign file read-write would already
 // change it (journal_mode=wal rewrites the header), hence the separate,
 // read-only look first.
-func inspect(abs string, o options) (fresh bool, err error) {
+func inspect(abs string, o options) (fresh bool, version int64, err error) {
 	f, err := os.Open(abs)
 	if errors.Is(err, os.ErrNotExist) {
-		return true, nil
+		return true, 0, nil
 	}
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	head := make([]byte, len(sqliteMagic))
 	n, err := io.ReadFull(f, head)
@@ -214,11 +197,11 @@ func inspect(abs string, o options) (fresh bool, err error) {
 	}
 	switch {
 	case n == 0 && (err == io.EOF || err == nil):
-		return true, nil
+		return true, 0, nil
 	case errors.Is(err, io.ErrUnexpectedEOF) || (err == nil && !bytes.Equal(head, sqliteMagic)):
-		return false, fmt.Errorf("%w: not a SQLite file", ErrNotFolio)
+		return false, 0, fmt.Errorf("%w: not a SQLite file", ErrNotFolio)
 	case err != nil:
-		return false, err
+		return false, 0, err
 	}
 
 	// Reading a WAL-mode file the usual way, even read-only, creates a
@@ -230,10 +213,10 @@ func inspect(abs string, o options) (fresh bool, err error) {
 	ro := options{busyTimeout: o.busyTimeout, readOnly: true, immutable: errors.Is(walErr, os.ErrNotExist)}
 	db, err := sql.Open("sqlite", dsn(abs, ro))
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	defer db.Close()
-	var appID, version, objects int64
+	var appID, objects int64
 	var check string
 	err = db.QueryRow(`PRAGMA application_id`).Scan(&appID)
 	if err == nil {
@@ -248,51 +231,84 @@ func inspect(abs string, o options) (fresh bool, err error) {
 		err = db.QueryRow(`PRAGMA quick_check(1)`).Scan(&check)
 	}
 	if isBusy(err) {
-		return false, err
+		return false, 0, err
 	}
 	if err != nil {
-		return false, fmt.Errorf("%w: %w", ErrNotFolio, err)
+		return false, 0, fmt.Errorf("%w: %w", ErrNotFolio, err)
 	}
 	if check != "ok" {
-		return false, fmt.Errorf("%w: damaged: %s", ErrNotFolio, check)
+		return false, 0, fmt.Errorf("%w: damaged: %s", ErrNotFolio, check)
 	}
 	switch {
 	case appID != 0 && appID != ApplicationID:
-		return false, fmt.Errorf("%w: application_id %#x belongs to another program", ErrNotFolio, appID)
+		return false, 0, fmt.Errorf("%w: application_id %#x belongs to another program", ErrNotFolio, appID)
 	case appID == 0 && objects > 0:
-		return false, fmt.Errorf("%w: a SQLite database of another program", ErrNotFolio)
+		return false, 0, fmt.Errorf("%w: a SQLite database of another program", ErrNotFolio)
 	case appID == 0:
 		// An empty SQLite file with no tables: safe to initialise.
-		return true, nil
+		return true, 0, nil
 	case version > SchemaVersion:
-		return false, fmt.Errorf("%w: file has schema version %d, this Folio knows %d", ErrNewerSchema, version, SchemaVersion)
-	case version == SchemaVersion:
-		// Tables of another shape would take the file, and every write
-		// would fail later, with the counts piling up in memory.
-		if err := checkShape(db); err != nil {
-			if isBusy(err) {
-				return false, err
-			}
-			return false, fmt.Errorf("%w: %w", ErrNotFolio, err)
-		}
+		return false, 0, fmt.Errorf("%w: file has schema version %d, this Folio knows %d", ErrNewerSchema, version, SchemaVersion)
+	case version < 1:
+		return false, 0, fmt.Errorf("%w: unknown schema version %d", ErrNotFolio, version)
 	}
-	return false, nil
+	// Tables of another shape would take the file (or fail its migration
+	// half-way), and every write would fail later, with the counts piling
+	// up in memory.
+	if err := checkShape(db, o.migrations, int(version)); err != nil {
+		if isBusy(err) {
+			return false, 0, err
+		}
+		return false, 0, fmt.Errorf("%w: %w", ErrNotFolio, err)
+	}
+	return false, version, nil
 }
 
-// wantShape is the shape of every table schema.sql makes, read from an
-// in-memory database it was applied to, so that it cannot drift from the
-// schema.
-var wantShape = sync.OnceValues(func() (map[string]string, error) {
+// shapes caches, per list of steps and version, the shape of every table
+// that the steps up to that version make, read from an in-memory database
+// they were applied to, so that it cannot drift from the migrations.
+var shapes = struct {
+	sync.Mutex
+	m map[string]map[string]string
+}{m: map[string]map[string]string{}}
+
+// wantShape returns the table shapes of a database at version made by
+// steps (the engine's own when nil).
+func wantShape(steps []migration, version int) (map[string]string, error) {
+	if steps == nil {
+		steps = migrations("sqlite")
+	}
+	var key strings.Builder
+	var apply []migration
+	for _, m := range steps {
+		if m.version <= version {
+			fmt.Fprintf(&key, "%d:%s\x00", m.version, m.sql)
+			apply = append(apply, m)
+		}
+	}
+	shapes.Lock()
+	defer shapes.Unlock()
+	if got, ok := shapes.m[key.String()]; ok {
+		return got, nil
+	}
 	db, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	if _, err := db.Exec(schema); err != nil {
-		return nil, fmt.Errorf("apply schema: %w", err)
+	for _, m := range apply {
+		m.sql = strings.ReplaceAll(m.sql, "{{site}}", quoteLiteral(DefaultSite))
+		if _, err := db.Exec(m.sql); err != nil {
+			return nil, fmt.Errorf("apply schema %s: %w", m.name, err)
+		}
 	}
-	return tableShapes(db)
-})
+	got, err := tableShapes(db)
+	if err != nil {
+		return nil, err
+	}
+	shapes.m[key.String()] = got
+	return got, nil
+}
 
 // tableShapes describes each table of db by its columns (name, type, NOT
 // NULL, default, place in the primary key) and whether it has a rowid.
@@ -319,10 +335,11 @@ func tableShapes(db *sql.DB) (map[string]string, error) {
 	return shapes, errors.Join(rows.Err(), rows.Close())
 }
 
-// checkShape reports the first table of schema.sql that db lacks or has
-// in another shape. Tables of its own are no concern of Folio's.
-func checkShape(db *sql.DB) error {
-	want, err := wantShape()
+// checkShape reports the first table that the migrations up to version
+// make and db lacks or has in another shape. Tables of its own are no
+// concern of Folio's.
+func checkShape(db *sql.DB, steps []migration, version int) error {
+	want, err := wantShape(steps, version)
 	if err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
@@ -341,11 +358,12 @@ func checkShape(db *sql.DB) error {
 	return nil
 }
 
-// migrate applies schema.sql to a new database in one transaction. The
-// version is read again inside the write transaction (BEGIN IMMEDIATE, from
-// _txlock), so two processes opening the same new file cannot both create
-// the tables.
-func (s *SQLite) migrate() error {
+// migrate brings a new or older database to SchemaVersion in one
+// transaction: every pending step of migrations/sqlite, then the version.
+// The version is read again inside the write transaction (BEGIN IMMEDIATE,
+// from _txlock), so two processes opening the same file cannot both
+// migrate it.
+func (s *SQLite) migrate(steps []migration) error {
 	ctx := context.Background()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -361,11 +379,13 @@ func (s *SQLite) migrate() error {
 		return nil
 	case version > SchemaVersion:
 		return fmt.Errorf("%w: file has schema version %d, this Folio knows %d", ErrNewerSchema, version, SchemaVersion)
-	case version != 0:
+	case version < 0:
 		return fmt.Errorf("%w: unknown schema version %d", ErrNotFolio, version)
 	}
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("apply schema: %w", err)
+	for _, m := range pending(steps, int(version), s.site) {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("apply schema %s: %w", m.name, err)
+		}
 	}
 	// PRAGMA arguments cannot be bound parameters; both are constants.
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, ApplicationID)); err != nil {
@@ -401,6 +421,26 @@ func checkBatch(b *Batch) error {
 			return bad("dimensions cell %q %q n=%d", k.Day, k.Dim, n)
 		}
 	}
+	for k, n := range b.Events {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(EventKinds, k.Kind) {
+			return bad("events cell %q %q n=%d", k.Day, k.Kind, n)
+		}
+	}
+	for k, n := range b.ViewVisitors {
+		if !validDay(k.Day) || n < 0 {
+			return bad("views visitors %q n=%d", k.Day, n)
+		}
+	}
+	for k, n := range b.DimVisitors {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(Dimensions, k.Dim) {
+			return bad("dimensions visitors %q %q n=%d", k.Day, k.Dim, n)
+		}
+	}
+	for k, n := range b.EventVisitors {
+		if !validDay(k.Day) || n < 0 || !slices.Contains(EventKinds, k.Kind) {
+			return bad("events visitors %q %q n=%d", k.Day, k.Kind, n)
+		}
+	}
 	for k, n := range b.Dropped {
 		if !validDay(k.Day) || n < 0 {
 			return bad("dropped cell %q n=%d", k.Day, n)
@@ -431,24 +471,29 @@ func (s *SQLite) Add(ctx context.Context, b *Batch) (err error) {
 			err = errors.Join(err, ignoreDone(tx.Rollback()))
 		}
 	}()
-	if err := upsert(ctx, tx, b.Views, `INSERT INTO views (day, path, n) VALUES (?, ?, ?)
-		ON CONFLICT (day, path) DO UPDATE SET n = n + excluded.n`,
-		func(k ViewKey) []any { return []any{k.Day, k.Path} }); err != nil {
+	if err := upsertPair(ctx, tx, b.Views, b.ViewVisitors, `INSERT INTO views (site, day, path, n, visitors) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (site, day, path) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
+		func(k ViewKey) []any { return []any{s.site, k.Day, k.Path} }); err != nil {
 		return fmt.Errorf("add views: %w", err)
 	}
-	if err := upsert(ctx, tx, b.Dims, `INSERT INTO dimensions (day, dim, value, n) VALUES (?, ?, ?, ?)
-		ON CONFLICT (day, dim, value) DO UPDATE SET n = n + excluded.n`,
-		func(k DimKey) []any { return []any{k.Day, k.Dim, k.Value} }); err != nil {
+	if err := upsertPair(ctx, tx, b.Dims, b.DimVisitors, `INSERT INTO dimensions (site, day, dim, value, n, visitors) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (site, day, dim, value) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
+		func(k DimKey) []any { return []any{s.site, k.Day, k.Dim, k.Value} }); err != nil {
 		return fmt.Errorf("add dimensions: %w", err)
 	}
-	if err := upsert(ctx, tx, b.Dropped, `INSERT INTO dropped (day, reason, n) VALUES (?, ?, ?)
-		ON CONFLICT (day, reason) DO UPDATE SET n = n + excluded.n`,
-		func(k DropKey) []any { return []any{k.Day, k.Reason} }); err != nil {
+	if err := upsertPair(ctx, tx, b.Events, b.EventVisitors, `INSERT INTO events (site, day, kind, name, n, visitors) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (site, day, kind, name) DO UPDATE SET n = n + excluded.n, visitors = visitors + excluded.visitors`,
+		func(k EventKey) []any { return []any{s.site, k.Day, k.Kind, k.Name} }); err != nil {
+		return fmt.Errorf("add events: %w", err)
+	}
+	if err := upsert(ctx, tx, b.Dropped, `INSERT INTO dropped (site, day, reason, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (site, day, reason) DO UPDATE SET n = n + excluded.n`,
+		func(k DropKey) []any { return []any{s.site, k.Day, k.Reason} }); err != nil {
 		return fmt.Errorf("add dropped: %w", err)
 	}
-	if err := upsert(ctx, tx, b.Visitors, `INSERT INTO visitors (day, n) VALUES (?, ?)
-		ON CONFLICT (day) DO UPDATE SET n = n + excluded.n`,
-		func(day string) []any { return []any{day} }); err != nil {
+	if err := upsert(ctx, tx, b.Visitors, `INSERT INTO visitors (site, day, n) VALUES (?, ?, ?)
+		ON CONFLICT (site, day) DO UPDATE SET n = n + excluded.n`,
+		func(day string) []any { return []any{s.site, day} }); err != nil {
 		return fmt.Errorf("add visitors: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -485,7 +530,41 @@ func upsert[K comparable](ctx context.Context, tx *sql.Tx, cells map[K]int64, qu
 	return stmt.Close()
 }
 
-// Query implements Store. The days are read in one transaction, so the four
+// upsertPair adds a count and its visitors to each cell of counts or of
+// visitors; a cell in only one of them adds 0 to the other.
+func upsertPair[K comparable](ctx context.Context, tx *sql.Tx, counts, visitors map[K]int64, query string, args func(K) []any) error {
+	if len(counts) == 0 && len(visitors) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	exec := func(k K, n, v int64) error {
+		if n == 0 && v == 0 {
+			return nil
+		}
+		if _, err := stmt.ExecContext(ctx, append(args(k), n, v)...); err != nil {
+			return errors.Join(err, stmt.Close())
+		}
+		return nil
+	}
+	for k, n := range counts {
+		if err := exec(k, n, visitors[k]); err != nil {
+			return err
+		}
+	}
+	for k, v := range visitors {
+		if _, ok := counts[k]; !ok {
+			if err := exec(k, 0, v); err != nil {
+				return err
+			}
+		}
+	}
+	return stmt.Close()
+}
+
+// Query implements Store. The days are read in one transaction, so the
 // tables agree with each other even while a collector writes.
 func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err error) {
 	if !validDay(from) || !validDay(to) {
@@ -497,10 +576,10 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	}
 	defer func() { err = errors.Join(err, ignoreDone(tx.Rollback())) }()
 	c := &Counts{}
-	err = queryRows(ctx, tx, `SELECT day, path, n FROM views WHERE day BETWEEN ? AND ? ORDER BY day, path`,
-		from, to, func(r *sql.Rows) error {
+	err = queryRows(ctx, tx, `SELECT day, path, n, visitors FROM views WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, path`,
+		s.site, from, to, func(r *sql.Rows) error {
 			var v ViewRow
-			if err := r.Scan(&v.Day, &v.Path, &v.N); err != nil {
+			if err := r.Scan(&v.Day, &v.Path, &v.N, &v.Visitors); err != nil {
 				return err
 			}
 			c.Views = append(c.Views, v)
@@ -509,10 +588,10 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	if err != nil {
 		return nil, fmt.Errorf("query views: %w", err)
 	}
-	err = queryRows(ctx, tx, `SELECT day, dim, value, n FROM dimensions WHERE day BETWEEN ? AND ? ORDER BY day, dim, value`,
-		from, to, func(r *sql.Rows) error {
+	err = queryRows(ctx, tx, `SELECT day, dim, value, n, visitors FROM dimensions WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, dim, value`,
+		s.site, from, to, func(r *sql.Rows) error {
 			var v DimRow
-			if err := r.Scan(&v.Day, &v.Dim, &v.Value, &v.N); err != nil {
+			if err := r.Scan(&v.Day, &v.Dim, &v.Value, &v.N, &v.Visitors); err != nil {
 				return err
 			}
 			c.Dims = append(c.Dims, v)
@@ -521,8 +600,20 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	if err != nil {
 		return nil, fmt.Errorf("query dimensions: %w", err)
 	}
-	err = queryRows(ctx, tx, `SELECT day, reason, n FROM dropped WHERE day BETWEEN ? AND ? ORDER BY day, reason`,
-		from, to, func(r *sql.Rows) error {
+	err = queryRows(ctx, tx, `SELECT day, kind, name, n, visitors FROM events WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, kind, name`,
+		s.site, from, to, func(r *sql.Rows) error {
+			var v EventRow
+			if err := r.Scan(&v.Day, &v.Kind, &v.Name, &v.N, &v.Visitors); err != nil {
+				return err
+			}
+			c.Events = append(c.Events, v)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("query events: %w", err)
+	}
+	err = queryRows(ctx, tx, `SELECT day, reason, n FROM dropped WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day, reason`,
+		s.site, from, to, func(r *sql.Rows) error {
 			var v DropRow
 			if err := r.Scan(&v.Day, &v.Reason, &v.N); err != nil {
 				return err
@@ -533,8 +624,8 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	if err != nil {
 		return nil, fmt.Errorf("query dropped: %w", err)
 	}
-	err = queryRows(ctx, tx, `SELECT day, n FROM visitors WHERE day BETWEEN ? AND ? ORDER BY day`,
-		from, to, func(r *sql.Rows) error {
+	err = queryRows(ctx, tx, `SELECT day, n FROM visitors WHERE site = ? AND day BETWEEN ? AND ? ORDER BY day`,
+		s.site, from, to, func(r *sql.Rows) error {
 			var v VisitorRow
 			if err := r.Scan(&v.Day, &v.N); err != nil {
 				return err
@@ -548,8 +639,8 @@ func (s *SQLite) Query(ctx context.Context, from, to string) (_ *Counts, err err
 	return c, nil
 }
 
-func queryRows(ctx context.Context, tx *sql.Tx, query, from, to string, scan func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, from, to)
+func queryRows(ctx context.Context, tx *sql.Tx, query, site, from, to string, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, site, from, to)
 	if err != nil {
 		return err
 	}
@@ -576,9 +667,9 @@ func (s *SQLite) Prune(ctx context.Context, before string) (_ int64, err error) 
 		}
 	}()
 	var total int64
-	for _, table := range []string{"views", "dimensions", "dropped", "visitors"} {
+	for _, table := range []string{"views", "dimensions", "events", "dropped", "visitors"} {
 		// The table names are the constants above, never input.
-		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE day < ?`, before)
+		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE site = ? AND day < ?`, s.site, before)
 		if err != nil {
 			return 0, fmt.Errorf("prune %s: %w", table, err)
 		}
@@ -594,9 +685,38 @@ func (s *SQLite) Prune(ctx context.Context, before string) (_ int64, err error) 
 	return total, nil
 }
 
+// Site returns the Store of another site in the same file. Closing it does
+// nothing; closing s closes the file for every site.
+func (s *SQLite) Site(name string) Store {
+	return &SQLite{db: s.db, site: name, view: true}
+}
+
+// Sites lists the sites that have any row, in order.
+func (s *SQLite) Sites(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, sitesQuery)
+	if err != nil {
+		return nil, fmt.Errorf("list sites: %w", err)
+	}
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, errors.Join(fmt.Errorf("list sites: %w", err), rows.Close())
+		}
+		out = append(out, name)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("list sites: %w", err)
+	}
+	return out, nil
+}
+
 // Close closes the database. The last connection to close checkpoints the
 // WAL into the main file and removes it.
 func (s *SQLite) Close() error {
+	if s.view {
+		return nil
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

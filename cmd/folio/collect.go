@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"folio/analytics"
+	"folio/analytics/calendar"
 	"folio/analytics/privacy"
 	"folio/analytics/store"
 	"folio/generator/config"
@@ -28,7 +29,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("collect")
 	root := fs.String("root", ".", "site folder holding folio.toml")
 	addr := fs.String("addr", "127.0.0.1:8081", "address to listen on; put a reverse proxy in front for TLS")
-	dbFlag := fs.String("db", "data/analytics.db", "SQLite database, relative to -root unless absolute")
+	dbFlag := fs.String("db", defaultDB, "SQLite file, relative to -root unless absolute, or a postgres:// URL (default: folio.toml [analytics] database)")
 	site := fs.String("site", "", "the built site, whose pages alone are counted (default ROOT/public)")
 	geoip := fs.String("geoip", "", "MaxMind-format country database (default: folio.toml [analytics] geoip)")
 	trusted := fs.String("trusted-proxies", "", "comma-separated networks of reverse proxies whose -client-ip-header is believed (default: folio.toml trustedProxies)")
@@ -52,7 +53,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}
-	ac, err := collectConfig(cfg, *root, collectFlags{
+	sites, err := collectSites(cfg, *root, collectFlags{
 		set: set, site: *site, geoip: *geoip, trusted: *trusted, ipHeader: *ipHeader, origin: *origin,
 		flush: *flush, rateLimit: *rateLimit, retention: *retention,
 	})
@@ -66,33 +67,52 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "warning: folio.toml has no [analytics] enabled = true, so the built pages carry no beacon to count")
 	}
 	if policy, err := declaration(cfg, *root); err == nil {
-		if drift := declarationDrift(policy, analytics.Declare(ac, cfg.Report.K)); drift != "" {
+		if drift := declarationDrift(policy, analytics.Declare(sites[0].cfg, cfg.Report.K)); drift != "" {
 			fmt.Fprintf(stderr, "warning: with these flags the collector stores %s: the site's privacy policy, built from folio.toml, says otherwise\n", drift)
 		}
 	}
-	dbPath := *dbFlag
-	if !filepath.IsAbs(dbPath) {
-		dbPath = filepath.Join(*root, dbPath)
-	}
+	target := dbTarget(cfg, *root, *dbFlag, set["db"])
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	st, err := store.Open(dbPath, store.WithLockWait(store.DefaultLockWait, func(wait time.Duration) {
-		logger.Warn("the database is locked by another program; waiting for it", "db", dbPath, "wait", wait)
-	}))
+	// Rows of a database from before sites existed become the first
+	// site's. The lock wait applies to a SQLite file only.
+	st, err := store.OpenDatabase(ctx, target, store.WithSite(sites[0].name),
+		store.WithLockWait(store.DefaultLockWait, func(wait time.Duration) {
+			logger.Warn("the database is locked by another program; waiting for it", "db", describeDB(target), "wait", wait)
+		}))
 	if err != nil {
 		return fmt.Errorf("collect: %w", err)
 	}
-	c, err := analytics.New(ac, st, logger)
-	if err != nil {
-		return errors.Join(fmt.Errorf("collect: %w", err), st.Close())
+	var collectors []*analytics.Collector
+	closeAll := func(ctx context.Context) error {
+		var err error
+		for _, c := range collectors {
+			err = errors.Join(err, c.Close(ctx))
+		}
+		return err
+	}
+	var handlers []http.Handler
+	for _, s := range sites {
+		l := logger
+		if len(sites) > 1 {
+			l = logger.With("site", s.name)
+		}
+		c, err := analytics.New(s.cfg, st.Site(s.name), l)
+		if err != nil {
+			return errors.Join(fmt.Errorf("collect: site %s: %w", s.name, err), closeAll(context.Background()), st.Close())
+		}
+		collectors = append(collectors, c)
+		handlers = append(handlers, c.Handler())
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return errors.Join(fmt.Errorf("collect: %w", err), c.Close(context.Background()), st.Close())
+		return errors.Join(fmt.Errorf("collect: %w", err), closeAll(context.Background()), st.Close())
 	}
-	ln = analytics.LimitListener(ln, *maxConns, *maxConnsNet, ac.TrustedProxies)
-	srv := newCollectServer(c.Handler(), logger)
-	fmt.Fprintf(stdout, "collecting page views at http://%s%s into %s\n", ln.Addr(), ac.Path, dbPath)
+	// Every site shares the listener, its connection limits and the
+	// trusted proxies (storageConfig, the same for all).
+	ln = analytics.LimitListener(ln, *maxConns, *maxConnsNet, sites[0].cfg.TrustedProxies)
+	srv := newCollectServer(newSiteRouter(sites, handlers), logger)
+	fmt.Fprintf(stdout, "collecting page views at http://%s%s into %s\n", ln.Addr(), sites[0].cfg.Path, describeDB(target))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -109,7 +129,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := srv.Shutdown(shut); err != nil {
 		serveErr = errors.Join(serveErr, fmt.Errorf("collect: shutdown: %w", err))
 	}
-	if err := c.Close(shut); err != nil {
+	if err := closeAll(shut); err != nil {
 		serveErr = errors.Join(serveErr, fmt.Errorf("collect: %w", err))
 	}
 	if err := st.Close(); err != nil {
@@ -215,7 +235,8 @@ func collectConfig(cfg *config.Config, root string, f collectFlags) (analytics.C
 // collector stores (country database, rate limit, retention) and how
 // often: the part the site's privacy policy declares.
 func storageConfig(cfg *config.Config, root string, f collectFlags) (analytics.Config, error) {
-	ac := analytics.Config{Path: collectorPath(cfg.Analytics.Endpoint), Flush: f.flush}
+	ac := analytics.Config{Path: collectorPath(cfg.Analytics.Endpoint), Flush: f.flush,
+		Location: cfg.Location, Cell: calendar.Size(cfg.Report.Cell)}
 	var err error
 	if f.set["geoip"] {
 		ac.GeoIP = f.geoip

@@ -143,7 +143,7 @@ trustedProxies = ["127.0.0.1/32", "::1"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []store.ViewRow{{Day: day, Path: "/", N: 1}, {Day: day, Path: "/docs/", N: 2}}
+	want := []store.ViewRow{{Day: day, Path: "/", N: 1, Visitors: 1}, {Day: day, Path: "/docs/", N: 2, Visitors: 1}}
 	if !reflect.DeepEqual(counts.Views, want) {
 		t.Errorf("views after a clean stop = %+v, want %+v", counts.Views, want)
 	}

@@ -147,9 +147,10 @@ func TestE2ESearch(t *testing.T) {
 	tab.do(t, "press Enter", chromedp.KeyEvent(kb.Enter))
 	tab.waitLoaded(t, first)
 	if frag, ok := strings.CutPrefix(first[strings.IndexByte(first+"#", '#'):], "#"); ok && frag != "" {
-		if !eval[bool](t, tab, fmt.Sprintf(`!!document.getElementById(decodeURIComponent(%q))`, frag)) {
-			t.Errorf("%s: no heading with the result's id", first)
-		}
+		// The address changes when the new page commits, before it is
+		// parsed: wait for the heading rather than look once.
+		tab.waitTrue(t, first+": a heading with the result's id",
+			fmt.Sprintf(`!!document.getElementById(decodeURIComponent(%q))`, frag))
 	}
 
 	// Dark mode, and a phone's width: the panel stays in the window.

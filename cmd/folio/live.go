@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"folio/analytics"
+	"folio/analytics/calendar"
 	"folio/analytics/report"
 	"folio/analytics/store"
 	"folio/generator/build"
@@ -40,10 +41,12 @@ type analyticsKey struct {
 	config.AnalyticsConfig
 	RateLimit int
 	K         int
+	Timezone  string // which day an event counts on
+	Cell      string // what retention deletes whole
 }
 
 func keyOf(cfg *config.Config) analyticsKey {
-	k := analyticsKey{AnalyticsConfig: cfg.Analytics, RateLimit: -1, K: cfg.Report.K}
+	k := analyticsKey{AnalyticsConfig: cfg.Analytics, RateLimit: -1, K: cfg.Report.K, Timezone: cfg.Timezone, Cell: cfg.Report.Cell}
 	if cfg.Analytics.RateLimit != nil {
 		k.RateLimit = *cfg.Analytics.RateLimit
 	}
@@ -122,7 +125,15 @@ func mountAnalytics(mux *http.ServeMux, cfg *config.Config, s *analyticsSwitch) 
 	if err := os.MkdirAll(filepath.Dir(s.db), 0o755); err != nil {
 		return nil, fmt.Errorf("analytics database: %w", err)
 	}
-	st, err := store.Open(s.db)
+	// serve is single-site and writes its own SQLite file, whatever
+	// [analytics] database names: a preview never counts into the
+	// production database. With [[analytics.sites]] listed, this folder is
+	// the first site.
+	site := store.DefaultSite
+	if len(cfg.Analytics.Sites) > 0 {
+		site = cfg.Analytics.Sites[0].Name
+	}
+	st, err := store.Open(s.db, store.WithSite(site))
 	if err != nil {
 		return nil, err
 	}
@@ -139,13 +150,14 @@ func mountAnalytics(mux *http.ServeMux, cfg *config.Config, s *analyticsSwitch) 
 	c, err := analytics.New(analytics.Config{
 		Path: endpointPath(cfg), Origins: []string{s.origin}, SiteDir: s.siteDir,
 		RateLimit: rate, Flush: 2 * time.Second, Retention: retention,
+		Location: cfg.Location, Cell: calendar.Size(cfg.Report.Cell),
 	}, st, logger)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	c.Mount(mux)
-	lr := &liveReport{root: s.root, origin: s.origin, st: st, k: cfg.Report.K}
+	lr := &liveReport{root: s.root, origin: s.origin, st: st, k: cfg.Report.K, flush: c.Flush}
 	mux.Handle("GET /stats/", lr)
 	return func() {
 		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -167,12 +179,14 @@ func endpointPath(cfg *config.Config) string {
 	return "/api/event"
 }
 
-// liveReport is the owner's view of the counts while writing: the same
-// report folio report publishes, made at most once a minute.
+// liveReport is the owner's private view of the counts while writing:
+// exact, today included, the report that folio report -private makes.
+// It is remade at most once a minute.
 type liveReport struct {
 	root, origin string
 	st           store.Store
 	k            int
+	flush        func(context.Context) error
 
 	mu   sync.Mutex
 	page []byte
@@ -212,14 +226,21 @@ func (l *liveReport) render(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The last three weeks and the running one, so today's views show.
-	now := time.Now()
-	rep, err := report.Generate(ctx, l.st, report.Options{From: now.AddDate(0, 0, -21), To: now, K: l.k, Now: time.Now, Title: site.Title})
+	// Today's counts, still in memory, belong in the owner's view.
+	if l.flush != nil {
+		if err := l.flush(ctx); err != nil {
+			return nil, err
+		}
+	}
+	rep, err := report.Generate(ctx, l.st, report.Options{
+		Private: true, K: l.k, Now: time.Now, Title: site.Title,
+		Location: cfg.Location, Cell: calendar.Size(cfg.Report.Cell), Countries: cfg.Analytics.GeoIP != "",
+	})
 	if err != nil {
 		return nil, err
 	}
 	return site.RenderPage(build.Extra{
-		URL: "/stats/", Title: "Site statistics", Layout: "report", Data: rep,
-		Description: fmt.Sprintf("Live report for %s, remade at most once a minute.", rep.Period),
+		URL: "/stats/", Title: "Site statistics (private)", Layout: "report", Data: rep,
+		Description: fmt.Sprintf("Private: do not publish. Exact counts for %s, remade at most once a minute.", rep.Period),
 	})
 }

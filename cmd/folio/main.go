@@ -6,6 +6,7 @@
 //	folio serve    build, serve and count while writing
 //	folio collect  the production endpoint for page views
 //	folio report   publish the counts as a report page, JSON and CSV
+//	folio migrate  copy the counts to another database, such as PostgreSQL
 //	folio import   bring a Jekyll, Hugo or plain-text site into Folio
 //	folio version  which Folio this is
 //
@@ -81,15 +82,30 @@ change to [analytics] applies at the next rebuild.`,
 		name:  "collect",
 		short: "the production endpoint for page views",
 		long: `Collect receives page views from the beacon on the published site and
-keeps only aggregate counts in SQLite. folio.toml says what it stores;
+keeps only aggregate counts in SQLite or PostgreSQL, for one site or for
+each site of [[analytics.sites]]. folio.toml says what it stores;
 flags override it for operations. SIGTERM writes every pending count
 before it exits.`,
 	},
 	{
 		name:  "report",
 		short: "publish the counts as a report page, JSON and CSV",
-		long: `Report publishes the analytics counts of complete weeks as index.html,
-report.json and CSV files, folding every count under k into "Other".`,
+		long: `Report publishes the analytics counts of completed cells (weeks, or months
+with [report] cell) as index.html, report.json and CSV files, folding every
+value with fewer than k distinct visitors in a cell whole into "Other".
+-private writes the owner's exact view instead, today included, outside
+every site's output folder. -site NAME reports on one site of
+[[analytics.sites]].`,
+	},
+	{
+		name:  "migrate",
+		short: "copy the counts to another database, such as PostgreSQL",
+		long: `Migrate copies every site's counts from one database to another
+(typically a SQLite file to PostgreSQL, when one collector becomes several)
+and checks that each table's rows and sums match. An older file is brought
+to this Folio's schema first; a database that already holds counts of a
+copied site is refused.`,
+		examples: "folio migrate -from data/analytics.db -to postgres://folio@db.example/folio",
 	},
 	{
 		name: "import", args: "jekyll SRC DST | hugo SRC DST | text FILE DST.md",
@@ -165,6 +181,8 @@ func dispatch(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		return runCollect(ctx, args, stdout, stderr)
 	case "report":
 		return runReport(ctx, args, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, stdout, stderr)
 	case "import":
 		return runImport(args, stdout, stderr)
 	case "version", "-version", "--version":

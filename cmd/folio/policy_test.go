@@ -63,7 +63,7 @@ var dimensionClaims = map[string]*regexp.Regexp{
 var (
 	mainRE      = regexp.MustCompile(`(?s)<main\b.*</main>`)
 	tagRE       = regexp.MustCompile(`(?s)<[^>]*>`)
-	dimAttrRE   = regexp.MustCompile(`data-dimension="?([a-z]+)`)
+	dimAttrRE   = regexp.MustCompile(`data-dimension="?([a-z-]+)`)
 	reasonRE    = regexp.MustCompile(`data-reason="?([a-z-]+)`)
 	prefixRE    = regexp.MustCompile(`/(\d{1,3})\b`)
 	bitsRE      = regexp.MustCompile(`\b(\d+) bits\b`)

@@ -66,12 +66,17 @@ func TestReportFromStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &store.Batch{Views: map[store.ViewKey]int64{}, Dims: map[store.DimKey]int64{}, Visitors: map[string]int64{}}
+	b := store.NewBatch()
 	for d := range 7 {
 		day := time.Date(2025, 3, 3+d, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 		b.Views[store.ViewKey{Day: day, Path: "/docs/install/"}] = 10
+		b.ViewVisitors[store.ViewKey{Day: day, Path: "/docs/install/"}] = 6
 		b.Views[store.ViewKey{Day: day, Path: "/"}] = 20
+		b.ViewVisitors[store.ViewKey{Day: day, Path: "/"}] = 12
 		b.Dims[store.DimKey{Day: day, Dim: "browser", Value: "Firefox"}] = 30
+		b.DimVisitors[store.DimKey{Day: day, Dim: "browser", Value: "Firefox"}] = 12
+		b.Dims[store.DimKey{Day: day, Dim: "browser", Value: "Lynx"}] = 4 // under k = 5 visitors
+		b.DimVisitors[store.DimKey{Day: day, Dim: "browser", Value: "Lynx"}] = 1
 		b.Visitors[day] = 12
 	}
 	if err := st.Add(context.Background(), b); err != nil {
@@ -100,11 +105,60 @@ func TestReportFromStore(t *testing.T) {
 	if strings.Contains(string(page), "style=") {
 		t.Error("report page has a style attribute, which a strict CSP blocks")
 	}
+	if strings.Contains(string(page), "Lynx") || !strings.Contains(string(page), "Other holds 28 views") {
+		t.Error("the public report shows a browser under k, or does not say what went into Other")
+	}
 	for _, name := range []string{"report.json", "pages.csv", "daily.csv"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Error(err)
 		}
 	}
+
+	// A month report into the folder of a week report is refused, unless
+	// forced.
+	if err := os.WriteFile(filepath.Join(root, "folio.toml"), append(readFile(t, filepath.Join(root, "folio.toml")), "cell = \"month\"\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runReportTest(t, "-root", root, "-db", db, "-out", out, "-from", "2025-03-05", "-to", "2025-03-05"); err == nil || !strings.Contains(err.Error(), "week") {
+		t.Errorf("a month report over a week report: %v, want a refusal", err)
+	}
+	if _, stderr, err := runReportTest(t, "-root", root, "-db", db, "-out", out, "-from", "2025-03-05", "-to", "2025-03-05", "-force"); err != nil {
+		t.Errorf("a forced month report: %v\n%s", err, stderr)
+	}
+
+	// The private report shows Lynx exactly, says so, and is never
+	// written inside the site's output folder.
+	priv := filepath.Join(t.TempDir(), "private")
+	if _, stderr, err := runReportTest(t, "-root", root, "-db", db, "-out", priv, "-private", "-from", "2025-03-03", "-to", "2025-03-09"); err != nil {
+		t.Fatalf("report -private: %v\n%s", err, stderr)
+	}
+	page = readFile(t, filepath.Join(priv, "index.html"))
+	for _, want := range []string{"Private: do not publish", "Lynx", "28"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("private report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{filepath.Join(root, "public", "private"), filepath.Join(root, "public"), ""} {
+		if _, _, err := runReportTest(t, "-root", root, "-db", db, "-out", bad, "-private"); err == nil {
+			t.Errorf("report -private -out %q succeeded, want a refusal", bad)
+		}
+	}
+	// Nor through a link that points into it.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(filepath.Join(root, "public"), link); err == nil {
+		if _, _, err := runReportTest(t, "-root", root, "-db", db, "-out", filepath.Join(link, "x"), "-private"); err == nil {
+			t.Error("report -private through a symbolic link into public/ succeeded, want a refusal")
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestReportRefusesNewerSchema(t *testing.T) {

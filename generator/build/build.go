@@ -235,7 +235,8 @@ func (b *builder) load() error {
 	b.Site = &generator.Site{
 		Title: b.cfg.Title, BaseURL: b.BaseURL, Language: b.cfg.Language,
 		Params: b.cfg.Params, Home: b.Home, Data: b.opts.Data,
-		Analytics: generator.SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint},
+		Analytics: generator.SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint,
+			Downloads: strings.ToLower(strings.Join(b.cfg.Analytics.Downloads, ","))},
 	}
 	if b.Site.Params == nil {
 		b.Site.Params = map[string]any{}

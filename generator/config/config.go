@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -66,6 +67,29 @@ type AnalyticsConfig struct {
 	GeoIP          string   `toml:"geoip"`
 	TrustedProxies []string `toml:"trustedProxies"`
 	RateLimit      *int     `toml:"rateLimit"`
+	// Downloads are the file extensions whose links count as downloads,
+	// such as ["pdf", "zip"].
+	Downloads []string `toml:"downloads"`
+	// Database is where folio collect and folio report keep the counts:
+	// a SQLite file (relative to the root) or a postgres:// URL. Empty
+	// means data/analytics.db.
+	Database string `toml:"database"`
+	// Sites are the sites one collector counts for, each with its own
+	// origin and built folder. Empty means the one site of this folder,
+	// at baseURL.
+	Sites []SiteConfig `toml:"sites"`
+}
+
+// SiteConfig is one [[analytics.sites]] entry.
+type SiteConfig struct {
+	// Name identifies the site in the database and in folio report -site.
+	Name string `toml:"name"`
+	// Origin is where the site is served, such as https://docs.example.org;
+	// its beacons are counted for this site alone.
+	Origin string `toml:"origin"`
+	// Dir is the built site (its public/ folder), relative to the root;
+	// only its pages are counted.
+	Dir string `toml:"dir"`
 }
 
 // ReportConfig is the [report] table.
@@ -73,6 +97,10 @@ type ReportConfig struct {
 	// K is the publication threshold: counts under it are folded into
 	// "Other" before a report is published.
 	K int `toml:"k"`
+	// Cell is "week" (the default) or "month": the whole periods a
+	// public report is made of. A site with few readers a day reaches k
+	// more often in a month.
+	Cell string `toml:"cell"`
 }
 
 // HistoryConfig is the [history] table.
@@ -99,7 +127,7 @@ func DefaultConfig() *Config {
 			Keep:        append([]string(nil), DefaultKeep...),
 		},
 		Analytics: AnalyticsConfig{Endpoint: "/api/event", Retention: "760d", RateLimit: &rl},
-		Report:    ReportConfig{K: 10},
+		Report:    ReportConfig{K: 10, Cell: "week"},
 	}
 }
 
@@ -191,11 +219,37 @@ func (c *Config) Check(data []byte) error {
 	if c.Report.K < 1 {
 		bad("k", "k %d: the report threshold must be at least 1", c.Report.K)
 	}
+	if c.Report.Cell != "week" && c.Report.Cell != "month" {
+		bad("cell", "cell %q: want \"week\" or \"month\"", c.Report.Cell)
+	}
+	for _, ext := range c.Analytics.Downloads {
+		if ext == "" || len(ext) > 10 || strings.Trim(strings.ToLower(ext), "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
+			bad("downloads", "downloads %q: want extensions such as \"pdf\" or \"zip\", without a dot", ext)
+		}
+	}
 	if c.Analytics.Endpoint != "" && !strings.HasPrefix(c.Analytics.Endpoint, "/") && !strings.HasPrefix(c.Analytics.Endpoint, "https://") {
 		bad("endpoint", "endpoint %q: want a path such as /api/event or an https URL", c.Analytics.Endpoint)
 	}
 	if c.Analytics.RateLimit != nil && *c.Analytics.RateLimit < 0 {
 		bad("rateLimit", "rateLimit %d: want 0 (off) or more", *c.Analytics.RateLimit)
+	}
+	seenSite := map[string]bool{}
+	for _, site := range c.Analytics.Sites {
+		switch u, err := url.Parse(site.Origin); {
+		case !siteName.MatchString(site.Name):
+			bad("name", "site name %q: want 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", site.Name)
+		case seenSite["name "+site.Name]:
+			bad("name", "site name %q is listed twice", site.Name)
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "":
+			bad("origin", "site %s: origin %q: want an absolute http(s) URL such as https://docs.example.org", site.Name, site.Origin)
+		case seenSite["host "+strings.ToLower(u.Host)]:
+			bad("origin", "site %s: host %s already belongs to another site: a beacon could not tell them apart", site.Name, u.Host)
+		case site.Dir == "":
+			bad("dir", "site %s: dir is empty: want the site's built folder", site.Name)
+		default:
+			seenSite["name "+site.Name] = true
+			seenSite["host "+strings.ToLower(u.Host)] = true
+		}
 	}
 	if c.Title == "" {
 		bad("title", "title is empty")
@@ -205,6 +259,9 @@ func (c *Config) Check(data []byte) error {
 	}
 	return nil
 }
+
+// siteName is the shape of a site's name, as the analytics store wants it.
+var siteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // KeyLine finds the 1-based line where key is set, for error messages about
 // values that decoded but make no sense. 0 when it cannot tell.

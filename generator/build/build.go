@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
-	"os"
 	"path"
 	"runtime"
 	"sort"
@@ -35,7 +34,9 @@ import (
 type Options struct {
 	// Root is the site's folder: folio.toml, content/, layouts/, static/.
 	Root string
-	// FS is the site's folder as a file system; os.DirFS(Root) when nil.
+	// FS is the site's folder as a file system. When nil, Root is read
+	// through an os.Root, which refuses symbolic links that lead out of
+	// it; an FS handed in must not follow those either.
 	FS fs.FS
 	// Config is the site's configuration; read from folio.toml when nil.
 	Config *config.Config
@@ -163,7 +164,11 @@ func newBuilder(opts Options) (*builder, error) {
 		if opts.Root == "" {
 			opts.Root = "."
 		}
-		opts.FS = os.DirFS(opts.Root)
+		fsys, err := generator.OpenSite(opts.Root)
+		if err != nil {
+			return nil, fmt.Errorf("open site: %w", err)
+		}
+		opts.FS = fsys
 	}
 	if opts.Theme == nil {
 		opts.Theme = themes.DefaultFS()

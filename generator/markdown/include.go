@@ -54,6 +54,9 @@ type PageBody struct {
 	// overLimit stops repeating the same error for every include past
 	// a bound.
 	overLimit bool
+	// limits counts what the page and its includes used of the bounds
+	// on hostile markdown.
+	limits mdLimits
 }
 
 // frame is one file's stretch of a PageBody's src.
@@ -102,6 +105,7 @@ func (x *Shortcodes) ParseBody(p *generator.Page) *PageBody {
 	fr := &frame{pb: pb, file: p.File, bodyLine: p.BodyLine, text: p.Src, chain: []string{p.File}}
 	pc := parser.NewContext()
 	pc.Set(frameKey, fr)
+	pc.Set(limitsKey, &pb.limits)
 	pb.Doc = x.md.Parser().Parse(textReader(pb.Src), parser.WithContext(pc))
 	return pb
 }
@@ -201,6 +205,7 @@ func (pb *PageBody) include(inc *includeNode, fr *frame) {
 	inc.inner = child
 	pc := parser.NewContext()
 	pc.Set(frameKey, child)
+	pc.Set(limitsKey, &pb.limits)
 	r := text.NewReader(pb.Src)
 	r.SetPosition(-1, text.NewSegment(start, start))
 	r.AdvanceLine()

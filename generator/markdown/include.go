@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -99,9 +100,16 @@ func (fr *frame) errorf(off int, format string, args ...any) {
 // ParseBody parses a page's body with its includes expanded. The tree
 // must be rendered with the returned PageBody's Src, not with p.Src.
 func (x *Shortcodes) ParseBody(p *generator.Page) *PageBody {
+	return x.ParseBodyCtx(context.Background(), p)
+}
+
+// ParseBodyCtx is ParseBody that cuts the parse short, leaving the rest
+// of the page as text, once ctx is done.
+func (x *Shortcodes) ParseBodyCtx(ctx context.Context, p *generator.Page) *PageBody {
 	// Clipped, so that the first include copies the body instead of
 	// writing past it into the file it was cut from.
 	pb := &PageBody{x: x, page: p, Src: slices.Clip(p.Src)}
+	pb.limits.ctx = ctx
 	fr := &frame{pb: pb, file: p.File, bodyLine: p.BodyLine, text: p.Src, chain: []string{p.File}}
 	pc := parser.NewContext()
 	pc.Set(frameKey, fr)

@@ -2,9 +2,11 @@ package markdown
 
 import (
 	"bytes"
+	"context"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -46,6 +48,23 @@ type mdLimits struct {
 	footnotes, footnoteRefs, linkRefs int
 	// reported keeps each bound to one error a page.
 	reported map[string]bool
+	// ctx is the build's: once it is done, the guards take each line
+	// as it comes, so a long page's parse ends quickly.
+	ctx     context.Context
+	ticks   int
+	stopped bool
+}
+
+// cancelled reports whether the build was cancelled, asking the context
+// only now and then: it takes a lock.
+func (l *mdLimits) cancelled() bool {
+	if l.stopped || l.ctx == nil {
+		return l.stopped
+	}
+	if l.ticks++; l.ticks%1024 == 0 && l.ctx.Err() != nil {
+		l.stopped = true
+	}
+	return l.stopped
 }
 
 var limitsKey = parser.NewContextKey()
@@ -80,7 +99,7 @@ func (limitsExtension) Extend(m goldmark.Markdown) {
 		// Before every block parser: the first is 100.
 		parser.WithBlockParsers(util.Prioritized(blockGuard{}, 1)),
 		// Before the footnote parser (101) and the link parser (200).
-		parser.WithInlineParsers(util.Prioritized(footnoteRefGuard{}, 50), util.Prioritized(quoteRunGuard{}, 50)),
+		parser.WithInlineParsers(util.Prioritized(footnoteRefGuard{}, 50), util.Prioritized(quoteRunGuard{}, 50), util.Prioritized(cancelGuard{}, 50)),
 		// Before the link reference definitions (100).
 		// Before the link reference definitions (100); and after tables
 		// (200), whose cells are read one by one.
@@ -112,6 +131,15 @@ func (blockGuard) Open(parent ast.Node, reader text.Reader, pc parser.Context) (
 	if pos < 0 || pos >= len(line) {
 		return nil, parser.NoChildren
 	}
+	if !takesAnyBlock(parent) {
+		// A list holds only items: the item opens first, one level
+		// more, and the guard acts inside it.
+		return nil, parser.NoChildren
+	}
+	if limitsOf(pc).cancelled() {
+		reader.AdvanceToEOL()
+		return ast.NewParagraph(), parser.NoChildren
+	}
 	depth := 0
 	for p := parent; p != nil && depth <= maxBlockDepth; p = p.Parent() {
 		depth++
@@ -133,6 +161,15 @@ func (blockGuard) Open(parent ast.Node, reader text.Reader, pc parser.Context) (
 	// parser whose cost the bound stops.
 	reader.AdvanceToEOL()
 	return ast.NewParagraph(), parser.NoChildren
+}
+
+// takesAnyBlock reports whether a block may hold a paragraph.
+func takesAnyBlock(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.List, *east.DefinitionList, *east.FootnoteList:
+		return false
+	}
+	return true
 }
 
 func (blockGuard) Continue(ast.Node, text.Reader, parser.Context) parser.State {
@@ -184,6 +221,25 @@ func (quoteRunGuard) Parse(parent ast.Node, block text.Reader, pc parser.Context
 		n++
 	}
 	if n <= maxQuoteRun {
+		return nil
+	}
+	block.Advance(n)
+	return ast.NewTextSegment(text.NewSegment(seg.Start, seg.Start+n))
+}
+
+// cancelGuard takes the rest of a line as text once the build is
+// cancelled, where emphasis makes the most work of a line.
+type cancelGuard struct{}
+
+func (cancelGuard) Trigger() []byte { return []byte{'*', '_'} }
+
+func (cancelGuard) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	if !limitsOf(pc).cancelled() {
+		return nil
+	}
+	line, seg := block.PeekLine()
+	n := len(bytes.TrimRight(line, "\n"))
+	if n == 0 {
 		return nil
 	}
 	block.Advance(n)

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,12 +15,6 @@ type StaticFile struct {
 	Src  string // path in FS
 	Out  string // slash path in the output
 	Name string // as the editor knows it, for errors
-}
-
-// IsDir reports whether name is a folder of fsys.
-func IsDir(fsys fs.FS, name string) bool {
-	fi, err := fs.Stat(fsys, name)
-	return err == nil && fi.IsDir()
 }
 
 // ReadLimited reads a file of at most limit bytes: opened once, its size
@@ -91,7 +86,10 @@ func AddStatic(list *[]StaticFile, fsys fs.FS, dir, shown string) error {
 		if d.IsDir() {
 			return nil
 		}
-		if !d.Type().IsRegular() {
+		if typ, err := EntryType(fsys, p, d); err != nil || !typ.IsRegular() {
+			if errors.Is(err, ErrOutside) {
+				return Errorf(shown+strings.TrimPrefix(p, dir), 0, "%v", err)
+			}
 			return Errorf(shown+strings.TrimPrefix(p, dir), 0, "not a regular file")
 		}
 		rel := strings.TrimPrefix(p, dir+"/")

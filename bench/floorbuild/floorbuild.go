@@ -15,7 +15,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/adrg/frontmatter"
+	"folio/generator/frontmatter"
+
+	afm "github.com/adrg/frontmatter"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/html"
 	"github.com/yuin/goldmark"
@@ -71,7 +73,8 @@ func buildPage(md goldmark.Markdown, m *minify.M, site, file, out string, page, 
 		return err
 	}
 	var fm map[string]any
-	body, err := frontmatter.Parse(bytes.NewReader(src), &fm)
+	// Folio's decoders, so the floor parses front matter as the build does.
+	body, err := afm.Parse(bytes.NewReader(src), &fm, frontmatter.Formats...)
 	if err != nil {
 		return err
 	}

@@ -289,6 +289,10 @@ func (s *server) rebuild(ctx context.Context, why string, reload bool) {
 		Root: s.root, Config: cfg, Data: data, Drafts: s.drafts, BaseURL: s.origin + "/", Cache: s.cache,
 		Warn: func(m string) { warnings = append(warnings, m) },
 	}, dir)
+	if err != nil && ctx.Err() != nil {
+		// A newer edit, or the end of serve: no failure to show.
+		return
+	}
 	if err != nil {
 		msg := err.Error()
 		fmt.Fprintf(s.stderr, "%s: build failed after %s:\n%s\n", why, time.Since(start).Round(time.Millisecond), msg)
@@ -366,7 +370,12 @@ func (s *server) watch(ctx context.Context, w *fsnotify.Watcher) {
 		timer   *time.Timer
 		fire    = make(chan struct{}, 1)
 		changed = map[string]bool{}
+		// stop cancels the rebuild still running when a newer edit
+		// arrives: its result would be out of date anyway.
+		stop   = func() {}
+		builds sync.WaitGroup
 	)
+	defer func() { stop(); builds.Wait() }()
 	for {
 		select {
 		case <-ctx.Done():
@@ -396,8 +405,15 @@ func (s *server) watch(ctx context.Context, w *fsnotify.Watcher) {
 				names = append(names, n)
 			}
 			clear(changed)
-			quick := len(names) == 1 && s.preview(names[0])
-			s.rebuild(ctx, describeChange(names), !quick)
+			stop()
+			bctx, cancel := context.WithCancel(ctx)
+			stop = cancel
+			builds.Add(1)
+			go func() {
+				defer builds.Done()
+				quick := len(names) == 1 && s.preview(names[0])
+				s.rebuild(bctx, describeChange(names), !quick)
+			}()
 		case err, ok := <-w.Errors:
 			if !ok {
 				return

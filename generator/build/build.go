@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
-	"os"
 	"path"
 	"runtime"
 	"sort"
@@ -35,7 +34,9 @@ import (
 type Options struct {
 	// Root is the site's folder: folio.toml, content/, layouts/, static/.
 	Root string
-	// FS is the site's folder as a file system; os.DirFS(Root) when nil.
+	// FS is the site's folder as a file system. When nil, Root is read
+	// through an os.Root, which refuses symbolic links that lead out of
+	// it; an FS handed in must not follow those either.
 	FS fs.FS
 	// Config is the site's configuration; read from folio.toml when nil.
 	Config *config.Config
@@ -163,7 +164,11 @@ func newBuilder(opts Options) (*builder, error) {
 		if opts.Root == "" {
 			opts.Root = "."
 		}
-		opts.FS = os.DirFS(opts.Root)
+		fsys, err := generator.OpenSite(opts.Root)
+		if err != nil {
+			return nil, fmt.Errorf("open site: %w", err)
+		}
+		opts.FS = fsys
 	}
 	if opts.Theme == nil {
 		opts.Theme = themes.DefaultFS()
@@ -408,7 +413,7 @@ func (b *builder) renderPages(ctx context.Context, pages []*generator.Page, out 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var bufs renderBuffers
+			bufs := renderBuffers{ctx: ctx}
 			for p := range jobs {
 				err := b.renderPage(p, out, &bufs)
 				if err != nil {
@@ -452,6 +457,12 @@ func (b *builder) renderPages(ctx context.Context, pages []*generator.Page, out 
 // renderPage turns one page's markdown into HTML, runs its layout and
 // writes the result.
 func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderBuffers) error {
+	// A cancelled build stops between the stages of a page too, and
+	// within its parse, so one long page does not hold it up.
+	ctx := bufs.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if p.HasBody && p.Src == nil {
 		src, err := b.readBody(p, bufs)
 		if err != nil {
@@ -461,8 +472,14 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 	}
 	view := *p
 	if p.HasBody {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		// The tree points into body.Src: the page with its includes.
-		body := b.shortcodes.ParseBody(p)
+		body := b.shortcodes.ParseBodyCtx(ctx, p)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		doc := body.Doc
 		toc, idMap := markdown.HeadingIDs(doc, body.Src)
 		ids := markdown.NewIDSet(idMap)
@@ -478,6 +495,9 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		if err := b.md.Renderer().Render(bufs.bodyW, body.Src, doc); err != nil {
 			return generator.Errorf(p.File, 0, "render markdown: %v", err)
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if len(body.Errs) > 0 {
 			return body.Errs
 		}
@@ -489,6 +509,9 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 	}
 	data, err := b.render.RenderTemplateTo(&view, &bufs.tmpl)
 	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	// The body is not needed again, and a big site's bodies add up.
@@ -517,9 +540,10 @@ func (b *builder) readBody(p *generator.Page, bufs *renderBuffers) ([]byte, erro
 // page, so that a page's HTML is not allocated afresh three times over.
 // Outputs copy what they keep, so a page's bytes may live in them.
 type renderBuffers struct {
-	file  []byte        // the page's file, read again to render it
-	body  bytes.Buffer  // the markdown as HTML
-	bodyW *bufio.Writer // goldmark's writer into body, which it flushes
+	ctx   context.Context // the build's, nil for a page rendered alone
+	file  []byte          // the page's file, read again to render it
+	body  bytes.Buffer    // the markdown as HTML
+	bodyW *bufio.Writer   // goldmark's writer into body, which it flushes
 	tmpl  render.Buffers
 }
 

@@ -28,7 +28,7 @@ title = "ok"
 weight = = 3
 +++
 Body.
-`, "content/a.md:3: front matter: expected value but found '=' instead"},
+`, "content/a.md:3: front matter: unexpected character U+003D '=' at start of value"},
 		{"broken JSON", `
 -- content/a.md --
 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -133,7 +132,14 @@ func DefaultConfig() *Config {
 
 // LoadConfig reads root/folio.toml; a missing file gives DefaultConfig.
 func LoadConfig(root string) (*Config, error) {
-	return LoadConfigFS(os.DirFS(root))
+	fsys, err := generator.OpenSite(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return DefaultConfig(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open site: %w", err)
+	}
+	return LoadConfigFS(fsys)
 }
 
 // maxConfigSize bounds folio.toml; a real one is a few hundred bytes.
@@ -144,6 +150,9 @@ func LoadConfigFS(fsys fs.FS) (*Config, error) {
 	data, err := fs.ReadFile(fsys, ConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return DefaultConfig(), nil
+	}
+	if errors.Is(err, generator.ErrOutside) {
+		return nil, generator.Errorf(ConfigFile, 0, "%v", err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ConfigFile, err)

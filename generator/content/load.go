@@ -2,6 +2,7 @@ package content
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -35,7 +36,11 @@ func (b *Loader) LoadContent() error {
 	b.Folders = map[string]*generator.Page{}
 	b.FilePaths = map[string]string{}
 	var sources []Source
-	if generator.IsDir(b.fsys, "content") {
+	hasContent, err := generator.SiteDir(b.fsys, "content", "content")
+	if err != nil {
+		return err
+	}
+	if hasContent {
 		err := fs.WalkDir(b.fsys, "content", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return fmt.Errorf("read %s: %w", p, err)
@@ -52,9 +57,14 @@ func (b *Loader) LoadContent() error {
 			if d.IsDir() {
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				// Symlinks and devices could reach outside the site.
-				b.errs = append(b.errs, generator.Errorf(p, 0, "not a regular file"))
+			if typ, err := generator.EntryType(b.fsys, p, d); err != nil || !typ.IsRegular() {
+				// Devices, and links to folders, which the walk would
+				// not follow.
+				msg := "not a regular file"
+				if errors.Is(err, generator.ErrOutside) {
+					msg = err.Error()
+				}
+				b.errs = append(b.errs, generator.Errorf(p, 0, "%s", msg))
 				return nil
 			}
 			rel := strings.TrimPrefix(p, "content/")
@@ -80,7 +90,11 @@ func (b *Loader) LoadContent() error {
 			b.registerPage(l.Page, l.Rel)
 		}
 	}
-	if generator.IsDir(b.fsys, "static") {
+	hasStatic, err := generator.SiteDir(b.fsys, "static", "static")
+	if err != nil {
+		return err
+	}
+	if hasStatic {
 		if err := generator.AddStatic(&b.Files, b.fsys, "static", "static"); err != nil {
 			return err
 		}

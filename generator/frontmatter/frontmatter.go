@@ -14,20 +14,22 @@ import (
 
 	"folio/generator"
 
-	"github.com/BurntSushi/toml"
 	afm "github.com/adrg/frontmatter"
-	"gopkg.in/yaml.v2"
+	"github.com/pelletier/go-toml/v2"
+	"go.yaml.in/yaml/v3"
 )
 
 // maxFrontMatter bounds the front matter, which is small by nature, so a
 // hostile file cannot make the YAML decoder expand aliases without end.
 const maxFrontMatter = 64 << 10
 
-var fmFormats = []*afm.Format{
-	afm.NewFormat("---", "---", yaml.Unmarshal),
-	afm.NewFormat("+++", "+++", toml.Unmarshal),
-	afm.NewFormat("---yaml", "---", yaml.Unmarshal),
-	afm.NewFormat("---toml", "---", toml.Unmarshal),
+// Formats are the front matter formats Folio reads, with the YAML and
+// TOML decoders of formats.go.
+var Formats = []*afm.Format{
+	afm.NewFormat("---", "---", yamlUnmarshal),
+	afm.NewFormat("+++", "+++", tomlUnmarshal),
+	afm.NewFormat("---yaml", "---", yamlUnmarshal),
+	afm.NewFormat("---toml", "---", tomlUnmarshal),
 	afm.NewFormat("---json", "---", json.Unmarshal),
 	afm.NewFormat(";;;", ";;;", json.Unmarshal),
 	// A bare JSON object followed by an empty line, as Hugo reads it.
@@ -57,7 +59,7 @@ func Split(file string, src []byte) (map[string]any, []byte, int, error) {
 	r := fmReaders.Get().(*bufio.Reader)
 	r.Reset(bytes.NewReader(block))
 	raw := map[string]any{}
-	rest, err := afm.Parse(r, &raw, fmFormats...)
+	rest, err := afm.Parse(r, &raw, Formats...)
 	r.Reset(nil)
 	fmReaders.Put(r)
 	if err != nil {
@@ -112,9 +114,23 @@ func closingOf(delim string) string {
 	return "---"
 }
 
-var tomlPrefixRE = regexp.MustCompile(`^toml: line \d+( \(last key "[^"]*"\))?: `)
-
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlParserProblems are the errors of the YAML decoder's parser, as
+// opposed to its scanner.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
 
 // fmDecodeError turns a decoder's error into one with the line of the
 // editor's file: the decoders count from the first line after the opening
@@ -124,11 +140,17 @@ func fmDecodeError(file string, src []byte, delim string, err error) error {
 	line := 1
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
+		if yamlParserProblems[m[2]] {
+			// The YAML decoder counts the lines of its parser's
+			// errors from 0, those of its scanner's from 1.
+			n++
+		}
 		return generator.Errorf(file, n+1, "front matter: %s", m[2])
 	}
-	var te toml.ParseError
+	var te *toml.DecodeError
 	if errors.As(err, &te) {
-		return generator.Errorf(file, te.Position.Line+1, "front matter: %s", tomlPrefixRE.ReplaceAllString(te.Error(), ""))
+		row, _ := te.Position()
+		return generator.Errorf(file, row+1, "front matter: %s", strings.TrimPrefix(te.Error(), "toml: "))
 	}
 	var je *json.SyntaxError
 	if errors.As(err, &je) {

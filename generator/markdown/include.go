@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -54,6 +55,9 @@ type PageBody struct {
 	// overLimit stops repeating the same error for every include past
 	// a bound.
 	overLimit bool
+	// limits counts what the page and its includes used of the bounds
+	// on hostile markdown.
+	limits mdLimits
 }
 
 // frame is one file's stretch of a PageBody's src.
@@ -96,12 +100,20 @@ func (fr *frame) errorf(off int, format string, args ...any) {
 // ParseBody parses a page's body with its includes expanded. The tree
 // must be rendered with the returned PageBody's Src, not with p.Src.
 func (x *Shortcodes) ParseBody(p *generator.Page) *PageBody {
+	return x.ParseBodyCtx(context.Background(), p)
+}
+
+// ParseBodyCtx is ParseBody that cuts the parse short, leaving the rest
+// of the page as text, once ctx is done.
+func (x *Shortcodes) ParseBodyCtx(ctx context.Context, p *generator.Page) *PageBody {
 	// Clipped, so that the first include copies the body instead of
 	// writing past it into the file it was cut from.
 	pb := &PageBody{x: x, page: p, Src: slices.Clip(p.Src)}
+	pb.limits.ctx = ctx
 	fr := &frame{pb: pb, file: p.File, bodyLine: p.BodyLine, text: p.Src, chain: []string{p.File}}
 	pc := parser.NewContext()
 	pc.Set(frameKey, fr)
+	pc.Set(limitsKey, &pb.limits)
 	pb.Doc = x.md.Parser().Parse(textReader(pb.Src), parser.WithContext(pc))
 	return pb
 }
@@ -201,6 +213,7 @@ func (pb *PageBody) include(inc *includeNode, fr *frame) {
 	inc.inner = child
 	pc := parser.NewContext()
 	pc.Set(frameKey, child)
+	pc.Set(limitsKey, &pb.limits)
 	r := text.NewReader(pb.Src)
 	r.SetPosition(-1, text.NewSegment(start, start))
 	r.AdvanceLine()

@@ -52,6 +52,7 @@ func newMarkdown(unsafe bool, exts ...goldmark.Extender) goldmark.Markdown {
 			extension.Strikethrough, extension.Linkify, extension.TaskList,
 			extension.Footnote, extension.DefinitionList, extension.Typographer,
 		),
+		goldmark.WithExtensions(limitsExtension{}),
 		goldmark.WithExtensions(exts...),
 		goldmark.WithRendererOptions(opts...),
 	)

@@ -101,6 +101,10 @@ func (b *Renderer) RenderTemplateTo(p *generator.Page, bufs *Buffers) ([]byte, e
 	var min func(*bytes.Buffer, []byte) error
 	if b.min != nil {
 		min = func(dst *bytes.Buffer, data []byte) error {
+			if !minifiable("text/html", data) {
+				dst.Write(data)
+				return nil
+			}
 			// A buffer.Reader hands the minifier data itself, not a copy.
 			if err := b.min.Minify("text/html", dst, buffer.NewReader(data)); err != nil {
 				return fmt.Errorf("minify text/html: %w", err)
@@ -116,7 +120,7 @@ func (b *Renderer) RenderTemplateTo(p *generator.Page, bufs *Buffers) ([]byte, e
 }
 
 func (b *Renderer) Minify(mediaType string, data []byte) ([]byte, error) {
-	if b.min == nil || mediaType == "" {
+	if b.min == nil || mediaType == "" || !minifiable(mediaType, data) {
 		return data, nil
 	}
 	var out bytes.Buffer

@@ -70,7 +70,11 @@ func (b *Renderer) LoadTheme(fsys, builtin fs.FS, name string, configData []byte
 		name = "default"
 	}
 	themeFS, prefix := builtin, "themes/default (built in)"
-	if sub, err := fs.Sub(fsys, "themes/"+name); err == nil && generator.IsDir(fsys, "themes/"+name) {
+	hasTheme, err := generator.SiteDir(fsys, "themes/"+name, "themes/"+name)
+	if err != nil {
+		return err
+	}
+	if sub, err := fs.Sub(fsys, "themes/"+name); err == nil && hasTheme {
 		themeFS, prefix = sub, "themes/"+name
 	} else if name != "default" {
 		return generator.Errorf(config.ConfigFile, config.KeyLine(configData, "theme"), "theme %q: no folder themes/%s", name, name)
@@ -78,7 +82,11 @@ func (b *Renderer) LoadTheme(fsys, builtin fs.FS, name string, configData []byte
 	if err := t.addLayouts(themeFS, "layouts", prefix+"/layouts"); err != nil {
 		return err
 	}
-	if generator.IsDir(fsys, "layouts") {
+	hasLayouts, err := generator.SiteDir(fsys, "layouts", "layouts")
+	if err != nil {
+		return err
+	}
+	if hasLayouts {
 		if err := t.addLayouts(fsys, "layouts", "layouts"); err != nil {
 			return err
 		}
@@ -89,7 +97,9 @@ func (b *Renderer) LoadTheme(fsys, builtin fs.FS, name string, configData []byte
 	if err := b.addAssets(t, themeFS, prefix); err != nil {
 		return err
 	}
-	if generator.IsDir(themeFS, "static") {
+	if ok, err := generator.SiteDir(themeFS, "static", prefix+"/static"); err != nil {
+		return err
+	} else if ok {
 		if err := generator.AddStatic(&t.Static, themeFS, "static", prefix+"/static"); err != nil {
 			return err
 		}
@@ -109,10 +119,17 @@ func (t *Theme) addLayouts(fsys fs.FS, dir, shown string) error {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", shown, err)
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".html") {
+		if d.IsDir() {
 			return nil
 		}
 		rel := strings.TrimPrefix(p, dir+"/")
+		if _, err := generator.EntryType(fsys, p, d); errors.Is(err, generator.ErrOutside) {
+			// Even a link to a folder: partials/ -> elsewhere.
+			return generator.Errorf(shown+"/"+rel, 0, "%v", err)
+		}
+		if !strings.HasSuffix(p, ".html") {
+			return nil
+		}
 		data, err := generator.ReadLimited(fsys, p, maxTemplateSize)
 		if err != nil {
 			return generator.Errorf(shown+"/"+rel, 0, "%v", err)
@@ -126,8 +143,8 @@ func (t *Theme) addLayouts(fsys fs.FS, dir, shown string) error {
 // addAssets minifies the theme's assets/ and names each by a hash of its
 // content, so they can be cached for a year and still change on deploy.
 func (b *Renderer) addAssets(t *Theme, fsys fs.FS, shown string) error {
-	if !generator.IsDir(fsys, "assets") {
-		return nil
+	if ok, err := generator.SiteDir(fsys, "assets", shown+"/assets"); err != nil || !ok {
+		return err
 	}
 	return fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -1,0 +1,126 @@
+package build
+
+import (
+	"encoding/json"
+	"html"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// TestGitHubSlugs builds github-slugger's fixtures, made from GitHub
+// itself, as the headings of one page in order, and holds every id the
+// build gives them to GitHub's.
+func TestGitHubSlugs(t *testing.T) {
+	data, err := os.ReadFile("testdata/github-slugger/fixtures.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixtures []struct {
+		Name              string
+		Input             string
+		MarkdownOverwrite string
+		Expected          string
+	}
+	if err := json.Unmarshal(data, &fixtures); err != nil {
+		t.Fatal(err)
+	}
+	var page strings.Builder
+	page.WriteString("---\ntitle: Slugs\n---\n")
+	for _, f := range fixtures {
+		md := f.MarkdownOverwrite
+		if md == "" {
+			// The fixtures' input is the heading's text: its ASCII
+			// punctuation is escaped, so __proto__ stays text.
+			md = "## " + escapePunct(f.Input)
+		}
+		page.WriteString(md + "\n\n")
+	}
+	site := "-- content/index.md --\n---\ntitle: Home\n---\n-- content/slugs.md --\n" + page.String()
+	out, _, err := buildSite(t, site, Options{NoMinify: true})
+	if err != nil {
+		t.Fatalf("Build() error:\n%v", err)
+	}
+	body := string(out.Files["slugs/index.html"])
+	var ids []string
+	for _, m := range regexp.MustCompile(`<h[1-6] id="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		ids = append(ids, html.UnescapeString(m[1]))
+	}
+	// The layout's own title heading has no id; every body heading has one.
+	if len(ids) != len(fixtures) {
+		t.Fatalf("%d heading ids in the page, want %d", len(ids), len(fixtures))
+	}
+	match := 0
+	for i, f := range fixtures {
+		switch {
+		case ids[i] == f.Expected:
+			match++
+		case f.Name == "Unassigned" && dropNewLetters(ids[i], f.Expected) == f.Expected:
+			// The fixtures were made with Unicode 13; letters
+			// assigned since (CJK Extension H) are letters to Go's
+			// tables and kept. Every other character is as GitHub's.
+			t.Logf("%s: differs from GitHub's only by letters assigned after Unicode 13", f.Name)
+		default:
+			t.Errorf("%s: id %q, GitHub's is %q", f.Name, ids[i], f.Expected)
+		}
+	}
+	t.Logf("%d of %d ids equal GitHub's", match, len(fixtures))
+}
+
+func escapePunct(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 && unicode.IsPunct(r) || r < 0x80 && unicode.IsSymbol(r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// dropNewLetters removes from id the letters that want does not hold.
+func dropNewLetters(id, want string) string {
+	var b strings.Builder
+	for _, r := range id {
+		if unicode.IsLetter(r) && !strings.ContainsRune(want, r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// TestCustomHeadingIDs: ## Title {#my-id} gives the heading that id,
+// links to it are checked, and a generated id steps around it.
+func TestCustomHeadingIDs(t *testing.T) {
+	site := "-- content/a.md --\n## Title {#my-id}\n\n## my-id\n\n## Plain\n\n[x](#my-id) [y](#my-id-1) [z](#plain)\n"
+	out, _, err := buildSite(t, site, Options{NoMinify: true})
+	if err != nil {
+		t.Fatalf("Build() = %v", err)
+	}
+	page := string(out.Files["a/index.html"])
+	for _, want := range []string{`<h2 id="my-id">Title<a`, `<h2 id="my-id-1">my-id<a`, `<h2 id="plain">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no %s in:\n%s", want, page)
+		}
+	}
+	_, _, err = buildSite(t, "-- content/a.md --\n## Title {#my-id}\n\n[x](#title)\n", Options{})
+	if err == nil || !strings.Contains(err.Error(), "#title") {
+		t.Errorf("a link to the id the custom one replaced: error %v, want a broken link", err)
+	}
+}
+
+// TestInfoStringUnescaped: a backslash escape in a fence's info string is
+// markdown's, gone from data-lang.
+func TestInfoStringUnescaped(t *testing.T) {
+	out, _, err := buildSite(t, "-- content/a.md --\n```foo\\+bar\nx\n```\n", Options{NoMinify: true})
+	if err != nil {
+		t.Fatalf("Build() = %v", err)
+	}
+	page := string(out.Files["a/index.html"])
+	if !strings.Contains(page, `data-lang="foo+bar"`) {
+		t.Errorf("data-lang not unescaped:\n%s", page)
+	}
+}

@@ -124,3 +124,31 @@ func TestInfoStringUnescaped(t *testing.T) {
 		t.Errorf("data-lang not unescaped:\n%s", page)
 	}
 }
+
+// TestPageBesideFolder: docs/x.md beside a folder docs/x/ without an index
+// page is the folder's page; with an index page too, the two are a
+// collision naming both files.
+func TestPageBesideFolder(t *testing.T) {
+	site := "-- content/index.md --\n---\ntitle: Home\n---\n" +
+		"-- content/docs/x.markdown --\n---\ntitle: X\n---\nAbout x.\n" +
+		"-- content/docs/x/a.md --\n---\ntitle: A\n---\nSee [x](../x.markdown).\n"
+	out, res, err := buildSite(t, site, Options{NoMinify: true})
+	if err != nil {
+		t.Fatalf("Build() = %v", err)
+	}
+	page := string(out.Files["docs/x/index.html"])
+	if !strings.Contains(page, "About x.") {
+		t.Errorf("docs/x/ is not made from x.markdown:\n%s", page)
+	}
+	if !strings.Contains(page, "<li>A</li>") {
+		t.Errorf("the folder's page does not list its page a:\n%s", page)
+	}
+	if _, ok := out.Files["docs/x/a/index.html"]; !ok {
+		t.Errorf("no docs/x/a/ (warnings %v)", res.Warnings)
+	}
+	site += "-- content/docs/x/index.md --\n---\ntitle: X again\n---\n"
+	_, _, err = buildSite(t, site, Options{})
+	if err == nil || !strings.Contains(err.Error(), "content/docs/x/index.md") || !strings.Contains(err.Error(), "content/docs/x.markdown") {
+		t.Errorf("two sources for /docs/x/: error %v, want one naming both files", err)
+	}
+}

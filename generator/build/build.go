@@ -243,17 +243,27 @@ func (b *builder) load() error {
 	if b.Site.Analytics.Endpoint == "" {
 		b.Site.Analytics.Endpoint = "/api/event"
 	}
+	unknownLayouts := map[string]bool{}
 	for _, p := range b.Pages {
 		p.Site = b.Site
 		p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)
 		if !p.SectionPage {
 			b.Site.Pages = append(b.Site.Pages, p)
 		}
-		if !b.theme.HasLayout(p.Layout) {
-			line := 1
-			if p.FM != nil && p.FM.Lines.Layout > 0 {
-				line = p.FM.Lines.Layout
+		line := 1
+		if p.FM != nil && p.FM.Lines.Layout > 0 {
+			line = p.FM.Lines.Layout
+		}
+		if !b.theme.HasLayout(p.Layout) && line > 1 && b.theme.HasLayout(p.Kind) {
+			// A layout the site does not have, as Jekyll sites name
+			// theirs, is ignored with a warning, once per name.
+			if !unknownLayouts[p.Layout] {
+				unknownLayouts[p.Layout] = true
+				b.warn(generator.Errorf(p.File, line, "layout %q not found in layouts/ or the theme: ignored, pages that name it use their kind's layout", p.Layout).Error())
 			}
+			p.Layout = p.Kind
+		}
+		if !b.theme.HasLayout(p.Layout) {
 			b.errs = append(b.errs, generator.Errorf(p.File, line, "layout %q not found: no %s.html in layouts/ or the theme", p.Layout, p.Layout))
 		}
 	}

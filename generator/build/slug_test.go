@@ -152,3 +152,44 @@ func TestPageBesideFolder(t *testing.T) {
 		t.Errorf("two sources for /docs/x/: error %v, want one naming both files", err)
 	}
 }
+
+// TestJekyllFrontMatter: permalink, redirect_from, published: false,
+// sitemap: false, and a layout the site does not have, warned about once
+// per name while Folio's own layouts keep working.
+func TestJekyllFrontMatter(t *testing.T) {
+	site := "-- content/index.md --\n---\ntitle: Home\n---\n" +
+		"-- content/a.md --\n---\ntitle: A\nlayout: post\npermalink: /about/\nredirect_from:\n  - /old-about/\nsitemap: false\n---\nA.\n" +
+		"-- content/b.md --\n---\ntitle: B\nlayout: post\n---\nB.\n" +
+		"-- content/c.md --\n---\ntitle: C\npublished: false\n---\nC.\n" +
+		"-- content/d.md --\n---\ntitle: D\nlayout: page\n---\nD.\n"
+	out, res, err := buildSite(t, site, Options{NoMinify: true})
+	if err != nil {
+		t.Fatalf("Build() = %v", err)
+	}
+	if _, ok := out.Files["about/index.html"]; !ok {
+		t.Error("permalink /about/ not used")
+	}
+	if !strings.Contains(string(out.Files["old-about/index.html"]), "/about/") {
+		t.Error("redirect_from /old-about/ does not redirect to /about/")
+	}
+	if _, ok := out.Files["c/index.html"]; ok {
+		t.Error("published: false page was published")
+	}
+	sitemap := string(out.Files["sitemap.xml"])
+	if strings.Contains(sitemap, "/about/") || !strings.Contains(sitemap, "/b/") {
+		t.Errorf("sitemap: false not honoured:\n%s", sitemap)
+	}
+	var layoutWarns []string
+	for _, w := range res.Warnings {
+		if strings.Contains(w, "layout") {
+			layoutWarns = append(layoutWarns, w)
+		}
+	}
+	if len(layoutWarns) != 1 || !strings.HasPrefix(layoutWarns[0], "content/a.md:3: layout \"post\"") {
+		t.Errorf("layout warnings %q, want one for post naming content/a.md:3", layoutWarns)
+	}
+	_, _, err = buildSite(t, "-- content/a.md --\n---\npermalink: /x/\n---\n-- content/b.md --\n---\nurl: /x/\n---\n", Options{})
+	if err == nil || !strings.Contains(err.Error(), "content/b.md") || !strings.Contains(err.Error(), "content/a.md") {
+		t.Errorf("two pages with one URL: error %v, want one naming both", err)
+	}
+}

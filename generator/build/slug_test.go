@@ -193,3 +193,28 @@ func TestJekyllFrontMatter(t *testing.T) {
 		t.Errorf("two pages with one URL: error %v, want one naming both", err)
 	}
 }
+
+// TestLiquidWarned: Liquid left in a page is warned about by file and
+// line, not inside code, and the result counts the pages that hold it.
+func TestLiquidWarned(t *testing.T) {
+	site := "-- content/index.md --\n---\ntitle: Home\n---\nNo Liquid: {{ name }}, 50%} and {x}.\n" +
+		"-- content/a.md --\n---\ntitle: A\n---\nIntro.\n\n{% include note.html %}\n\nBy {{ site.author }}, `{% raw %}` in code.\n\n```\n{{ page.title }}\n```\n" +
+		"-- content/b.md --\n---\ntitle: B\n---\n    {% indented code %}\n\nOn {{ page.date }}.\n"
+	_, res, err := buildSite(t, site, Options{})
+	if err != nil {
+		t.Fatalf("Build() = %v", err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		if strings.Contains(w, "Liquid") {
+			got = append(got, w[:strings.Index(w, " Liquid")])
+		}
+	}
+	want := []string{"content/a.md:6:", "content/a.md:8:", "content/b.md:6:"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Liquid warnings at %q, want %q (all: %q)", got, want, res.Warnings)
+	}
+	if res.LiquidPages != 2 {
+		t.Errorf("LiquidPages = %d, want 2", res.LiquidPages)
+	}
+}

@@ -119,8 +119,16 @@ func TestJekyll(t *testing.T) {
 	}
 
 	out, warnings := buildSite(t, dst)
-	if len(warnings) > 0 {
-		t.Errorf("the imported site built with warnings:\n%s", strings.Join(warnings, "\n"))
+	// The build warns of the Liquid the import reported as left, and of
+	// nothing else.
+	var other []string
+	for _, w := range warnings {
+		if !strings.Contains(w, "content/docs/install.md:") || !(strings.Contains(w, "Liquid {% if site.beta %}") || strings.Contains(w, `Liquid {{ site.time | date: "%Y" }}`)) {
+			other = append(other, w)
+		}
+	}
+	if len(other) > 0 || len(warnings) != 2 {
+		t.Errorf("the imported site built with warnings other than the Liquid left:\n%s", strings.Join(warnings, "\n"))
 	}
 	wantIn(t, "/docs/privacy/", readOut(t, out, "docs/privacy/index.html"), "Website Visitors")
 	wantIn(t, "/about-us/", readOut(t, out, "about-us/index.html"), "support team")

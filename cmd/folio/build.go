@@ -81,9 +81,21 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return reportBuildError(stderr, err)
 	}
 	if !*quiet {
-		fmt.Fprintf(stdout, "built %s into %s in %s (%d rendered, %s written)\n", plural(res.Pages, "page", "pages"), *out, time.Since(start).Round(time.Millisecond), res.Rendered, plural(res.Files, "file", "files"))
+		fmt.Fprintf(stdout, "built %s into %s in %s (%d rendered, %s written%s)\n", plural(res.Pages, "page", "pages"), *out, time.Since(start).Round(time.Millisecond), res.Rendered, plural(res.Files, "file", "files"), liquidSummary(res))
 	}
 	return nil
+}
+
+// liquidSummary counts the pages that hold Liquid, which the warnings
+// list one by one: "; 2 pages hold Liquid, published as text".
+func liquidSummary(res *build.Result) string {
+	switch res.LiquidPages {
+	case 0:
+		return ""
+	case 1:
+		return "; 1 page holds Liquid, published as text"
+	}
+	return fmt.Sprintf("; %d pages hold Liquid, published as text", res.LiquidPages)
 }
 
 // checkSiteRoot stops a build or serve run in the wrong folder, which

@@ -315,7 +315,7 @@ func (s *server) rebuild(ctx context.Context, why string, reload bool) {
 	} else if changed {
 		fmt.Fprintf(s.stdout, "%s: visits are not counted ([analytics] enabled = false)\n", why)
 	}
-	fmt.Fprintf(s.stdout, "%s: %d of %s rendered, %s written in %s\n", why, res.Rendered, plural(res.Pages, "page", "pages"), plural(res.Files, "file", "files"), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(s.stdout, "%s: %d of %s rendered, %s written in %s%s\n", why, res.Rendered, plural(res.Pages, "page", "pages"), plural(res.Files, "file", "files"), time.Since(start).Round(time.Millisecond), liquidSummary(res))
 	if reload || s.events.failing() {
 		s.events.send("reload", "")
 	}

@@ -79,6 +79,9 @@ type Result struct {
 	Files    int // files written in all
 	Rendered int // pages rendered: with a cache, only those whose inputs changed
 	Warnings []string
+	// LiquidPages is how many rendered pages hold Jekyll's Liquid, which
+	// is published as text; each place is among the warnings.
+	LiquidPages int
 }
 
 // builder holds the state of one build.
@@ -96,6 +99,8 @@ type builder struct {
 	ids            sync.Map // page path -> markdown.IDSet of its heading ids
 	errs           generator.ErrorList
 	warns          []string
+	liquidMu       sync.Mutex   // guards warns while pages render
+	liquidPages    atomic.Int64 // pages holding Liquid
 	written        atomic.Int64
 	pageFiles      map[string]bool
 	sums           sync.Map                        // content file -> fileSum, for the build cache
@@ -249,17 +254,27 @@ func (b *builder) load() error {
 	if b.Site.Analytics.Endpoint == "" {
 		b.Site.Analytics.Endpoint = "/api/event"
 	}
+	unknownLayouts := map[string]bool{}
 	for _, p := range b.Pages {
 		p.Site = b.Site
 		p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)
 		if !p.SectionPage {
 			b.Site.Pages = append(b.Site.Pages, p)
 		}
-		if !b.theme.HasLayout(p.Layout) {
-			line := 1
-			if p.FM != nil && p.FM.Lines.Layout > 0 {
-				line = p.FM.Lines.Layout
+		line := 1
+		if p.FM != nil && p.FM.Lines.Layout > 0 {
+			line = p.FM.Lines.Layout
+		}
+		if !b.theme.HasLayout(p.Layout) && line > 1 && b.theme.HasLayout(p.Kind) {
+			// A layout the site does not have, as Jekyll sites name
+			// theirs, is ignored with a warning, once per name.
+			if !unknownLayouts[p.Layout] {
+				unknownLayouts[p.Layout] = true
+				b.warn(generator.Errorf(p.File, line, "layout %q not found in layouts/ or the theme: ignored, pages that name it use their kind's layout", p.Layout).Error())
 			}
+			p.Layout = p.Kind
+		}
+		if !b.theme.HasLayout(p.Layout) {
 			b.errs = append(b.errs, generator.Errorf(p.File, line, "layout %q not found: no %s.html in layouts/ or the theme", p.Layout, p.Layout))
 		}
 	}
@@ -280,6 +295,23 @@ func (b *builder) load() error {
 		return b.errs.Sorted()
 	}
 	return nil
+}
+
+// liquidFound warns of Liquid left in a page, once per line: Folio
+// publishes it as text, which a site brought from Jekyll must not do
+// unnoticed.
+func (b *builder) liquidFound(p *generator.Page, found []markdown.LiquidAt) {
+	b.liquidPages.Add(1)
+	b.liquidMu.Lock()
+	defer b.liquidMu.Unlock()
+	last := 0
+	for _, l := range found {
+		if l.Line == last {
+			continue
+		}
+		last = l.Line
+		b.warn(generator.Errorf(p.File, p.BodyLine+l.Line, "Liquid %s is published as text: convert the page with folio import jekyll, or remove it", l.Text).Error())
+	}
 }
 
 func (b *builder) warn(msg string) {
@@ -394,7 +426,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 			b.opts.Warn(w)
 		}
 	}
-	return &Result{Pages: len(b.Pages), Rendered: rendered, Files: int(b.written.Load()), Warnings: b.warns}, nil
+	return &Result{Pages: len(b.Pages), Rendered: rendered, Files: int(b.written.Load()), Warnings: b.warns, LiquidPages: int(b.liquidPages.Load())}, nil
 }
 
 // renderPages renders every page on all cores. Each page is written as
@@ -482,6 +514,9 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		}
 		doc := body.Doc
 		toc, idMap := markdown.HeadingIDs(doc, body.Src)
+		if found := markdown.Liquid(doc, body.Src, len(p.Src)); len(found) > 0 {
+			b.liquidFound(p, found)
+		}
 		ids := markdown.NewIDSet(idMap)
 		b.ids.Store(p.Path, ids)
 		ref := b.search.Add(p, doc, body.Src)

@@ -298,13 +298,13 @@ Text.
 }
 
 func TestHeadingIDsWithTypography(t *testing.T) {
-	site := "-- content/a.md --\n## Don't stop -- \"quoted\"\n\n[x](#dont-stop--quoted)\n"
+	site := "-- content/a.md --\n## Don't stop -- \"quoted\"\n\n[x](#dont-stop----quoted)\n"
 	out, _, err := buildSite(t, site, Options{NoMinify: true})
 	if err != nil {
 		t.Fatalf("Build() = %v", err)
 	}
 	page := string(out.Files["a/index.html"])
-	if !strings.Contains(page, `<h2 id="dont-stop--quoted">`) {
+	if !strings.Contains(page, `<h2 id="dont-stop----quoted">`) {
 		t.Errorf("heading id is not GitHub's for a heading with typographic quotes:\n%s", page)
 	}
 	if strings.Contains(page, "&amp;rsquo;") {

@@ -59,13 +59,6 @@ Body.
 draft: "no"
 ---
 `, `content/a.md:2: front matter: draft: want true or false, got "no"`},
-		{"missing layout", `
--- content/a.md --
----
-title: ok
-layout: fancy
----
-`, `content/a.md:3: layout "fancy" not found: no fancy.html in layouts/ or the theme`},
 		{"template parse error", `
 -- layouts/page.html --
 {{ define "main" }}

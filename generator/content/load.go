@@ -304,6 +304,14 @@ func (b *Loader) buildTree() {
 		if p, ok := b.Folders[dir]; ok {
 			return p
 		}
+		if p := b.siblingPage(dir); p != nil {
+			// docs/X.md beside a folder docs/X/ without an index page
+			// is the folder's page, as Jekyll and Hugo build it.
+			p.Folder = dir
+			b.Folders[dir] = p
+			p.Section = folderOf(parentDir(dir))
+			return p
+		}
 		p := &generator.Page{
 			Title: titleFromName(path.Base("/" + dir)), File: "content/" + strings.TrimSuffix(dir, "/"),
 			Path: "/" + urlSegments(dir), Sidebar: true, SectionPage: true, Params: map[string]any{}, Folder: dir,
@@ -356,6 +364,19 @@ func (b *Loader) buildTree() {
 	}
 	sort.Slice(b.Pages, func(i, j int) bool { return b.Pages[i].Path < b.Pages[j].Path })
 	b.Home = home
+}
+
+// siblingPage is the page of X.md or X.markdown beside folder dir (X/)
+// when it has the folder's URL, else nil.
+func (b *Loader) siblingPage(dir string) *generator.Page {
+	p, ok := b.ByPath["/"+urlSegments(dir)]
+	if !ok || p.Folder != "" || !generator.IsMarkdown(p.File) {
+		return nil
+	}
+	if strings.TrimSuffix(p.File, path.Ext(p.File)) != "content/"+strings.TrimSuffix(dir, "/") {
+		return nil
+	}
+	return p
 }
 
 // sortPages orders pages by weight (pages without one last), then title,

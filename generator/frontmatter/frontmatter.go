@@ -238,10 +238,17 @@ func Decode(file string, raw map[string]any, lines map[string]int, loc *time.Loc
 			if strings.ContainsAny(fm.Slug, "/\\?#") || fm.Slug == "." || fm.Slug == ".." {
 				bad(key, "slug %q: want one path segment without / ? #", fm.Slug)
 			}
-		case "url":
+		case "url", "permalink":
+			// permalink is Jekyll's url; url wins when both are set.
+			if key == "permalink" && raw["url"] != nil {
+				break
+			}
+			if key == "permalink" {
+				fm.Lines.URL = lines["permalink"]
+			}
 			str(key, v, &fm.URL)
 			if !strings.HasPrefix(fm.URL, "/") || strings.Contains(fm.URL, "..") || strings.ContainsAny(fm.URL, "?#\\") {
-				bad(key, "url %q: want a path that starts with /", fm.URL)
+				bad(key, "%s %q: want a path that starts with /", key, fm.URL)
 			}
 		case "layout":
 			str(key, v, &fm.Layout)
@@ -259,13 +266,18 @@ func Decode(file string, raw map[string]any, lines map[string]int, loc *time.Loc
 			} else {
 				fm.Lastmod = t
 			}
-		case "draft", "sidebar":
+		case "draft", "sidebar", "published", "sitemap":
+			// published: false is Jekyll's draft; sitemap: false, kept
+			// in Params, leaves the page out of sitemap.xml.
 			b, ok := v.(bool)
-			if !ok {
+			switch {
+			case !ok:
 				bad(key, "%s: want true or false, got %s", key, TypeName(v))
-			} else if key == "draft" {
-				fm.Draft = b
-			} else {
+			case key == "draft":
+				fm.Draft = fm.Draft || b
+			case key == "published":
+				fm.Draft = fm.Draft || !b
+			case key == "sidebar":
 				fm.Sidebar = b
 			}
 		case "weight":
@@ -282,7 +294,11 @@ func Decode(file string, raw map[string]any, lines map[string]int, loc *time.Loc
 			default:
 				bad(key, "weight: want a whole number, got %s", TypeName(v))
 			}
-		case "aliases":
+		case "aliases", "redirect_from":
+			// redirect_from is Jekyll's aliases.
+			if key == "redirect_from" && fm.Lines.Aliases == 0 {
+				fm.Lines.Aliases = lines[key]
+			}
 			list, ok := v.([]any)
 			if !ok {
 				if s, isStr := v.(string); isStr {
@@ -290,13 +306,13 @@ func Decode(file string, raw map[string]any, lines map[string]int, loc *time.Loc
 				}
 			}
 			if !ok {
-				bad(key, "aliases: want a list of paths, got %s", TypeName(v))
+				bad(key, "%s: want a list of paths, got %s", key, TypeName(v))
 				break
 			}
 			for _, a := range list {
 				s, ok := a.(string)
 				if !ok || !strings.HasPrefix(s, "/") || strings.Contains(s, "..") || strings.ContainsAny(s, "?#\\") {
-					bad(key, "aliases: %v: want a path that starts with /", a)
+					bad(key, "%s: %v: want a path that starts with /", key, a)
 					continue
 				}
 				fm.Aliases = append(fm.Aliases, s)

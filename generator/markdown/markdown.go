@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
 
 	"folio/generator"
 
@@ -50,10 +49,13 @@ func newMarkdown(unsafe bool, exts ...goldmark.Extender) goldmark.Markdown {
 			// default writes style="", which a strict CSP blocks.
 			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
 			extension.Strikethrough, extension.Linkify, extension.TaskList,
-			extension.Footnote, extension.DefinitionList, extension.Typographer,
+			extension.Footnote, extension.DefinitionList, typographer{},
 		),
 		goldmark.WithExtensions(limitsExtension{}),
 		goldmark.WithExtensions(exts...),
+		// Attributes, which goldmark reads on headings only, give a
+		// heading a custom id: ## Title {#my-id}.
+		goldmark.WithParserOptions(parser.WithAttribute()),
 		goldmark.WithRendererOptions(opts...),
 	)
 }
@@ -215,7 +217,8 @@ func (r *folioRenderer) code(w util.BufWriter, src []byte, node ast.Node, enteri
 	}
 	var lang string
 	if fc, ok := node.(*ast.FencedCodeBlock); ok {
-		lang = strings.ToLower(string(fc.Language(src)))
+		// Escapes in the info string are markdown's, not the language's.
+		lang = strings.ToLower(string(util.UnescapePunctuations(fc.Language(src))))
 	}
 	var code bytes.Buffer
 	lines := node.Lines()
@@ -241,22 +244,6 @@ func (r *folioRenderer) code(w util.BufWriter, src []byte, node ast.Node, enteri
 	return ast.WalkSkipChildren, nil
 }
 
-// headingID makes an id the way GitHub does, so that fragments written for
-// a code host keep working: lower case, letters, digits, hyphens and
-// underscores kept, spaces to hyphens, everything else dropped.
-func headingID(text string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(text) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || unicode.Is(unicode.Mn, r):
-			b.WriteRune(r)
-		case r == ' ':
-			b.WriteByte('-')
-		}
-	}
-	return b.String()
-}
-
 // IDSet is a page's heading ids, sorted: kept for every page until links
 // are checked, and by the build cache, in less room than a map.
 type IDSet []string
@@ -279,25 +266,39 @@ func HeadingIDs(doc ast.Node, src []byte) ([]*generator.Heading, map[string]bool
 	counts := map[string]int{}
 	var toc []*generator.Heading
 	var stack []*generator.Heading
+	// Custom ids ({#my-id}) are taken first: a generated id steps
+	// around them, as it steps around its own repeats.
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			if id, ok := customID(h); ok {
+				ids[id] = true
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		h, ok := n.(*ast.Heading)
 		if !entering || !ok {
 			return ast.WalkContinue, nil
 		}
 		text := strings.TrimSpace(PlainText(h, src))
-		base := headingID(text)
-		if base == "" {
-			base = "section"
+		id, custom := customID(h)
+		if !custom {
+			base := headingID(headingSource(h, src))
+			if base == "" {
+				base = "section"
+			}
+			id = base
+			// GitHub numbers repeats -1, -2; an id an editor wrote
+			// that happens to look like a repeat is skipped over.
+			for ids[id] {
+				counts[base]++
+				id = base + "-" + strconv.Itoa(counts[base])
+			}
+			ids[id] = true
+			h.SetAttributeString("id", []byte(id))
 		}
-		id := base
-		// GitHub numbers repeats -1, -2; an id an editor wrote that
-		// happens to look like a repeat is skipped over.
-		for ids[id] {
-			counts[base]++
-			id = base + "-" + strconv.Itoa(counts[base])
-		}
-		ids[id] = true
-		h.SetAttributeString("id", []byte(id))
 		if h.Level < 2 || h.Level > 4 {
 			return ast.WalkSkipChildren, nil
 		}
@@ -315,6 +316,19 @@ func HeadingIDs(doc ast.Node, src []byte) ([]*generator.Heading, map[string]bool
 		return ast.WalkSkipChildren, nil
 	})
 	return toc, ids
+}
+
+// customID is the id an editor gave heading h ({#my-id}), if any.
+func customID(h *ast.Heading) (string, bool) {
+	v, ok := h.AttributeString("id")
+	if !ok {
+		return "", false
+	}
+	b, ok := v.([]byte)
+	if !ok || len(b) == 0 {
+		return "", false
+	}
+	return string(b), true
 }
 
 // NodeOffset finds a byte offset in src for an inline node, for error

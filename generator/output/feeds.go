@@ -38,6 +38,9 @@ func xmlEscape(s string) string {
 func (b *Feeds) WriteSitemap() error {
 	var urls []*generator.Page
 	for _, p := range b.Pages {
+		if p.Params["sitemap"] == false {
+			continue
+		}
 		urls = append(urls, p)
 	}
 	chunk := func(ps []*generator.Page) []byte {

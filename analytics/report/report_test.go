@@ -477,10 +477,18 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 	for i, e := range evil {
 		path := fmt.Sprintf("/evil-%d/", i)
 		titles[path] = e
+		// Each view from a reader of its own, so every value reaches k
+		// distinct visitors and is published, where the CSV shows it.
 		spread(fixtureStart, 70, func(day string, n int64) {
-			b.Views[store.ViewKey{Day: day, Path: path}] += n
-			b.Dims[store.DimKey{Day: day, Dim: "referrer", Value: e}] += n
-			b.Dims[store.DimKey{Day: day, Dim: "language", Value: e}] += n
+			vk := store.ViewKey{Day: day, Path: path}
+			rk := store.DimKey{Day: day, Dim: "referrer", Value: e}
+			lk := store.DimKey{Day: day, Dim: "language", Value: e}
+			b.Views[vk] += n
+			b.ViewVisitors[vk] += n
+			b.Dims[rk] += n
+			b.DimVisitors[rk] += n
+			b.Dims[lk] += n
+			b.DimVisitors[lk] += n
 		})
 	}
 	// Fewer views than the period before: a negative change, a number.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
-	"gopkg.in/yaml.v2"
+	"go.yaml.in/yaml/v3"
 )
 
 // HugoOptions are the inputs of Hugo beyond the site itself.
@@ -169,14 +169,14 @@ func (h *hugo) page(rel string) error {
 		return err
 	}
 	fmText, delim, body, bodyLine := splitFrontMatter(src)
-	var fm yaml.MapSlice
+	var fm mapSlice
 	switch delim {
 	case "---":
-		err = yaml.Unmarshal(fmText, &fm)
+		fm, err = readYAML(fmText)
 	case "+++":
 		var m map[string]any
 		if err = toml.Unmarshal(fmText, &m); err == nil {
-			fm = mapSlice(m)
+			fm = tomlFrontMatter(m)
 		}
 	default:
 		if bytes.HasPrefix(bytes.TrimSpace(src), []byte("{")) {
@@ -199,8 +199,9 @@ func (h *hugo) page(rel string) error {
 	return h.w.write(f, append(head, body...))
 }
 
-// mapSlice orders TOML front matter as people write it: title first.
-func mapSlice(m map[string]any) yaml.MapSlice {
+// tomlFrontMatter orders TOML front matter as people write it: title
+// first.
+func tomlFrontMatter(m map[string]any) mapSlice {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -219,7 +220,7 @@ func mapSlice(m map[string]any) yaml.MapSlice {
 		}
 		return keys[i] < keys[j]
 	})
-	var out yaml.MapSlice
+	var out mapSlice
 	for _, k := range keys {
 		v := m[k]
 		switch d := v.(type) {
@@ -228,12 +229,12 @@ func mapSlice(m map[string]any) yaml.MapSlice {
 		case time.Time:
 			v = d.Format(time.RFC3339)
 		}
-		out = append(out, yaml.MapItem{Key: k, Value: v})
+		out = append(out, mapItem{Key: k, Value: v})
 	}
 	return out
 }
 
-func (h *hugo) frontMatter(f string, text []byte, fm yaml.MapSlice) yaml.MapSlice {
+func (h *hugo) frontMatter(f string, text []byte, fm mapSlice) mapSlice {
 	line := func(k string) int { return keyLine(text, 2, k) }
 	if v, ok := get(fm, "layout"); ok {
 		h.res.note(f, line("layout"), "layout %q not converted: Folio's theme lays out every page", fmt.Sprint(v))

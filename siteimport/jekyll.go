@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
-	"gopkg.in/yaml.v2"
 )
 
 // JekyllOptions says how Jekyll converts what has no Folio equivalent
@@ -94,7 +93,7 @@ type jekyll struct {
 	w        writer
 	res      *Result
 	blocks   map[string]string
-	config   yaml.MapSlice
+	config   mapSlice
 	cfg      siteConfig
 	exclude  []string
 	files    map[string]bool
@@ -139,7 +138,7 @@ func (j *jekyll) readConfig() error {
 	if err != nil {
 		return nil // a site without one builds with Jekyll's defaults
 	}
-	if err := yaml.Unmarshal(data, &j.config); err != nil {
+	if j.config, err = readYAML(data); err != nil {
 		j.res.note("_config.yml", 0, "not read: %v", err)
 		return nil
 	}
@@ -306,8 +305,8 @@ func (j *jekyll) page(f string) error {
 	}
 	to := j.dst[f]
 	fmText, _, body, bodyLine := splitFrontMatter(src)
-	var fm yaml.MapSlice
-	if err := yaml.Unmarshal(fmText, &fm); err != nil {
+	fm, err := readYAML(fmText)
+	if err != nil {
 		j.res.note(f, 1, "front matter not read: %v", err)
 		return nil
 	}
@@ -322,7 +321,7 @@ func (j *jekyll) page(f string) error {
 	return j.w.write("content/"+to, append(head, body...))
 }
 
-func (j *jekyll) frontMatter(f string, text []byte, fm yaml.MapSlice) yaml.MapSlice {
+func (j *jekyll) frontMatter(f string, text []byte, fm mapSlice) mapSlice {
 	line := func(k string) int { return keyLine(text, 2, k) }
 	if v, ok := get(fm, "layout"); ok {
 		name := fmt.Sprint(v)
@@ -375,7 +374,7 @@ func (j *jekyll) frontMatter(f string, text []byte, fm yaml.MapSlice) yaml.MapSl
 var liquidTag = regexp.MustCompile(`\{%-?\s*([^%]{0,400}?)\s*-?%\}|\{\{-?\s*([^{}]{0,400}?)\s*-?\}\}`)
 
 // liquid converts the Liquid in a page's body, noting what it leaves.
-func (j *jekyll) liquid(f, to string, body []byte, first int, fm yaml.MapSlice) []byte {
+func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byte {
 	var out bytes.Buffer
 	raw := false
 	last := 0
@@ -464,7 +463,7 @@ func quoteArg(s string) string {
 }
 
 // value is the value of {{ site.x }} or {{ page.x }}, when it is plain.
-func (j *jekyll) value(expr string, fm yaml.MapSlice) (string, bool) {
+func (j *jekyll) value(expr string, fm mapSlice) (string, bool) {
 	var v any
 	var ok bool
 	switch {

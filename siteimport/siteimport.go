@@ -14,6 +14,7 @@ package siteimport
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,7 +24,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v2"
+	"go.yaml.in/yaml/v3"
 )
 
 // MaxFileSize bounds each file an importer reads.
@@ -157,22 +158,176 @@ func splitFrontMatter(src []byte) (fm []byte, delim string, body []byte, bodyLin
 	return nil, "", src, 1
 }
 
-// yamlFrontMatter writes front matter as YAML between --- lines.
-func yamlFrontMatter(fm yaml.MapSlice) ([]byte, error) {
+// mapSlice is front matter in the order it was written, so that an
+// imported page keeps its keys where their author put them. Nested
+// mappings are mapSlices too; a sequence is a []any.
+type mapSlice []mapItem
+
+type mapItem struct {
+	Key, Value any
+}
+
+// maxYAMLNodes bounds the values one front matter expands to, so that
+// aliases cannot make a few lines of YAML into millions of values.
+const maxYAMLNodes = 100_000
+
+// readYAML reads front matter into a mapSlice. Values are the ones
+// yaml.v3 decodes, except that a timestamp stays the text it was written
+// as: an importer writes it back unchanged, in no time zone.
+func readYAML(data []byte) (mapSlice, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, nil // an empty block
+	}
+	budget := maxYAMLNodes
+	v, err := fromNode(doc.Content[0], &budget)
+	if err != nil {
+		return nil, err
+	}
+	switch fm := v.(type) {
+	case mapSlice:
+		return fm, nil
+	case nil:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("line %d: front matter is not a mapping", doc.Content[0].Line)
+}
+
+func fromNode(n *yaml.Node, budget *int) (any, error) {
+	if *budget--; *budget < 0 {
+		return nil, errors.New("too many values (aliases expanding?)")
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		return fromNode(n.Alias, budget)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := fromNode(c, budget)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		var out mapSlice
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, err := fromNode(n.Content[i], budget)
+			if err != nil {
+				return nil, err
+			}
+			v, err := fromNode(n.Content[i+1], budget)
+			if err != nil {
+				return nil, err
+			}
+			if n.Content[i].Tag == "!!merge" {
+				out = merge(out, v)
+				continue
+			}
+			out = append(out, mapItem{Key: k, Value: v})
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!timestamp" {
+			return n.Value, nil
+		}
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
+}
+
+// merge adds the keys of a << merge, a mapping or a list of them, that
+// the mapping does not set itself.
+func merge(fm mapSlice, v any) mapSlice {
+	switch m := v.(type) {
+	case mapSlice:
+		for _, it := range m {
+			if k, ok := it.Key.(string); !ok || !has(fm, k) {
+				fm = append(fm, it)
+			}
+		}
+	case []any:
+		for _, e := range m {
+			fm = merge(fm, e)
+		}
+	}
+	return fm
+}
+
+// toNode is the YAML node of a value read by fromNode or set by an
+// importer.
+func toNode(v any) (*yaml.Node, error) {
+	switch v := v.(type) {
+	case mapSlice:
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		for _, it := range v {
+			k, err := toNode(it.Key)
+			if err != nil {
+				return nil, err
+			}
+			val, err := toNode(it.Value)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, k, val)
+		}
+		return n, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, e := range v {
+			c, err := toNode(e)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+		return n, nil
+	}
+	n := &yaml.Node{}
+	if err := n.Encode(v); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// yamlFrontMatter writes front matter as YAML between --- lines, laid out
+// as people write it: two spaces of indent, list items under their key.
+func yamlFrontMatter(fm mapSlice) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("---\n")
 	if len(fm) > 0 {
-		out, err := yaml.Marshal(fm)
+		n, err := toNode(fm)
 		if err != nil {
 			return nil, fmt.Errorf("front matter: %w", err)
 		}
-		b.Write(out)
+		enc := yaml.NewEncoder(&b)
+		enc.SetIndent(2)
+		enc.CompactSeqIndent()
+		if err := enc.Encode(n); err != nil {
+			return nil, fmt.Errorf("front matter: %w", err)
+		}
+		if err := enc.Close(); err != nil {
+			return nil, fmt.Errorf("front matter: %w", err)
+		}
 	}
 	b.WriteString("---\n")
 	return b.Bytes(), nil
 }
 
-func get(fm yaml.MapSlice, key string) (any, bool) {
+func has(fm mapSlice, key string) bool {
+	_, ok := get(fm, key)
+	return ok
+}
+
+func get(fm mapSlice, key string) (any, bool) {
 	for _, it := range fm {
 		if k, _ := it.Key.(string); k == key {
 			return it.Value, true
@@ -181,17 +336,17 @@ func get(fm yaml.MapSlice, key string) (any, bool) {
 	return nil, false
 }
 
-func set(fm yaml.MapSlice, key string, v any) yaml.MapSlice {
+func set(fm mapSlice, key string, v any) mapSlice {
 	for i, it := range fm {
 		if k, _ := it.Key.(string); k == key {
 			fm[i].Value = v
 			return fm
 		}
 	}
-	return append(fm, yaml.MapItem{Key: key, Value: v})
+	return append(fm, mapItem{Key: key, Value: v})
 }
 
-func del(fm yaml.MapSlice, key string) yaml.MapSlice {
+func del(fm mapSlice, key string) mapSlice {
 	out := fm[:0]
 	for _, it := range fm {
 		if k, _ := it.Key.(string); k != key {

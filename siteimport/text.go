@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
-
-	"gopkg.in/yaml.v2"
 )
 
 // maxHeading is the longest line taken for a heading: a heading is a
@@ -78,7 +76,7 @@ func Text(name string, src []byte) ([]byte, []Note, error) {
 	}
 	var out bytes.Buffer
 	if title != "" {
-		fm, err := yamlFrontMatter(yaml.MapSlice{{Key: "title", Value: title}})
+		fm, err := yamlFrontMatter(mapSlice{{Key: "title", Value: title}})
 		if err != nil {
 			return nil, nil, err
 		}

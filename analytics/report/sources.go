@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/net/publicsuffix"
-	"gopkg.in/yaml.v2"
 )
 
 // The search engines, social networks and AI assistants of Matomo's

@@ -8,7 +8,7 @@ import (
 )
 
 // The decoders of front matter. adrg/frontmatter brings decoders of its
-// own (gopkg.in/yaml.v2, which is no longer maintained, and
+// own (yaml.v2, which is no longer maintained, and
 // BurntSushi/toml); Folio hands it these instead, so YAML and TOML are
 // read by the same libraries everywhere, folio.toml included.
 

@@ -384,8 +384,9 @@ func lineAt(body []byte, off, first int) int {
 	return first + bytes.Count(body[:off], []byte("\n"))
 }
 
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
+// TOMLString quotes s as a TOML basic string, for a value written into
+// folio.toml.
+func TOMLString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {
@@ -412,16 +413,16 @@ func (c siteConfig) toml(from string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Imported from %s. Every key is optional; the README lists them all.\n", from)
 	if c.title != "" {
-		fmt.Fprintf(&b, "title = %s\n", tomlString(c.title))
+		fmt.Fprintf(&b, "title = %s\n", TOMLString(c.title))
 	}
 	if c.baseURL != "" {
-		fmt.Fprintf(&b, "baseURL = %s\n", tomlString(c.baseURL))
+		fmt.Fprintf(&b, "baseURL = %s\n", TOMLString(c.baseURL))
 	}
 	if c.language != "" {
-		fmt.Fprintf(&b, "language = %s\n", tomlString(c.language))
+		fmt.Fprintf(&b, "language = %s\n", TOMLString(c.language))
 	}
 	if c.timezone != "" {
-		fmt.Fprintf(&b, "timezone = %s\n", tomlString(c.timezone))
+		fmt.Fprintf(&b, "timezone = %s\n", TOMLString(c.timezone))
 	}
 	return []byte(b.String())
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+
+	"folio/siteimport"
 )
 
 // newSite is the site folio new writes. .gitignore is kept as gitignore
@@ -61,7 +63,7 @@ func writeNewSite(dir string) error {
 		case "gitignore":
 			dst = filepath.Join(dir, ".gitignore")
 		case "folio.toml":
-			data = []byte(strings.Replace(string(data), "SITE_TITLE", tomlString(siteTitle(dir)), 1))
+			data = []byte(strings.Replace(string(data), "SITE_TITLE", siteimport.TOMLString(siteTitle(dir)), 1))
 		}
 		return os.WriteFile(dst, data, 0o644)
 	})
@@ -103,23 +105,4 @@ func siteTitle(dir string) string {
 	r := []rune(name)
 	r[0] = unicode.ToUpper(r[0])
 	return string(r)
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, "\\u%04X", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -495,10 +495,10 @@ func forTerms(folded string, fn func(string)) {
 	}
 }
 
-// utf16Compare orders strings as JavaScript compares them, by UTF-16 code
+// CompareUTF16 orders strings as JavaScript compares them, by UTF-16 code
 // units, so search.js can binary search the parts' first terms. It differs
 // from Go's byte order only for characters past U+FFFF.
-func utf16Compare(a, b string) int {
+func CompareUTF16(a, b string) int {
 	for a != "" && b != "" {
 		ra, na := utf8.DecodeRuneInString(a)
 		rb, nb := utf8.DecodeRuneInString(b)
@@ -675,7 +675,7 @@ func (s *Index) WriteTo(write func(name string, data []byte) error) error {
 	for i := range order {
 		order[i] = uint32(i)
 	}
-	slices.SortFunc(order, func(a, b uint32) int { return utf16Compare(terms[a], terms[b]) })
+	slices.SortFunc(order, func(a, b uint32) int { return CompareUTF16(terms[a], terms[b]) })
 	for _, id := range order {
 		if len(termParts) == 0 || len(termParts[len(termParts)-1].data) >= searchPartSize {
 			if len(termParts) > 0 {

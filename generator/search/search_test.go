@@ -14,144 +14,8 @@ import (
 
 	"folio/generator"
 	"folio/generator/markdown"
+	"folio/generator/search/searchtest"
 )
-
-// decodedIndex is a search index read back from its files, checked for
-// the promises search.js relies on.
-type decodedIndex struct {
-	docs  []indexDoc
-	terms map[string][]posting
-	files int // parts in files of their own, besides index.json
-}
-
-type indexDoc struct {
-	URL, Title string
-	Sections   [][3]string // heading id, heading, text
-}
-
-type posting struct {
-	URL   string
-	Sec   int
-	Flags int
-}
-
-func (p posting) String() string { return fmt.Sprintf("%s#%d:%d", p.URL, p.Sec, p.Flags) }
-
-// decodeSearch reads the index under search/ in files. It fails the test
-// when a part is missing, when terms are not in order or not in the part
-// the manifest sends a query to, when doc parts leave gaps, or when a
-// posting names a doc or section that does not exist.
-func decodeSearch(t testing.TB, files map[string][]byte) *decodedIndex {
-	t.Helper()
-	var m struct {
-		V int
-		N int
-		T [][2]json.RawMessage
-		D [][2]json.RawMessage
-	}
-	if err := json.Unmarshal(files["search/index.json"], &m); err != nil {
-		t.Fatalf("search/index.json: %v", err)
-	}
-	if m.V != 1 {
-		t.Fatalf("search/index.json: version %d, want 1", m.V)
-	}
-	ix := &decodedIndex{terms: map[string][]posting{}}
-	used := map[string]bool{"search/index.json": true}
-	part := func(raw json.RawMessage, v any) {
-		t.Helper()
-		var name string
-		if json.Unmarshal(raw, &name) == nil {
-			data, ok := files["search/"+name]
-			if !ok {
-				t.Fatalf("search/index.json names %s, which was not written", name)
-			}
-			used["search/"+name] = true
-			ix.files++
-			raw = data
-		}
-		if err := json.Unmarshal(raw, v); err != nil {
-			t.Fatalf("search part: %v", err)
-		}
-	}
-	for i, e := range m.D {
-		var start int
-		if err := json.Unmarshal(e[0], &start); err != nil || start != len(ix.docs) {
-			t.Fatalf("doc part %d starts at %s, want %d", i, e[0], len(ix.docs))
-		}
-		var docs [][3]json.RawMessage
-		part(e[1], &docs)
-		for _, d := range docs {
-			var doc indexDoc
-			if json.Unmarshal(d[0], &doc.URL) != nil || json.Unmarshal(d[1], &doc.Title) != nil || json.Unmarshal(d[2], &doc.Sections) != nil {
-				t.Fatalf("doc part %d: bad doc %s", i, d)
-			}
-			ix.docs = append(ix.docs, doc)
-		}
-	}
-	if m.N != len(ix.docs) {
-		t.Errorf("search/index.json: n = %d, but the doc parts hold %d pages", m.N, len(ix.docs))
-	}
-	var firsts []string
-	for _, e := range m.T {
-		var first string
-		if err := json.Unmarshal(e[0], &first); err != nil {
-			t.Fatal(err)
-		}
-		firsts = append(firsts, first)
-	}
-	if len(firsts) > 0 && firsts[0] != "" {
-		t.Errorf("first term part starts at %q, want \"\"", firsts[0])
-	}
-	for i, e := range m.T {
-		var terms map[string][]int
-		part(e[1], &terms)
-		for term, list := range terms {
-			if utf16Compare(term, firsts[i]) < 0 || (i+1 < len(firsts) && utf16Compare(term, firsts[i+1]) >= 0) {
-				t.Errorf("term %q is in part %d, which holds [%q, next part)", term, i, firsts[i])
-			}
-			if _, dup := ix.terms[term]; dup {
-				t.Errorf("term %q is in two parts", term)
-			}
-			if len(list)%2 != 0 {
-				t.Fatalf("term %q: odd postings list %v", term, list)
-			}
-			ps := []posting{}
-			doc := 0
-			for j := 0; j < len(list); j += 2 {
-				doc += list[j]
-				sec, flags := list[j+1]>>2, list[j+1]&3
-				if doc >= len(ix.docs) || sec >= len(ix.docs[doc].Sections) || flags == 0 || (j > 0 && list[j] < 0) {
-					t.Fatalf("term %q: posting %d,%d names no section (doc %d of %d)", term, list[j], list[j+1], doc, len(ix.docs))
-				}
-				ps = append(ps, posting{ix.docs[doc].URL, sec, flags})
-			}
-			ix.terms[term] = ps
-		}
-	}
-	for name := range files {
-		if strings.HasPrefix(name, "search/") && !used[name] {
-			t.Errorf("%s is written but not in search/index.json", name)
-		}
-	}
-	return ix
-}
-
-func (ix *decodedIndex) urls() []string {
-	var out []string
-	for _, d := range ix.docs {
-		out = append(out, d.URL)
-	}
-	return out
-}
-
-func (ix *decodedIndex) doc(url string) *indexDoc {
-	for i := range ix.docs {
-		if ix.docs[i].URL == url {
-			return &ix.docs[i]
-		}
-	}
-	return nil
-}
 
 // searchFiles writes the index into a map of files.
 func searchFiles(t testing.TB, s *Index) map[string][]byte {
@@ -203,11 +67,11 @@ func TestSearchSplit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			files := searchFiles(t, synthIndex(tt.pages, tt.words))
-			ix := decodeSearch(t, files)
-			if len(ix.docs) != tt.pages {
-				t.Fatalf("index holds %d pages, want %d", len(ix.docs), tt.pages)
+			ix := searchtest.Decode(t, files, CompareUTF16)
+			if len(ix.Docs) != tt.pages {
+				t.Fatalf("index holds %d pages, want %d", len(ix.Docs), tt.pages)
 			}
-			if split := ix.files > 0; split != tt.split {
+			if split := ix.Files > 0; split != tt.split {
 				t.Fatalf("split = %v (%d files), want %v", split, len(files), tt.split)
 			}
 			if !tt.split {
@@ -233,7 +97,7 @@ func TestSearchSplit(t *testing.T) {
 			if termParts < 2 || docParts < 2 {
 				t.Errorf("%d term parts and %d doc parts, want several of each", termParts, docParts)
 			}
-			if d := ix.doc("/p/77/"); d == nil || d.Title != "Page 77" || d.Sections[1][0] != "more" {
+			if d := ix.Doc("/p/77/"); d == nil || d.Title != "Page 77" || d.Sections[1][0] != "more" {
 				t.Errorf("page 77 = %+v", d)
 			}
 		})
@@ -298,8 +162,8 @@ func TestUTF16Compare(t *testing.T) {
 	ordered := []string{"", "a", "ab", "b", "é", "𝒳", "\uffff"}
 	for i := range ordered {
 		for j := range ordered {
-			if got, want := utf16Compare(ordered[i], ordered[j]), cmpInt(i, j); got != want {
-				t.Errorf("utf16Compare(%q, %q) = %d, want %d", ordered[i], ordered[j], got, want)
+			if got, want := CompareUTF16(ordered[i], ordered[j]), cmpInt(i, j); got != want {
+				t.Errorf("CompareUTF16(%q, %q) = %d, want %d", ordered[i], ordered[j], got, want)
 			}
 		}
 	}
@@ -421,8 +285,8 @@ func TestSearchPageBounds(t *testing.T) {
 		t.Errorf("a small site keeps %d bytes a page, want %d", s.keep, searchKeepMax)
 	}
 	s.AddSections(p, raw)
-	ix := decodeSearch(t, searchFiles(t, s))
-	secs := ix.doc("/bounds/").Sections
+	ix := searchtest.Decode(t, searchFiles(t, s), CompareUTF16)
+	secs := ix.Doc("/bounds/").Sections
 	kept := 0
 	for _, sec := range secs {
 		kept += len(sec[2])
@@ -434,7 +298,7 @@ func TestSearchPageBounds(t *testing.T) {
 		t.Errorf("short section kept as %q, want whole", secs[0][2])
 	}
 	has := func(term string) bool {
-		return slices.ContainsFunc(ix.terms[term], func(p posting) bool { return p.Sec == 1 })
+		return slices.ContainsFunc(ix.Terms[term], func(p searchtest.Posting) bool { return p.Sec == 1 })
 	}
 	if !has("word2000") {
 		t.Error("a word past the kept text but within searchMaxText is not Searchable")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -9,10 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -208,50 +206,19 @@ func sendAll(t *testing.T, proxy, origin string, events []clusterEvent) {
 
 // clusterCollector is one folio collect process of the cluster.
 type clusterCollector struct {
-	cmd    *exec.Cmd
-	base   string
-	stderr *lockedBuffer
+	*collectProcess
+	base string // scheme and host, without the endpoint's path
 }
 
 func startClusterCollector(t *testing.T, bin, root, dsn string) *clusterCollector {
 	t.Helper()
-	c := &clusterCollector{stderr: &lockedBuffer{}}
-	c.cmd = exec.Command(bin, "collect", "-root", root, "-db", dsn, "-addr", "127.0.0.1:0",
+	p := startCollectArgs(t, bin, 60*time.Second, "collect", "-root", root, "-db", dsn, "-addr", "127.0.0.1:0",
 		"-trusted-proxies", "127.0.0.1", "-rate-limit", "0", "-flush", "300ms")
-	c.cmd.Stderr = c.stderr
-	stdout, err := c.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	u, err := url.Parse(p.url)
+	if err != nil || u.Host == "" {
+		t.Fatalf("folio collect printed the address %q\n%s", p.url, p.stderr.String())
 	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c.cmd.ProcessState == nil {
-			c.cmd.Process.Kill()
-			c.cmd.Wait()
-		}
-	})
-	first := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			first <- sc.Text()
-		}
-		close(first)
-		for sc.Scan() {
-		}
-	}()
-	select {
-	case line := <-first:
-		c.base = regexp.MustCompile(`http://[0-9.:]+`).FindString(line)
-		if c.base == "" {
-			t.Fatalf("folio collect printed %q, no address\n%s", line, c.stderr.String())
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatalf("folio collect did not start within 60s\n%s", c.stderr.String())
-	}
-	return c
+	return &clusterCollector{collectProcess: p, base: u.Scheme + "://" + u.Host}
 }
 
 // stored is one site's counts summed over every day.

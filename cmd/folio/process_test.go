@@ -44,6 +44,13 @@ type collectProcess struct {
 func startCollectProcess(t *testing.T, bin, site, db string, flags ...string) *collectProcess {
 	t.Helper()
 	args := append([]string{"collect", "-root", exampleRoot, "-site", site, "-db", db, "-addr", "127.0.0.1:0", "-trusted-proxies", "127.0.0.1"}, flags...)
+	return startCollectArgs(t, bin, 30*time.Second, args...)
+}
+
+// startCollectArgs runs bin with args, a folio collect command line, and
+// waits up to within for the endpoint address it prints.
+func startCollectArgs(t *testing.T, bin string, within time.Duration, args ...string) *collectProcess {
+	t.Helper()
 	p := &collectProcess{cmd: exec.Command(bin, args...), stderr: &lockedBuffer{}}
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
@@ -75,8 +82,8 @@ func startCollectProcess(t *testing.T, bin, site, db string, flags ...string) *c
 		if !ok || p.url == "" {
 			t.Fatalf("folio collect printed %q, no address\n%s", line, p.stderr.String())
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("folio collect did not start within 30s\n%s", p.stderr.String())
+	case <-time.After(within):
+		t.Fatalf("folio collect did not start within %s\n%s", within, p.stderr.String())
 	}
 	return p
 }

@@ -31,15 +31,7 @@ func collectSite(t *testing.T, toml string) string {
 		"public/index.html":      "<!doctype html>",
 		"public/docs/index.html": "<!doctype html>",
 	}
-	for name, text := range files {
-		path := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, root, files)
 	return root
 }
 
@@ -300,5 +292,19 @@ func TestCollectCapsConnections(t *testing.T) {
 	srv := newCollectServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
 	if srv.IdleTimeout > 15*time.Second {
 		t.Errorf("IdleTimeout = %s: a beacon's connection idles until the reader's next page, want at most 15s", srv.IdleTimeout)
+	}
+}
+
+// writeFiles writes files, named with slashes, under root.
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		path := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

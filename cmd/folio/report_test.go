@@ -22,15 +22,7 @@ func reportSite(t *testing.T) string {
 		"content/_index.md":       "---\ntitle: Home\n---\nWelcome.\n",
 		"content/docs/install.md": "---\ntitle: Install it\n---\nSteps.\n",
 	}
-	for name, text := range files {
-		path := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, root, files)
 	return root
 }
 

@@ -3,7 +3,8 @@
 // The default theme lives in default/: html/template layouts and partials
 // under layouts/, files the generator minifies and fingerprints under
 // assets/ (style.css, beacon.js, search.js), and files copied as they are under
-// static/. Because it is embedded, `folio build` works for a site that has
+// static/ (static/vendor/ holds libraries copied only into sites that
+// use them). Because it is embedded, `folio build` works for a site that has
 // no themes/ folder of its own; a site's layouts/ folder overrides any
 // layout of the same name.
 package themes
@@ -29,3 +30,10 @@ func DefaultFS() fs.FS {
 	}
 	return sub
 }
+
+// KaTeX is the pinned release of KaTeX (katex/, with its licence), which
+// the build runs to turn formulas into MathML. It is a tool of the build,
+// not a file of the theme: pages never load it.
+//
+//go:embed katex/katex.min.js
+var KaTeX string

@@ -26,8 +26,8 @@ import (
 // New returns the goldmark converter of one build and its shortcode
 // extension, which reads included snippets from fsys.
 func New(unsafe bool, fsys fs.FS) (goldmark.Markdown, *Shortcodes) {
-	x := &Shortcodes{fsys: fsys}
-	x.md = newMarkdown(unsafe, x)
+	x := &Shortcodes{fsys: fsys, math: &mathExt{}}
+	x.md = newMarkdown(unsafe, x, x.math)
 	return x.md, x
 }
 
@@ -218,13 +218,21 @@ func (r *folioRenderer) code(w util.BufWriter, src []byte, node ast.Node, enteri
 	var lang string
 	if fc, ok := node.(*ast.FencedCodeBlock); ok {
 		// Escapes in the info string are markdown's, not the language's.
-		lang = strings.ToLower(string(util.UnescapePunctuations(fc.Language(src))))
+		lang = fenceLang(fc, src)
 	}
 	var code bytes.Buffer
 	lines := node.Lines()
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		code.Write(seg.Value(src))
+	}
+	if lang == "mermaid" {
+		// The theme draws it; until then, and without script, it reads
+		// as the text it is.
+		w.WriteString(`<pre class="mermaid" data-lang="mermaid"><code>`)
+		w.Write(util.EscapeHTML(code.Bytes()))
+		w.WriteString("</code></pre>\n")
+		return ast.WalkSkipChildren, nil
 	}
 	lx := lexerFor(lang)
 	if lang != "" {

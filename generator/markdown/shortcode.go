@@ -554,6 +554,7 @@ type Shortcodes struct {
 	md       goldmark.Markdown // the converter it extends, for content inside tags
 	set      *ShortcodeSet
 	snippets sync.Map // file -> *snippet
+	math     *mathExt
 }
 
 // SetTemplates gives the extension the theme's shortcodes. It is called

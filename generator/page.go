@@ -242,6 +242,25 @@ type Shortcode struct {
 	Params map[string]string
 	// Positional are the arguments without a name, in order.
 	Positional []string
+	// Ordinal counts the shortcodes of the same name on the page, from 0
+	// in the order they are written: an id made of the name and the
+	// ordinal is unique on the page.
+	Ordinal int
+	// Index is its place among the shortcodes of the same name beside
+	// it, from 0: the first tab of a tabs is 0.
+	Index int
+	// Parent is the shortcode this one is inside, without its .Inner;
+	// nil at the top of the page.
+	Parent *Shortcode
+}
+
+// Inside fails the shortcode unless it is written directly inside a
+// shortcode called name, as a tab inside tabs.
+func (s *Shortcode) Inside(name string) (string, error) {
+	if s.Parent == nil || s.Parent.Name != name {
+		return "", &ShortcodeArgError{fmt.Sprintf("must be inside {{< %s >}}", name)}
+	}
+	return "", nil
 }
 
 // Get returns a named argument (.Get "title") or a positional one
@@ -259,13 +278,23 @@ func (s *Shortcode) Get(key any) (string, error) {
 	return "", fmt.Errorf("Get: want a name or a position, got %T", key)
 }
 
-// Require fails the shortcode unless every named argument was given, so
-// a template can insist on, say, the alt text of an image.
-func (s *Shortcode) Require(names ...string) (string, error) {
+// Require fails the shortcode unless every argument was given: a name
+// for a named argument, such as the alt text of an image, or a position
+// from 0 for one written without a name.
+func (s *Shortcode) Require(keys ...any) (string, error) {
 	var missing []string
-	for _, n := range names {
-		if _, ok := s.Params[n]; !ok {
-			missing = append(missing, strconv.Quote(n))
+	for _, k := range keys {
+		switch k := k.(type) {
+		case string:
+			if _, ok := s.Params[k]; !ok {
+				missing = append(missing, strconv.Quote(k))
+			}
+		case int:
+			if k < 0 || k >= len(s.Positional) || s.Positional[k] == "" {
+				missing = append(missing, strconv.Itoa(k+1)+" (written without a name)")
+			}
+		default:
+			return "", fmt.Errorf("Require: want names or positions, got %T", k)
 		}
 	}
 	switch len(missing) {

@@ -110,6 +110,7 @@ type builder struct {
 	sections       *search.Store                   // the search sections of this build's pages, until closeSections
 	cache          *Cache                          // the build cache BuildDir uses, if any
 	records        map[*generator.Page]*cachedPage // what rendering each cacheable page teaches the cache
+	libraries      sync.Map                        // name -> true: libraries of the theme's static/vendor/ that pages load
 }
 
 // SiteBuild is a loaded site, ready to render pages that are not in its
@@ -207,6 +208,7 @@ func newBuilder(opts Options) (*builder, error) {
 		b.BasePath = u.EscapedPath()
 	}
 	b.md, b.shortcodes = markdown.New(b.cfg.Markdown.Unsafe, opts.FS)
+	b.shortcodes.SetMath(mathEngine().Render)
 	b.render = render.New(b.URLs, !opts.NoMinify)
 	return b, nil
 }
@@ -538,6 +540,7 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		}
 		view.Content = htmlString(bufs.body.String())
 		view.TOC, view.TOCHTML = toc, ""
+		b.useLibraries(p, &view, body)
 	} else {
 		// A generated page, such as /changelog/, may have stored its ids.
 		b.ids.LoadOrStore(p.Path, markdown.IDSet(nil))
@@ -737,7 +740,7 @@ func (b *builder) fileExists(target string) bool {
 
 // copyFiles copies static/ and content/ files that are not pages.
 func (b *builder) copyFiles(out output.Output) error {
-	all := append(append([]generator.StaticFile(nil), b.theme.Static...), b.Files...)
+	all := append(b.themeStatic(), b.Files...)
 	// Later sources win: a site's static/ overrides the theme's.
 	last := map[string]generator.StaticFile{}
 	for _, f := range all {

@@ -33,7 +33,7 @@ const CacheFile = "build.gob"
 
 // cacheFormat changes whenever what the cache holds or how a key is made
 // changes, so an old cache is never trusted by a newer Folio.
-const cacheFormat = "folio-build-cache-5"
+const cacheFormat = "folio-build-cache-6"
 
 // Cache remembers what earlier builds did, so that the next build renders
 // only the pages whose inputs changed and writes only the files whose
@@ -136,6 +136,8 @@ type cachedPage struct {
 	searchRef search.SectionRef
 	// Includes are the files the page included, with their sums then.
 	Includes []includedFile
+	// Libraries are the libraries of the theme's static/vendor/ it loads.
+	Libraries []string
 }
 
 type includedFile struct {
@@ -661,6 +663,7 @@ func (b *builder) restore(p *generator.Page, c *cachedPage) {
 		raw[i] = search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms}
 	}
 	b.search.AddSections(p, raw)
+	b.noteLibraries(c.Libraries)
 	b.records[p] = c
 	p.Src = nil // not rendered, so not needed
 }
@@ -834,7 +837,9 @@ func (c *Cache) RenderOne(file string) (name string, data []byte, ok bool) {
 	view.Links = nil
 	var bufs renderBuffers
 	out := &output.MapOutput{}
-	if err := b.renderPage(&view, out, &bufs); err != nil {
+	libs := b.librariesUsed()
+	if err := b.renderPage(&view, out, &bufs); err != nil || b.librariesUsed() != libs {
+		// A library the site did not copy yet needs the full build.
 		return "", nil, false
 	}
 	for _, lr := range view.Links {

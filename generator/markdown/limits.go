@@ -53,6 +53,18 @@ type mdLimits struct {
 	ctx     context.Context
 	ticks   int
 	stopped bool
+	// ordinals counts the shortcodes of each name on the page.
+	ordinals map[string]int
+}
+
+// ordinal numbers the next shortcode called name on the page.
+func (l *mdLimits) ordinal(name string) int {
+	if l.ordinals == nil {
+		l.ordinals = map[string]int{}
+	}
+	n := l.ordinals[name]
+	l.ordinals[name] = n + 1
+	return n
 }
 
 // cancelled reports whether the build was cancelled, asking the context

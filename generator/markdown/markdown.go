@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"maps"
 	"slices"
@@ -96,6 +97,7 @@ func (r *folioRenderer) heading(w util.BufWriter, src []byte, node ast.Node, ent
 			w.Write(util.EscapeHTML(idb))
 			w.WriteByte('"')
 		}
+		writeHeadingAttributes(w, n)
 		w.WriteByte('>')
 		return ast.WalkContinue, nil
 	}
@@ -106,6 +108,29 @@ func (r *folioRenderer) heading(w util.BufWriter, src []byte, node ast.Node, ent
 	}
 	w.WriteString("</h" + level + ">\n")
 	return ast.WalkContinue, nil
+}
+
+// writeHeadingAttributes writes the attributes an editor gave a heading
+// besides its id, ## Title {#id .class lang=fr}: the global attributes of
+// HTML and data-*, but for style, which a strict Content-Security-Policy
+// refuses. Event handlers are not global attributes.
+func writeHeadingAttributes(w util.BufWriter, n *ast.Heading) {
+	for _, a := range n.Attributes() {
+		name := string(a.Name)
+		if name == "id" || name == "style" || !html.GlobalAttributeFilter.Contains(a.Name) && !strings.HasPrefix(name, "data-") {
+			continue
+		}
+		w.WriteByte(' ')
+		w.Write(a.Name)
+		w.WriteString(`="`)
+		switch v := a.Value.(type) {
+		case []byte:
+			w.Write(util.EscapeHTML(v))
+		default:
+			w.Write(util.EscapeHTML([]byte(fmt.Sprint(v))))
+		}
+		w.WriteByte('"')
+	}
 }
 
 // writeTokens writes highlighted code as chroma's HTML formatter does with

@@ -18,8 +18,8 @@ import (
 // line of its own (it may span lines of its paragraph), and a ```math
 // fence holds one displayed formula. Prices in prose stay text, by the
 // rules Pandoc uses: the opening $ has no space after it, the closing one
-// has none before it and no digit after it, and \$ is a dollar sign. So
-// "costs $5 and $10" is no formula. Code spans and code blocks are never
+// has none before it and no digit after it, and \$ is a dollar sign; and
+// an inline formula holds no other $. So "costs $5 and $10" is no formula. Code spans and code blocks are never
 // read for math.
 //
 // A ```mermaid fence is a diagram: its source is written as a <pre> of
@@ -108,7 +108,12 @@ func (mathParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 			block.SetPosition(l, pos)
 			return nil
 		}
-		if end, next, ok := mathEnd(line, tex, display); ok {
+		end, next, found := mathEnd(line, tex, display)
+		if next < 0 {
+			block.SetPosition(l, pos)
+			return nil
+		}
+		if found {
 			tex = append(tex, line[:end]...)
 			block.Advance(next)
 			break
@@ -131,7 +136,8 @@ func (mathParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 
 // mathEnd finds the closing dollar sign(s) of a formula in line, which
 // follows the formula's text so far: end is where the TeX stops and next
-// where the text after the closing sign starts.
+// where the text after the closing sign starts. next is -1 when the line
+// shows that there is no formula.
 func mathEnd(line, before []byte, display bool) (end, next int, ok bool) {
 	for i := 0; i < len(line); i++ {
 		switch c := line[i]; {
@@ -150,7 +156,8 @@ func mathEnd(line, before []byte, display bool) (end, next int, ok bool) {
 				prev = before[len(before)-1]
 			}
 			if util.IsSpace(prev) || i+1 < len(line) && '0' <= line[i+1] && line[i+1] <= '9' {
-				continue
+				// No formula holds a bare $: "$5 and $10" is prose.
+				return 0, -1, false
 			}
 			return i, i + 1, true
 		}

@@ -479,9 +479,21 @@ type scCall struct {
 	open bool
 	// closed: a block whose closing tag was found.
 	closed bool
+	// ordinal counts the calls of the same name before this one on the
+	// page.
+	ordinal int
 }
 
 func (c *scCall) call() *scCall { return c }
+
+// data is what the call's template sees, but for its content and page.
+func (c *scCall) data() *generator.Shortcode {
+	d := &generator.Shortcode{Name: c.tag.name, Params: c.tag.named, Positional: c.tag.positional, Ordinal: c.ordinal}
+	if d.Params == nil {
+		d.Params = map[string]string{}
+	}
+	return d
+}
 
 type scNode interface {
 	ast.Node
@@ -630,6 +642,7 @@ func (p *scBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 	off := seg.Start + pos
 	var node ast.Node
 	c := p.x.newCall(t, fr, off)
+	c.ordinal = limitsOf(pc).ordinal(t.name)
 	if t.name == includeName {
 		node = &includeNode{scCall: c}
 	} else {
@@ -760,6 +773,7 @@ func (p *scInlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Con
 		return &shortcodeEnd{scCall: scCall{tag: t, fr: fr, def: p.x.def(t.name)}}
 	}
 	c := p.x.newCall(t, fr, seg.Start)
+	c.ordinal = limitsOf(pc).ordinal(t.name)
 	if t.name == includeName {
 		fr.errorf(seg.Start, "include must stand on a line of its own")
 		c.def = nil
@@ -895,9 +909,17 @@ func (r *scRenderer) shortcode(w util.BufWriter, src []byte, node ast.Node, ente
 		return ast.WalkSkipChildren, nil
 	}
 	x := r.x
-	data := &generator.Shortcode{Name: c.tag.name, Params: c.tag.named, Positional: c.tag.positional}
-	if data.Params == nil {
-		data.Params = map[string]string{}
+	data := c.data()
+	for s := node.PreviousSibling(); s != nil; s = s.PreviousSibling() {
+		if sc, ok := s.(scNode); ok && sc.call().tag.name == c.tag.name {
+			data.Index++
+		}
+	}
+	for p := node.Parent(); p != nil; p = p.Parent() {
+		if sc, ok := p.(scNode); ok && p.Kind() != kindInclude {
+			data.Parent = sc.call().data()
+			break
+		}
 	}
 	if c.fr != nil {
 		if c.fr.pb != nil {

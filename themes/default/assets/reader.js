@@ -1,5 +1,6 @@
 // Folio's reading aids: the table of contents marks the section in view,
-// and every code block gets a button that copies its code. Both only add
+// every code block gets a button that copies its code, and tabs with the
+// same titles switch together. All only add
 // to a page that works without them; nothing is stored and nothing leaves
 // the page.
 (function (d) {
@@ -68,6 +69,27 @@
       (done ? ok : fail)();
     });
   }
+  // Tabs groups with the same titles follow the reader's choice
+  // together: choosing "Linux" in one chooses it in all. Nothing is
+  // stored; every page starts at its first tabs.
+  function labels(g) {
+    return g.querySelectorAll(":scope > label");
+  }
+  function titles(g) {
+    return Array.prototype.map.call(labels(g), function (l) { return l.textContent; }).join("\n");
+  }
+  main.addEventListener("change", function (e) {
+    var group = e.target.parentNode, chosen = e.target.labels && e.target.labels[0];
+    if (!chosen || !group.classList.contains("tabs")) return;
+    var key = titles(group);
+    main.querySelectorAll(".tabs").forEach(function (g) {
+      if (g == group || titles(g) != key) return;
+      labels(g).forEach(function (l) {
+        if (l.textContent == chosen.textContent) l.control.checked = true;
+      });
+    });
+  });
+
   var pres = main.querySelectorAll("pre");
   if (!pres.length) return;
   status = d.createElement("p");

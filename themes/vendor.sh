@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Copies the pinned releases of the libraries the default theme loads on
-# pages that need them (mermaid for diagrams, KaTeX for math) from npm into
-# themes/default/static/vendor/NAME-VERSION/, with their licences.
+# Copies the pinned releases of two libraries from npm, with their
+# licences: mermaid, which the default theme loads on pages with a diagram,
+# into themes/default/static/vendor/mermaid-VERSION/, and KaTeX, which the
+# build runs to write formulas as MathML, into themes/katex/.
 #
-# They are static files, not assets: mermaid's build is more than 4 MB in
-# one file and is split into chunks that import one another by name, and
-# KaTeX's stylesheet names its fonts by relative path, so neither may be
-# renamed by the fingerprinting of assets/. The version in the folder name
-# does that job instead: a new release is a new address.
+# mermaid is static files, not assets: its build is more than 4 MB in one
+# file and is split into chunks that import one another by name, so it may
+# not be renamed by the fingerprinting of assets/. The version in the
+# folder name does that job instead: a new release is a new address.
 #
 # Run from anywhere; it needs npm and reaches only the npm registry.
-# After a version change, update the versions in layouts/base.html too.
+# After a version change of mermaid, update its version in
+# layouts/base.html too.
 set -euo pipefail
 mermaid=12.3.0
 katex=0.19.1
@@ -34,12 +35,11 @@ cp "$tmp/mermaid/LICENSE" "$tmp/mermaid/dist/mermaid.esm.min.mjs" "$m/"
 cp "$tmp/mermaid/dist/chunks/mermaid.esm.min/"*.mjs "$m/chunks/mermaid.esm.min/"
 
 fetch katex "$katex"
-rm -rf "$vendor"/katex-*
-k="$vendor/katex-$katex"
-mkdir -p "$k/fonts"
-cp "$tmp/katex/LICENSE" "$tmp/katex/dist/katex.min.js" "$tmp/katex/dist/katex.min.css" "$k/"
-# Every browser that runs the loader reads woff2, the first format the
-# stylesheet names; the woff and ttf copies would only add weight.
-cp "$tmp/katex/dist/fonts/"*.woff2 "$k/fonts/"
+# KaTeX runs in the build, which writes formulas as MathML: pages never
+# load it, so it is kept out of the theme's static files, and only its
+# script is needed.
+k="$here/katex"
+mkdir -p "$k"
+cp "$tmp/katex/LICENSE" "$tmp/katex/dist/katex.min.js" "$k/"
 
 du -sh "$m" "$k"

@@ -292,10 +292,11 @@ func TestE2EReaderCopyCode(t *testing.T) {
 	checkQuiet(t, tab, "/docs/writing/")
 }
 
-// TestE2EReaderDiagramsAndMath opens the page with a diagram and a formula:
-// both are drawn, from the site itself, with the strict
-// Content-Security-Policy in force and nothing refused; a page without
-// them loads neither library.
+// TestE2EReaderDiagramsAndMath opens the page with a diagram and formulas:
+// the diagram is drawn from the site itself, the formulas are MathML the
+// build made, with no script, and the browser sets them; the strict
+// Content-Security-Policy is in force and nothing is refused. A page
+// without a diagram loads no library.
 func TestE2EReaderDiagramsAndMath(t *testing.T) {
 	s := startServe(t)
 	tab := startBrowser(t)
@@ -303,12 +304,16 @@ func TestE2EReaderDiagramsAndMath(t *testing.T) {
 	shots := shotDir(t)
 	const path = "/docs/diagrams/"
 
-	// Without script, the sources are in the page as code.
+	// Without script, the diagram's source is in the page as code, and
+	// the formulas are there already.
 	raw := string(fetch(t, s.url+path))
-	for _, want := range []string{`<pre class="chroma" data-lang="mermaid"><code>flowchart LR`, `<pre class="chroma" data-lang="math"><code>\sum_`} {
+	for _, want := range []string{`<pre class="mermaid" data-lang="mermaid"><code>flowchart LR`, `<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">`, `<annotation encoding="application/x-tex">\sum_{k=1}^{n}`, `it costs $5, or $10 with support`} {
 		if !strings.Contains(raw, want) {
-			t.Errorf("%s lacks %q: without script the source must show", path, want)
+			t.Errorf("%s lacks %q", path, want)
 		}
+	}
+	if strings.Contains(raw, "/vendor/katex") || strings.Contains(raw, "math.js") {
+		t.Errorf("%s still loads KaTeX in the browser", path)
 	}
 	resp, err := http.Get(s.url + path)
 	if err != nil {
@@ -323,16 +328,22 @@ func TestE2EReaderDiagramsAndMath(t *testing.T) {
 		tab.colorScheme(t, scheme)
 		// mermaid is megabytes of script: on a busy machine the page takes
 		// long to parse it, and to answer while it does.
-		openWithin(t, tab, s, path, `!!document.querySelector("main figure.diagram > svg") && !!document.querySelector("main .math.display .katex-display")`, 2*time.Minute)
+		openWithin(t, tab, s, path, `!!document.querySelector("main figure.diagram > svg")`, 2*time.Minute)
 		facts := eval[map[string]any](t, tab, `(() => {
 			const svg = document.querySelector("figure.diagram > svg"), box = svg.getBoundingClientRect();
 			const node = svg.querySelector(".node rect, .node polygon, rect");
+			const block = document.querySelector("main math[display=block]").getBoundingClientRect();
+			const frac = document.querySelector("main math[display=block] mfrac");
+			const [num, den] = [...frac.children].map(e => e.getBoundingClientRect().height);
 			return {
 				width: box.width, height: box.height,
 				texts: [...svg.querySelectorAll("text")].map(t => t.textContent).join(" | "),
 				styled: !!node && getComputedStyle(node).fill !== "rgb(0, 0, 0)",
 				source: !!document.querySelector("figure.diagram details pre[data-lang=mermaid]"),
-				mathml: !!document.querySelector(".katex math"),
+				formulas: document.querySelectorAll("main math").length,
+				// A fraction set as math stacks its numerator over its
+				// denominator.
+				mathHeight: block.height, stacked: frac.getBoundingClientRect().height >= num + den,
 				inlineStyles: [...document.querySelectorAll("style")].length,
 			};
 		})()`)
@@ -346,8 +357,11 @@ func TestE2EReaderDiagramsAndMath(t *testing.T) {
 		if facts["styled"] != true {
 			t.Errorf("%s: the diagram's shapes are not styled: mermaid's style did not reach them", scheme)
 		}
-		if facts["source"] != true || facts["mathml"] != true || facts["inlineStyles"].(float64) != 0 {
-			t.Errorf("%s: source kept %v, MathML for screen readers %v, <style> elements %v", scheme, facts["source"], facts["mathml"], facts["inlineStyles"])
+		if facts["source"] != true || facts["inlineStyles"].(float64) != 0 {
+			t.Errorf("%s: source kept %v, <style> elements %v", scheme, facts["source"], facts["inlineStyles"])
+		}
+		if facts["formulas"].(float64) < 3 || facts["stacked"] != true {
+			t.Errorf("%s: %v formulas, the displayed fraction stacked %v: want MathML set by the browser", scheme, facts["formulas"], facts["stacked"])
 		}
 		checkQuiet(t, tab, path+" ("+scheme+")")
 		checkSameOrigin(t, tab.net.requests(), s)
@@ -368,13 +382,67 @@ func TestE2EReaderDiagramsAndMath(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%s with its diagram and formula weighs %d bytes gzip, %d of them the libraries", path, total, vendor)
+	t.Logf("%s with its diagram and formulas weighs %d bytes gzip, %d of them the diagram library; the HTML alone %d", path, total, vendor, gzipSize(t, []byte(raw)))
 
-	// A page without either loads neither.
+	// A page without a diagram loads no library.
 	tab.colorScheme(t, "light")
 	open(t, tab, s, "/docs/writing/", readerReady)
-	if n := eval[int](t, tab, `document.querySelectorAll("script[src*='/vendor/'], script[src*='diagrams.'], script[src*='math.'], link[href*='/vendor/']").length`); n != 0 {
-		t.Errorf("/docs/writing/ has %d diagram or math scripts or styles, want none", n)
+	if n := eval[int](t, tab, `document.querySelectorAll("script[src*='/vendor/'], script[src*='diagrams.'], link[href*='/vendor/']").length`); n != 0 {
+		t.Errorf("/docs/writing/ has %d diagram scripts or styles, want none", n)
+	}
+}
+
+// TestE2EReaderTabs chooses tabs on the shortcodes page: with script off
+// the radio buttons and the style sheet alone show the chosen panel, by
+// mouse and by keyboard; with script on, groups with the same titles
+// follow each other.
+func TestE2EReaderTabs(t *testing.T) {
+	s := startServe(t)
+	tab := startBrowser(t)
+	axe := axeSource(t)
+	const path = "/docs/shortcodes/"
+	// shown lists, for each tabs group, the title of the tab whose panel
+	// shows, or "" when none or more than one do.
+	const shown = `[...document.querySelectorAll("main .tabs")].map(g => {
+		const open = [...g.querySelectorAll(":scope > .tab-panel")].filter(p => p.getClientRects().length > 0);
+		return open.length === 1 ? open[0].previousElementSibling.textContent : "";
+	}).join(",")`
+
+	for _, script := range []bool{false, true} {
+		ctx, cancel := context.WithTimeout(tab.ctx, e2eTimeout)
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !script}); err != nil {
+			t.Fatalf("script %v: %v", script, err)
+		}
+		cancel()
+		open(t, tab, s, path, `document.readyState === "complete" && document.querySelectorAll("main .tabs").length === 2`)
+		if got := eval[string](t, tab, shown); got != "macOS,macOS" {
+			t.Fatalf("script %v: panels shown at first %q, want the first of each group", script, got)
+		}
+		tab.do(t, "click the second group's Linux tab", chromedp.Click(chromedp.CSS(`main .tabs:nth-of-type(2) > label:nth-of-type(2)`)))
+		want := "macOS,Linux"
+		if script {
+			want = "Linux,Linux"
+		}
+		tab.waitTrue(t, fmt.Sprintf("script %v: panels %s after a click", script, want), shown+` === "`+want+`"`)
+
+		// The keyboard: the first group's chosen radio button, then an
+		// arrow to the next.
+		tab.do(t, "focus the first group", chromedp.Focus(chromedp.CSS(`main .tabs:first-of-type > input:checked`)))
+		tab.do(t, "arrow right", chromedp.KeyEvent(kb.ArrowRight))
+		// Without script the first group moves from macOS to Linux on its
+		// own; with script both groups were on Linux and move to Windows.
+		want = "Linux,Linux"
+		if script {
+			want = "Windows,Windows"
+		}
+		tab.waitTrue(t, fmt.Sprintf("script %v: panels %s after an arrow key", script, want), shown+` === "`+want+`"`)
+		if !eval[bool](t, tab, `document.activeElement.matches("main .tabs > input:focus-visible")`) {
+			t.Errorf("script %v: the chosen tab does not show keyboard focus", script)
+		}
+		if script {
+			checkAxe(t, tab, axe, path+" (tabs)")
+			checkQuiet(t, tab, path)
+		}
 	}
 }
 

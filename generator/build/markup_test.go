@@ -65,21 +65,13 @@ func TestVendorOnlyWhenUsed(t *testing.T) {
 // diagram is gone removes it.
 func TestVendorWarmBuild(t *testing.T) {
 	root := t.TempDir()
-	write := func(name, text string) {
-		t.Helper()
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("folio.toml", "title = \"Warm\"\n")
-	write("content/a.md", "```mermaid\nflowchart LR\n  a --> b\n```\n")
-	write("content/b.md", "Other.\n")
+	writeFiles(t, root, map[string]string{
+		"folio.toml":   "title = \"Warm\"\n",
+		"content/a.md": "```mermaid\nflowchart LR\n  a --> b\n```\n",
+		"content/b.md": "Other.\n",
+	})
 	lib := filepath.Join(root, "public", "vendor", "mermaid-12.3.0", "mermaid.esm.min.mjs")
-	opts := Options{Root: root, Theme: themes.DefaultFS(), CacheDir: filepath.Join(root, ".cache")}
+	opts := Options{Root: root, Theme: themes.DefaultFS(), Cache: NewCache()}
 	build := func(wantLib bool, wantRendered int) {
 		t.Helper()
 		res, err := BuildDir(t.Context(), opts, filepath.Join(root, "public"))
@@ -95,8 +87,15 @@ func TestVendorWarmBuild(t *testing.T) {
 	}
 	build(true, 3)
 	build(true, 1) // the home page, made by the build, is always made again
-	write("content/a.md", "No diagram now.\n")
+	writeFiles(t, root, map[string]string{"content/a.md": "No diagram now.\n"})
 	build(false, 2)
+	// A quick render of one edited page cannot add the library: that
+	// waits for the full build.
+	writeFiles(t, root, map[string]string{"content/b.md": "```mermaid\nflowchart LR\n  c --> d\n```\n"})
+	if _, _, ok := opts.Cache.RenderOne("content/b.md"); ok {
+		t.Error("RenderOne rendered a page that needs a library the site lacks")
+	}
+	build(true, 2)
 }
 
 // TestMarkupErrors: a formula KaTeX cannot read and a tab out of place

@@ -104,6 +104,7 @@ func TestMarkupErrors(t *testing.T) {
 	tests := []struct{ name, page, want string }{
 		{"bad formula", "---\ntitle: A\n---\nText.\n\nThe $\\frac{1}{$ here.\n", `content/a.md:6: math: KaTeX parse error: `},
 		{"bad math fence", "Text.\n\n```math\n\\undefinedcommand\n```\n", `content/a.md:4: math: KaTeX parse error: Undefined control sequence: \undefinedcommand`},
+		{"too many formulas", "Text.\n\n" + strings.Repeat("$x$ ", 2001) + "\n", `content/a.md:3: too many formulas: a page may have at most 2000`},
 		{"tab alone", "Text.\n\n{{< tab \"A\" >}}\nx\n{{< /tab >}}\n", `content/a.md:3: shortcode "tab": must be inside {{< tabs >}}`},
 		{"tab without a title", "{{< tabs >}}\n{{< tab >}}\nx\n{{< /tab >}}\n{{< /tabs >}}\n", `content/a.md:2: shortcode "tab": missing argument 1 (written without a name)`},
 	}

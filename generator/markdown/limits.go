@@ -45,7 +45,7 @@ const (
 // mdLimits counts what a page's parse has used of the bounds. A page and
 // the files it includes share one.
 type mdLimits struct {
-	footnotes, footnoteRefs, linkRefs int
+	footnotes, footnoteRefs, linkRefs, formulas int
 	// reported keeps each bound to one error a page.
 	reported map[string]bool
 	// ctx is the build's: once it is done, the guards take each line

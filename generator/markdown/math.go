@@ -40,6 +40,10 @@ const (
 	MaxDisplayMath = 32 << 10
 )
 
+// MaxFormulas bounds the formulas of a page, with its includes: each
+// costs KaTeX a millisecond or more the first time it is set.
+const MaxFormulas = 2000
+
 var kindMath = ast.NewNodeKind("Math")
 
 // mathNode is one formula, inline or displayed.
@@ -126,12 +130,28 @@ func (mathParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 		block.SetPosition(l, pos)
 		return nil
 	}
+	if !countFormula(pc, seg.Start) {
+		return nil
+	}
 	n := &mathNode{tex: src, display: display, fr: frameOf(pc)}
 	n.SetPos(seg.Start)
 	if fr := n.fr; fr != nil && fr.pb != nil {
 		fr.pb.Math = true
 	}
 	return n
+}
+
+// countFormula counts one more formula on the page, at offset off, and
+// reports whether it is within the bound; past it, the formula stays text
+// and the page has an error.
+func countFormula(pc parser.Context, off int) bool {
+	l := limitsOf(pc)
+	if l.formulas >= MaxFormulas {
+		l.exceeded(pc, off, "too many formulas: a page may have at most 2000")
+		return false
+	}
+	l.formulas++
+	return true
 }
 
 // mathEnd finds the closing dollar sign(s) of a formula in line, which
@@ -193,11 +213,14 @@ func (fenceTransformer) Transform(doc *ast.Document, reader text.Reader, pc pars
 			seg := lines.At(i)
 			tex.Write(seg.Value(src))
 		}
-		n := &mathBlock{math: mathNode{tex: strings.TrimSpace(tex.String()), display: true, fr: fr}}
 		pos := fc.Pos()
 		if lines.Len() > 0 {
 			pos = lines.At(0).Start
 		}
+		if !countFormula(pc, pos) {
+			break
+		}
+		n := &mathBlock{math: mathNode{tex: strings.TrimSpace(tex.String()), display: true, fr: fr}}
 		n.SetPos(pos)
 		fc.Parent().ReplaceChild(fc.Parent(), fc, n)
 		if fr != nil && fr.pb != nil {

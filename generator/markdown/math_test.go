@@ -87,3 +87,12 @@ func TestHeadingAttributes(t *testing.T) {
 		t.Errorf("heading:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestMathTooMany bounds the formulas of a page: past the bound they stay
+// text, and a page being built gets an error.
+func TestMathTooMany(t *testing.T) {
+	got := renderWith(t, strings.Repeat("$x$ ", MaxFormulas+5))
+	if n := strings.Count(got, "[I:x]"); n != MaxFormulas {
+		t.Errorf("%d formulas set, want %d", n, MaxFormulas)
+	}
+}

@@ -96,3 +96,14 @@ func TestMathTooMany(t *testing.T) {
 		t.Errorf("%d formulas set, want %d", n, MaxFormulas)
 	}
 }
+
+// TestMathInHeading: a formula in a heading is in its id and its text in
+// the table of contents, as its TeX.
+func TestMathInHeading(t *testing.T) {
+	md, _ := New(false, nil)
+	src := []byte("## Area $\\pi r^2$ of a disc\n")
+	toc, _ := HeadingIDs(Parse(md, src), src)
+	if len(toc) != 1 || toc[0].ID != "area-pi-r2-of-a-disc" || toc[0].Text != "Area \\pi r^2 of a disc" {
+		t.Errorf("heading = %+v", toc[0])
+	}
+}

@@ -75,6 +75,8 @@ func headingSource(h ast.Node, src []byte) string {
 			}
 		case *ast.AutoLink:
 			b.Write(t.Label(src))
+		case *mathNode:
+			b.WriteString(t.tex) // a formula reads as its TeX
 		case *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		}

@@ -48,6 +48,8 @@ func PlainText(n ast.Node, src []byte) string {
 			b.Write(t.Value)
 		case *ast.AutoLink:
 			b.Write(t.Label(src))
+		case *mathNode:
+			b.WriteString(t.tex) // a formula reads as its TeX
 		case *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		}

@@ -1,11 +1,13 @@
 package build
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"folio/generator/output"
 	"folio/themes"
 )
 
@@ -113,5 +115,40 @@ func TestMarkupErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// BenchmarkBuildFormulas builds 100 pages of ten formulas each, against
+// the same pages with the formulas written as code: the cost of formulas
+// in a build once KaTeX has set them (the engine keeps its results across
+// builds of one process, as under folio serve). What setting a new
+// formula costs is mathml's BenchmarkRenderDistinct.
+func BenchmarkBuildFormulas(b *testing.B) {
+	for _, kind := range []string{"code", "formulas"} {
+		b.Run(kind, func(b *testing.B) {
+			var site strings.Builder
+			for i := range 100 {
+				fmt.Fprintf(&site, "-- content/p%d.md --\n# Page %d\n\n", i, i)
+				for j := range 10 {
+					f := fmt.Sprintf(`\frac{%d}{x_{%d}} + \sum_{k=1}^{n} k^{%d}`, i, j, j)
+					if kind == "code" {
+						fmt.Fprintf(&site, "Formula `%s` here.\n\n", f)
+					} else {
+						fmt.Fprintf(&site, "Formula $%s$ here.\n\n", f)
+					}
+				}
+			}
+			fsys := txtarFS(b, []byte(site.String()))
+			opts := Options{FS: fsys, Theme: themes.DefaultFS()}
+			// The first build sets the formulas; b.Loop times the others.
+			if _, err := Build(b.Context(), opts, &output.MapOutput{}); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := Build(b.Context(), opts, &output.MapOutput{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -58,10 +58,10 @@ type PageBody struct {
 	// limits counts what the page and its includes used of the bounds
 	// on hostile markdown.
 	limits mdLimits
-	// Diagrams and Math say whether the page or a file it includes has a
-	// ```mermaid diagram or a formula: the theme loads what draws them
-	// on such pages only.
-	Diagrams, Math bool
+	// Diagrams says whether the page or a file it includes has a
+	// ```mermaid diagram: the theme loads what draws them on such pages
+	// only.
+	Diagrams bool
 }
 
 // frame is one file's stretch of a PageBody's src.

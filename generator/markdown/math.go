@@ -131,13 +131,11 @@ func (mathParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 		return nil
 	}
 	if !countFormula(pc, seg.Start) {
+		block.SetPosition(l, pos)
 		return nil
 	}
 	n := &mathNode{tex: src, display: display, fr: frameOf(pc)}
 	n.SetPos(seg.Start)
-	if fr := n.fr; fr != nil && fr.pb != nil {
-		fr.pb.Math = true
-	}
 	return n
 }
 
@@ -223,9 +221,6 @@ func (fenceTransformer) Transform(doc *ast.Document, reader text.Reader, pc pars
 		n := &mathBlock{math: mathNode{tex: strings.TrimSpace(tex.String()), display: true, fr: fr}}
 		n.SetPos(pos)
 		fc.Parent().ReplaceChild(fc.Parent(), fc, n)
-		if fr != nil && fr.pb != nil {
-			fr.pb.Math = true
-		}
 	}
 }
 

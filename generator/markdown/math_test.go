@@ -92,8 +92,8 @@ func TestHeadingAttributes(t *testing.T) {
 // text, and a page being built gets an error.
 func TestMathTooMany(t *testing.T) {
 	got := renderWith(t, strings.Repeat("$x$ ", MaxFormulas+5))
-	if n := strings.Count(got, "[I:x]"); n != MaxFormulas {
-		t.Errorf("%d formulas set, want %d", n, MaxFormulas)
+	if n, text := strings.Count(got, "[I:x]"), strings.Count(got, "$x$"); n != MaxFormulas || text != 5 {
+		t.Errorf("%d formulas set and %d left as text, want %d and 5", n, text, MaxFormulas)
 	}
 }
 

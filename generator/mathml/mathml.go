@@ -36,7 +36,9 @@ type Options struct {
 	// default, which a formula written by hand never comes near.
 	Timeout time.Duration
 	// Runtimes is how many formulas may be set at once, each in an
-	// interpreter of its own: the number of CPUs by default.
+	// interpreter of its own that holds KaTeX: the number of CPUs, at
+	// most 4, by default. Formulas are a small part of most builds, and
+	// each interpreter costs memory and a first load.
 	Runtimes int
 	// CacheBytes bounds the results kept: 16 MiB by default. Once full,
 	// the cache starts again empty.
@@ -81,7 +83,7 @@ func New(opts Options) *Engine {
 		opts.Timeout = 5 * time.Second
 	}
 	if opts.Runtimes <= 0 {
-		opts.Runtimes = runtime.GOMAXPROCS(0)
+		opts.Runtimes = min(runtime.GOMAXPROCS(0), 4)
 	}
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = 16 << 20

@@ -33,7 +33,7 @@ const CacheFile = "build.gob"
 
 // cacheFormat changes whenever what the cache holds or how a key is made
 // changes, so an old cache is never trusted by a newer Folio.
-const cacheFormat = "folio-build-cache-5"
+const cacheFormat = "folio-build-cache-6"
 
 // Cache remembers what earlier builds did, so that the next build renders
 // only the pages whose inputs changed and writes only the files whose
@@ -136,6 +136,9 @@ type cachedPage struct {
 	searchRef search.SectionRef
 	// Includes are the files the page included, with their sums then.
 	Includes []includedFile
+	// Liquid holds the warnings about Liquid left in the page, so a build
+	// that restores it warns and counts it as one that renders it.
+	Liquid []string
 }
 
 type includedFile struct {
@@ -661,6 +664,10 @@ func (b *builder) restore(p *generator.Page, c *cachedPage) {
 		raw[i] = search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms}
 	}
 	b.search.AddSections(p, raw)
+	if len(c.Liquid) > 0 {
+		b.liquidPages.Add(1)
+		b.warns = append(b.warns, c.Liquid...)
+	}
 	b.records[p] = c
 	p.Src = nil // not rendered, so not needed
 }

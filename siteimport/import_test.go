@@ -81,7 +81,7 @@ func wantNotIn(t *testing.T, what, text string, subs ...string) {
 
 func TestJekyll(t *testing.T) {
 	dst := filepath.Join(t.TempDir(), "site")
-	res, err := Jekyll(os.DirFS("testdata/jekyll"), dst, JekyllOptions{})
+	res, err := Jekyll(os.DirFS("testdata/jekyll"), dst, JekyllOptions{Blocks: map[string]string{"callout": "warning"}})
 	if err != nil {
 		t.Fatal(err)
 	}

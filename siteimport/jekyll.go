@@ -7,8 +7,6 @@ import (
 	"path"
 	"regexp"
 	"strings"
-
-	"github.com/pelletier/go-toml/v2"
 )
 
 // JekyllOptions says how Jekyll converts what has no Folio equivalent
@@ -16,8 +14,8 @@ import (
 type JekyllOptions struct {
 	// Blocks maps a custom block tag ({% note %}...{% endnote %}) to a
 	// Folio shortcode: an admonition (note, tip, important, warning) or
-	// one of the site's own in layouts/shortcodes/. It adds to
-	// DefaultBlocks and to the source's folio.toml [import.jekyll.blocks].
+	// one of the site's own in layouts/shortcodes/. It adds to, and
+	// overrides, DefaultBlocks.
 	Blocks map[string]string
 }
 
@@ -52,9 +50,6 @@ func Jekyll(src fs.FS, dst string, opts JekyllOptions) (*Result, error) {
 	j := &jekyll{src: src, w: writer{dst}, res: &Result{}, blocks: map[string]string{}, dst: map[string]string{}, snippets: map[string]bool{}, layouts: map[string]bool{}}
 	for k, v := range DefaultBlocks {
 		j.blocks[k] = v
-	}
-	if err := j.readBlocks(); err != nil {
-		return nil, err
 	}
 	for k, v := range opts.Blocks {
 		j.blocks[k] = v
@@ -100,29 +95,6 @@ type jekyll struct {
 	dst      map[string]string // source page -> path under content/
 	snippets map[string]bool   // includes already copied
 	layouts  map[string]bool   // layout names already noted
-}
-
-// readBlocks reads [import.jekyll.blocks] from the source's folio.toml,
-// where a site being moved says what its block tags become.
-func (j *jekyll) readBlocks() error {
-	data, err := readFile(j.src, "folio.toml")
-	if err != nil {
-		return nil
-	}
-	var c struct {
-		Import struct {
-			Jekyll struct {
-				Blocks map[string]string `toml:"blocks"`
-			} `toml:"jekyll"`
-		} `toml:"import"`
-	}
-	if err := toml.Unmarshal(data, &c); err != nil {
-		return fmt.Errorf("folio.toml: %w", err)
-	}
-	for k, v := range c.Import.Jekyll.Blocks {
-		j.blocks[k] = v
-	}
-	return nil
 }
 
 // configKeys are _config.yml keys that have no effect on a Folio site and
@@ -253,7 +225,7 @@ func (j *jekyll) plan(files []string) error {
 func (j *jekyll) convert(f string) error {
 	top, rest, _ := strings.Cut(f, "/")
 	switch {
-	case f == "_config.yml" || f == "folio.toml" || f == "Gemfile" || f == "Gemfile.lock":
+	case f == "_config.yml" || f == "Gemfile" || f == "Gemfile.lock":
 		return nil
 	case j.dst[f] != "":
 		return j.page(f)
@@ -378,6 +350,7 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 	var out bytes.Buffer
 	raw := false
 	last := 0
+	unmapped := map[string]bool{} // block tags noted, whose end tags need no note
 	for _, m := range liquidTag.FindAllSubmatchIndex(body, -1) {
 		out.Write(body[last:m[0]])
 		last = m[1]
@@ -444,6 +417,12 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 			out.WriteString(" >}}")
 		case strings.HasPrefix(name, "end") && j.blocks[name[3:]] != "":
 			out.WriteString("{{< /" + j.blocks[name[3:]] + " >}}")
+		case strings.HasPrefix(name, "end") && unmapped[name[3:]]:
+			out.WriteString(whole) // noted with the tag that opened it
+		case isBlockName(name) && j.closes(body[m[1]:], name):
+			unmapped[name] = true
+			j.res.note(f, line, "block tag {%% %s %%} not converted: map it to a shortcode with import -block %s=SHORTCODE", name, name)
+			out.WriteString(whole)
 		default:
 			j.res.note(f, line, "Liquid tag {%% %s %%} not converted", strings.Join(tag, " "))
 			out.WriteString(whole)
@@ -451,6 +430,42 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 	}
 	out.Write(body[last:])
 	return out.Bytes()
+}
+
+// liquidControl are Liquid's own block tags, which no shortcode replaces.
+var liquidControl = map[string]bool{
+	"if": true, "unless": true, "case": true, "for": true, "capture": true,
+	"comment": true, "tablerow": true, "raw": true, "highlight": true,
+}
+
+// isBlockName reports whether name can be a custom block tag: a plain
+// name that is not one of Liquid's own.
+func isBlockName(name string) bool {
+	return validName(name) && !liquidControl[name]
+}
+
+// validName reports whether s is a tag or shortcode name: letters,
+// digits, - and _.
+func validName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseBlock reads a block tag mapping written TAG=SHORTCODE, as the
+// import command takes it.
+func ParseBlock(s string) (tag, shortcode string, err error) {
+	tag, shortcode, ok := strings.Cut(s, "=")
+	if !ok || !validName(tag) || !validName(shortcode) {
+		return "", "", fmt.Errorf("block %q: want TAG=SHORTCODE, such as callout=warning", s)
+	}
+	return tag, shortcode, nil
 }
 
 // closes reports whether the rest of a body closes block tag name.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -95,6 +96,9 @@ type jekyll struct {
 	dst      map[string]string // source page -> path under content/
 	snippets map[string]bool   // includes already copied
 	layouts  map[string]bool   // layout names already noted
+	urls     map[string]pageURLs
+	byOld    map[string]string // an old URL, in every form links use -> source page
+	taken    map[string]string // new URL -> source page
 }
 
 // configKeys are _config.yml keys that have no effect on a Folio site and
@@ -103,6 +107,7 @@ var configKeys = map[string]bool{
 	"title": true, "url": true, "baseurl": true, "lang": true, "timezone": true, "description": true,
 	"markdown": true, "kramdown": true, "highlighter": true, "exclude": true, "include": true,
 	"source": true, "destination": true, "encoding": true, "sass": true, "keep_files": true,
+	"permalink": true, // kept as each page's alias
 }
 
 func (j *jekyll) readConfig() error {
@@ -193,17 +198,21 @@ func (j *jekyll) plan(files []string) error {
 		if !isMarkdown(f) || !j.hasFrontMatter(f) {
 			continue
 		}
-		top, _, _ := strings.Cut(f, "/")
+		pdir, _, post := postDir(f)
 		switch {
-		case top == "_posts" || top == "_drafts":
+		case post && !strings.HasPrefix(pdir, "_"):
+			// _posts/ at any depth becomes posts/ there.
+			if pdir != "" {
+				pdir += "/"
+			}
 			stem := strings.TrimSuffix(path.Base(f), path.Ext(f))
 			if m := postName.FindStringSubmatch(stem); m != nil {
 				stem = m[2]
 			}
-			to := "posts/" + stem + path.Ext(f)
+			to := pdir + "posts/" + stem + path.Ext(f)
 			if other, ok := posts[to]; ok {
 				// Two posts of one name on different days keep their dates.
-				to = "posts/" + strings.TrimSuffix(path.Base(f), path.Ext(f)) + path.Ext(f)
+				to = pdir + "posts/" + strings.TrimSuffix(path.Base(f), path.Ext(f)) + path.Ext(f)
 				j.res.note(f, 0, "post has the same name as %s: written as %s", other, to)
 			}
 			posts[to] = f
@@ -219,6 +228,7 @@ func (j *jekyll) plan(files []string) error {
 			}
 		}
 	}
+	j.planURLs()
 	return nil
 }
 
@@ -284,7 +294,7 @@ func (j *jekyll) page(f string) error {
 	}
 	fm = j.frontMatter(f, fmText, fm)
 	body = j.liquid(f, to, body, bodyLine, fm)
-	body = j.relink(f, to, body)
+	body = j.relink(f, to, body, bodyLine)
 	head, err := yamlFrontMatter(fm)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f, err)
@@ -303,20 +313,31 @@ func (j *jekyll) frontMatter(f string, text []byte, fm mapSlice) mapSlice {
 		}
 		fm = del(fm, "layout")
 	}
-	if v, ok := get(fm, "permalink"); ok {
+	u := j.urls[f]
+	if u.err != nil {
+		j.res.note(f, line("permalink"), "old URL not kept: %v", u.err)
+	}
+	if _, ok := get(fm, "permalink"); ok {
 		fm = del(fm, "permalink")
-		if s, ok := v.(string); ok && !strings.ContainsAny(s, ":") && !strings.HasSuffix(s, ".html") {
-			fm = set(fm, "url", s)
-		} else {
-			j.res.note(f, line("permalink"), "permalink %v not converted: Folio URLs end in /", v)
+		if u.url != "" {
+			fm = set(fm, "url", u.url)
 		}
 	}
-	if v, ok := get(fm, "redirect_from"); ok {
-		fm = del(fm, "redirect_from")
-		if s, ok := v.(string); ok {
-			v = []any{s}
+	var aliases []any
+	for _, key := range []string{"aliases", "redirect_from"} {
+		switch v := valueOf(fm, key).(type) {
+		case string:
+			aliases = append(aliases, v)
+		case []any:
+			aliases = append(aliases, v...)
 		}
-		fm = set(fm, "aliases", v)
+		fm = del(fm, key)
+	}
+	if alias := j.oldAlias(f); alias != "" && !slices.ContainsFunc(aliases, func(a any) bool { return cleanURL(fmt.Sprint(a)) == alias }) {
+		aliases = append(aliases, alias)
+	}
+	if len(aliases) > 0 {
+		fm = set(fm, "aliases", aliases)
 	}
 	if v, ok := get(fm, "published"); ok {
 		fm = del(fm, "published")
@@ -324,17 +345,13 @@ func (j *jekyll) frontMatter(f string, text []byte, fm mapSlice) mapSlice {
 			fm = set(fm, "draft", true)
 		}
 	}
-	if v, ok := get(fm, "sitemap"); ok && v == false {
-		j.res.note(f, line("sitemap"), "sitemap: false not converted: Folio lists every page in the sitemap")
-	}
-	top, _, _ := strings.Cut(f, "/")
-	if top == "_posts" || top == "_drafts" {
+	if _, kind, post := postDir(f); post {
 		if _, ok := get(fm, "date"); !ok {
 			if m := postName.FindStringSubmatch(strings.TrimSuffix(path.Base(f), path.Ext(f))); m != nil {
 				fm = set(fm, "date", m[1])
 			}
 		}
-		if top == "_drafts" {
+		if kind == "_drafts" {
 			fm = set(fm, "draft", true)
 		}
 	}
@@ -358,7 +375,7 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 		line := lineAt(body, m[0], first)
 		if m[2] < 0 { // {{ output }}
 			if raw {
-				out.WriteString(whole)
+				out.WriteString(literal(out.Bytes(), whole))
 				continue
 			}
 			expr := string(body[m[4]:m[5]])
@@ -380,7 +397,7 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 			if name == "endraw" {
 				raw = false
 			} else {
-				out.WriteString(whole)
+				out.WriteString(literal(out.Bytes(), whole))
 			}
 			continue
 		}
@@ -468,6 +485,23 @@ func ParseBlock(s string) (tag, shortcode string, err error) {
 	return tag, shortcode, nil
 }
 
+// literal is Liquid that a {% raw %} block showed as text, written after
+// done: as it is inside code, where markdown shows it as written, and
+// elsewhere with its first brace as an entity, so that it reads the same
+// and a build does not take it for Liquid left unconverted.
+func literal(done []byte, liquid string) string {
+	lineStart := bytes.LastIndexByte(done, '\n') + 1
+	inSpan := bytes.Count(done[lineStart:], []byte("`"))%2 == 1
+	inFence := len(fenceLine.FindAll(done, -1))%2 == 1
+	if inSpan || inFence || bytes.HasPrefix(done[lineStart:], []byte("    ")) || bytes.HasPrefix(done[lineStart:], []byte("\t")) {
+		return liquid
+	}
+	return "&#123;" + liquid[1:]
+}
+
+// fenceLine finds the lines that open or close fenced code.
+var fenceLine = regexp.MustCompile("(?m)^ {0,3}(?:```|~~~)")
+
 // closes reports whether the rest of a body closes block tag name.
 func (j *jekyll) closes(rest []byte, name string) bool {
 	return regexp.MustCompile(`\{%-?\s*end` + regexp.QuoteMeta(name) + `\s*-?%\}`).Match(rest)
@@ -477,8 +511,16 @@ func quoteArg(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
+// urlFilter is a path through Jekyll's relative_url or absolute_url.
+var urlFilter = regexp.MustCompile(`^["'](/[^"'{}]*)["']\s*\|\s*(?:relative_url|absolute_url)$`)
+
 // value is the value of {{ site.x }} or {{ page.x }}, when it is plain.
 func (j *jekyll) value(expr string, fm mapSlice) (string, bool) {
+	if m := urlFilter.FindStringSubmatch(expr); m != nil {
+		// The site's own address, which links are written without; the
+		// links are then followed like any other.
+		return m[1], true
+	}
 	var v any
 	var ok bool
 	switch {
@@ -542,33 +584,80 @@ func (j *jekyll) include(f string, line int, args []string) (string, bool) {
 	return `{{< include "` + to + `" >}}`, true
 }
 
-// mdLink finds the targets of inline links and images.
-var mdLink = regexp.MustCompile(`\]\(([^)\s]+)`)
+// mdLink finds the targets of inline links and images; mdRef those of
+// link reference definitions.
+var (
+	mdLink = regexp.MustCompile(`\]\(([^)\s]+)`)
+	mdRef  = regexp.MustCompile(`(?m)^ {0,3}\[[^\]]+\]:[ \t]*(\S+)`)
+)
 
-// relink points relative links at the new places of the files they name,
-// for pages that moved and pages that link to them.
-func (j *jekyll) relink(f, to string, body []byte) []byte {
-	return mdLink.ReplaceAllFunc(body, func(m []byte) []byte {
-		target := string(m[2:])
-		if strings.Contains(target, ":") || strings.HasPrefix(target, "/") || strings.HasPrefix(target, "#") {
-			return m
+// relink points links at the new places of the pages they lead to:
+// relative links to files, for pages that moved and pages that link to
+// them, and links to the URLs Jekyll served, /docs/x.html, which become
+// relative links to the pages' files. A link to a page URL that no page
+// had is noted: the build will report it broken.
+func (j *jekyll) relink(f, to string, body []byte, first int) []byte {
+	for _, re := range []*regexp.Regexp{mdLink, mdRef} {
+		var out bytes.Buffer
+		last := 0
+		for _, m := range re.FindAllSubmatchIndex(body, -1) {
+			target := string(body[m[2]:m[3]])
+			link, ok := j.newLink(f, to, target)
+			if !ok {
+				if j.pageURL(target) {
+					j.res.note(f, lineAt(body, m[2], first), "link to %s: Jekyll published no page there", target)
+				}
+				continue
+			}
+			out.Write(body[last:m[2]])
+			out.WriteString(link)
+			last = m[3]
 		}
-		file, frag, _ := strings.Cut(target, "#")
-		src := path.Join(path.Dir(f), file)
-		if !j.files[src] {
-			return m
+		out.Write(body[last:])
+		body = out.Bytes()
+	}
+	return body
+}
+
+// pageURL reports whether a link target that leads nowhere was meant for
+// a page of the site: an .html path that names no file of it.
+func (j *jekyll) pageURL(target string) bool {
+	file, _, _ := strings.Cut(target, "#")
+	if file == "" || strings.HasPrefix(file, "//") || strings.Contains(file, ":") {
+		return false
+	}
+	if !strings.HasPrefix(file, "/") {
+		return path.Ext(file) == ".html"
+	}
+	if base := "/" + strings.Trim(j.baseurl(), "/"); base != "/" {
+		file = strings.TrimPrefix(file, base)
+	}
+	return path.Ext(file) == ".html" && !j.files[strings.TrimPrefix(file, "/")]
+}
+
+// newLink is what a link to target in page f, now at content/to, becomes.
+func (j *jekyll) newLink(f, to, target string) (string, bool) {
+	file, frag, _ := strings.Cut(target, "#")
+	if file == "" {
+		return "", false
+	}
+	if frag != "" {
+		frag = "#" + frag
+	}
+	if !strings.HasPrefix(file, "/") && !strings.Contains(file, ":") {
+		if src := path.Join(path.Dir(f), file); j.files[src] {
+			dst := "content/" + src
+			if d := j.dst[src]; d != "" {
+				dst = "content/" + d
+			}
+			if link := relLink("content/"+to, dst); link != file {
+				return link + frag, true
+			}
+			return "", false
 		}
-		dst := "content/" + src
-		if d := j.dst[src]; d != "" {
-			dst = "content/" + d
-		}
-		link := relLink("content/"+to, dst)
-		if link == file {
-			return m
-		}
-		if frag != "" {
-			link += "#" + frag
-		}
-		return []byte("](" + link)
-	})
+	}
+	if p, ok := j.oldTarget(f, file); ok {
+		return relLink("content/"+to, "content/"+j.dst[p]) + frag, true
+	}
+	return "", false
 }

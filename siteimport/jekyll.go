@@ -405,6 +405,12 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 		case name == "raw":
 			raw = true
 		case name == "endraw":
+		case name == "include" && len(args) > 0 && !aloneOnLine(body, m[0], m[1]):
+			if s, ok := j.inlineInclude(f, to, line, args); ok {
+				out.WriteString(s)
+			} else {
+				out.WriteString(whole)
+			}
 		case name == "include" && len(args) > 0:
 			if s, ok := j.include(f, line, args); ok {
 				out.WriteString(s)
@@ -582,6 +588,39 @@ func (j *jekyll) include(f string, line int, args []string) (string, bool) {
 		j.res.Files++
 	}
 	return `{{< include "` + to + `" >}}`, true
+}
+
+// aloneOnLine reports whether body[start:end] has nothing but spaces
+// beside it on its line.
+func aloneOnLine(body []byte, start, end int) bool {
+	before := body[bytes.LastIndexByte(body[:start], '\n')+1 : start]
+	after, _, _ := bytes.Cut(body[end:], []byte("\n"))
+	return len(bytes.TrimSpace(before)) == 0 && len(bytes.TrimSpace(after)) == 0
+}
+
+// inlineInclude is the text of an include written inside a line, which
+// Folio's include shortcode, a block of its own, cannot replace: a file
+// of one line is put in its place, as Jekyll does.
+func (j *jekyll) inlineInclude(f, to string, line int, args []string) (string, bool) {
+	name := args[0]
+	if strings.ContainsAny(name, "{}") || !j.files["_includes/"+name] {
+		j.res.note(f, line, "include %s not converted: no such file in _includes/", name)
+		return "", false
+	}
+	data, err := readFile(j.src, "_includes/"+name)
+	if err != nil {
+		j.res.note(f, line, "include %s not read: %v", name, err)
+		return "", false
+	}
+	text := bytes.TrimSpace(data)
+	if bytes.Contains(text, []byte("\n")) {
+		j.res.note(f, line, "include %s inside a line of text not converted: put it on a line of its own", name)
+		return "", false
+	}
+	if len(args) > 1 {
+		j.res.note(f, line, "include parameters %s dropped: its text is put in place as it is", strings.Join(args[1:], " "))
+	}
+	return string(j.liquid("_includes/"+name, to, text, 1, nil)), true
 }
 
 // mdLink finds the targets of inline links and images; mdRef those of

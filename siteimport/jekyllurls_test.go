@@ -30,7 +30,7 @@ func TestJekyllOldURLs(t *testing.T) {
 	wantIn(t, "home", home, "[guide](docs/guide/_index.markdown)", "[install page](docs/install.md)", "[latest news](posts/widgets-2.md)", "[FAQ](faq.md)")
 	wantNotIn(t, "home", home, "aliases")
 	faq := readOut(t, dst, "content/faq.md")
-	wantIn(t, "faq", faq, "aliases:\n- /faq.html\n", "[guide](docs/guide/_index.markdown)", "[old post](posts/old.md)", "[news]: posts/widgets-2.md")
+	wantIn(t, "faq", faq, "aliases:\n- /faq.html\n", "Ask the <em>support</em> team or read {% include install-steps.md %} first.", "[guide](docs/guide/_index.markdown)", "[old post](posts/old.md)", "[news]: posts/widgets-2.md")
 	wantIn(t, "a post", readOut(t, dst, "content/posts/widgets-2.md"), "- /news/release/2023/05/04/widgets-2.html\n")
 	wantIn(t, "a post under blog/_posts", readOut(t, dst, "content/blog/posts/hello.md"), "- /blog/2022/01/10/hello.html\n", `date: "2022-01-10"`)
 	old := readOut(t, dst, "content/posts/old.md")
@@ -38,6 +38,7 @@ func TestJekyllOldURLs(t *testing.T) {
 	wantNotIn(t, "a post with a permalink", old, "aliases")
 
 	fixed := strings.Replace(faq, "; the\n[retired page](/docs/retired.html) is not", "", 1)
+	fixed = strings.Replace(fixed, " or read {% include install-steps.md %} first", "", 1)
 	if err := os.WriteFile(filepath.Join(dst, "content", "faq.md"), []byte(fixed), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -562,21 +562,13 @@ func (j *jekyll) linkTarget(tag, arg string) string {
 // itself, and returns the include shortcode that replaces the tag.
 func (j *jekyll) include(f string, line int, args []string) (string, bool) {
 	name := args[0]
-	if strings.ContainsAny(name, "{}") || !j.files["_includes/"+name] {
-		j.res.note(f, line, "include %s not converted: no such file in _includes/", name)
-		return "", false
-	}
-	if len(args) > 1 {
-		j.res.note(f, line, "include parameters %s dropped: a Folio include takes none", strings.Join(args[1:], " "))
-	}
 	to := "_snippets/" + name
 	if !j.snippets[name] {
-		j.snippets[name] = true
-		data, err := readFile(j.src, "_includes/"+name)
-		if err != nil {
-			j.res.note(f, line, "include %s not read: %v", name, err)
+		data, ok := j.includeSource(f, line, name)
+		if !ok {
 			return "", false
 		}
+		j.snippets[name] = true
 		if ext := path.Ext(name); ext != ".md" && ext != ".markdown" {
 			j.res.note("_includes/"+name, 1, "included as markdown: raw HTML in it is dropped unless [markdown] unsafe = true")
 		}
@@ -587,7 +579,24 @@ func (j *jekyll) include(f string, line int, args []string) (string, bool) {
 		}
 		j.res.Files++
 	}
+	if len(args) > 1 {
+		j.res.note(f, line, "include parameters %s dropped: a Folio include takes none", strings.Join(args[1:], " "))
+	}
 	return `{{< include "` + to + `" >}}`, true
+}
+
+// includeSource reads the file of _includes/ that an include names.
+func (j *jekyll) includeSource(f string, line int, name string) ([]byte, bool) {
+	if strings.ContainsAny(name, "{}") || !j.files["_includes/"+name] {
+		j.res.note(f, line, "include %s not converted: no such file in _includes/", name)
+		return nil, false
+	}
+	data, err := readFile(j.src, "_includes/"+name)
+	if err != nil {
+		j.res.note(f, line, "include %s not read: %v", name, err)
+		return nil, false
+	}
+	return data, true
 }
 
 // aloneOnLine reports whether body[start:end] has nothing but spaces
@@ -603,13 +612,8 @@ func aloneOnLine(body []byte, start, end int) bool {
 // of one line is put in its place, as Jekyll does.
 func (j *jekyll) inlineInclude(f, to string, line int, args []string) (string, bool) {
 	name := args[0]
-	if strings.ContainsAny(name, "{}") || !j.files["_includes/"+name] {
-		j.res.note(f, line, "include %s not converted: no such file in _includes/", name)
-		return "", false
-	}
-	data, err := readFile(j.src, "_includes/"+name)
-	if err != nil {
-		j.res.note(f, line, "include %s not read: %v", name, err)
+	data, ok := j.includeSource(f, line, name)
+	if !ok {
 		return "", false
 	}
 	text := bytes.TrimSpace(data)

@@ -278,6 +278,8 @@ func (j *jekyll) planURLs() {
 		u.old, u.err = j.oldURL(f, fm)
 		if p, ok := valueOf(fm, "permalink").(string); ok && u.old != "" {
 			switch ext := path.Ext(u.old); {
+			case u.old == "/404.html":
+				u.url = u.old // the page servers answer a missing URL with
 			case strings.HasSuffix(u.old, "/"):
 				u.url = u.old
 			case ext == ".html" || ext == "":

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestJekyllOldURLs imports a Jekyll site with the default permalink
@@ -91,4 +92,22 @@ func TestPermalinks(t *testing.T) {
 	if got, _ := j.oldURL("_posts/2023-05-04-w.md", mapSlice{{Key: "date", Value: "2024-01-02 10:00:00 +0100"}, {Key: "slug", Value: "s"}}); got != "/2024/01/02/s.html" {
 		t.Errorf("a post with date and slug in its front matter: %q, want /2024/01/02/s.html", got)
 	}
+}
+
+// TestJekyll404: a 404 page with permalink /404.html stays the site's
+// 404 page, not a redirect to /404/.
+func TestJekyll404(t *testing.T) {
+	dst := filepath.Join(t.TempDir(), "site")
+	src := fstest.MapFS{
+		"index.md": {Data: []byte("---\ntitle: Home\n---\nHi.\n")},
+		"404.md":   {Data: []byte("---\ntitle: Not here\npermalink: /404.html\n---\nGone.\n")},
+	}
+	if _, err := Jekyll(src, dst, JekyllOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	page := readOut(t, dst, "content/404.md")
+	wantIn(t, "404.md", page, "url: /404.html\n")
+	wantNotIn(t, "404.md", page, "aliases")
+	out, _ := buildSite(t, dst)
+	wantIn(t, "404.html", readOut(t, out, "404.html"), "Gone.")
 }

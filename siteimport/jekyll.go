@@ -702,5 +702,10 @@ func (j *jekyll) newLink(f, to, target string) (string, bool) {
 	if p, ok := j.oldTarget(f, file); ok {
 		return relLink("content/"+to, "content/"+j.dst[p]) + frag, true
 	}
+	if base := "/" + strings.Trim(j.baseurl(), "/"); base != "/" && strings.HasPrefix(file, base+"/") {
+		// A file of the site, {{ site.baseurl }}/assets/x.png: Folio
+		// links are from the site's root, which the build places.
+		return strings.TrimPrefix(file, base) + frag, true
+	}
 	return "", false
 }

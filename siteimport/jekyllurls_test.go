@@ -28,7 +28,7 @@ func TestJekyllOldURLs(t *testing.T) {
 		"Liquid example: &#123;{ page.title }}", "[guide](_index.markdown) and [install](../install.md#linux)")
 	wantIn(t, "a page with an .html permalink", readOut(t, dst, "content/docs/install.md"), "url: /install/\naliases:\n- /setup.html\n- /install.html\n", "{{< warning >}}")
 	home := readOut(t, dst, "content/index.md")
-	wantIn(t, "home", home, "[guide](docs/guide/_index.markdown)", "[install page](docs/install.md)", "[latest news](posts/widgets-2.md)", "[FAQ](faq.md)")
+	wantIn(t, "home", home, "[guide](docs/guide/_index.markdown)", "[install page](docs/install.md)", "[latest news](posts/widgets-2.md)", "[FAQ](faq.md)", "[style](/assets/css/site.css)")
 	wantNotIn(t, "home", home, "aliases")
 	faq := readOut(t, dst, "content/faq.md")
 	wantIn(t, "faq", faq, "aliases:\n- /faq.html\n", "Ask the <em>support</em> team or read {% include install-steps.md %} first.", "[guide](docs/guide/_index.markdown)", "[old post](posts/old.md)", "[news]: posts/widgets-2.md")
@@ -59,6 +59,7 @@ func TestJekyllOldURLs(t *testing.T) {
 		wantIn(t, alias, readOut(t, out, alias), `url=https://acme.example`+target+`"`)
 	}
 	wantIn(t, "/faq/", readOut(t, out, "faq/index.html"), `href="/widgets/2021/old/"`)
+	wantIn(t, "home", readOut(t, out, "index.html"), `href="/widgets/assets/css/site.css"`, `href="/widgets/install/"`)
 }
 
 // TestPermalinks: the URL Jekyll gives a page or post under each

@@ -81,7 +81,7 @@ func wantNotIn(t *testing.T, what, text string, subs ...string) {
 
 func TestJekyll(t *testing.T) {
 	dst := filepath.Join(t.TempDir(), "site")
-	res, err := Jekyll(os.DirFS("testdata/jekyll"), dst, JekyllOptions{})
+	res, err := Jekyll(os.DirFS("testdata/jekyll"), dst, JekyllOptions{Blocks: map[string]string{"callout": "warning"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,9 +105,10 @@ func TestJekyll(t *testing.T) {
 	wantIn(t, "the include", readOut(t, dst, "content/_snippets/install.md"), "Install Home Automation Docs with")
 
 	about := readOut(t, dst, "content/about.md")
-	wantIn(t, "about.md", about, "url: /about-us/", "aliases:\n- /about.html")
+	wantIn(t, "about.md", about, "url: /about-us/", "aliases:\n- /about.html", "sitemap: false")
 	wantIn(t, "the moved page", readOut(t, dst, "content/docs/privacy/_index.markdown"), "title: Privacy Policy", "[which cookies we set](cookies.markdown)")
-	wantIn(t, "the post", readOut(t, dst, "content/posts/hub-2-released.md"), "date: \"2024-03-01\"", "[how to install it](../docs/install.md)")
+	wantIn(t, "the post", readOut(t, dst, "content/posts/hub-2-released.md"), "date: \"2024-03-01\"", "[how to install it](../docs/install.md)",
+		"aliases:\n- /2024/03/01/hub-2-released/\n") // its URL under permalink: pretty
 	wantIn(t, "home", readOut(t, dst, "content/index.md"), "[Release notes](posts/hub-2-released.md)")
 	for _, f := range []string{"content/_data/team.yml", "content/assets/img/logo.png", "content/_snippets/support.md"} {
 		readOut(t, dst, f)
@@ -132,6 +133,8 @@ func TestJekyll(t *testing.T) {
 	}
 	wantIn(t, "/docs/privacy/", readOut(t, out, "docs/privacy/index.html"), "Website Visitors")
 	wantIn(t, "/about-us/", readOut(t, out, "about-us/index.html"), "support team")
+	wantIn(t, "the post's old URL", readOut(t, out, "2024/03/01/hub-2-released/index.html"), "url=https://docs.example.org/hub/posts/hub-2-released/")
+	wantNotIn(t, "sitemap.xml", readOut(t, out, "sitemap.xml"), "/about-us/")
 }
 
 func TestHugo(t *testing.T) {

@@ -6,9 +6,8 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
-
-	"github.com/pelletier/go-toml/v2"
 )
 
 // JekyllOptions says how Jekyll converts what has no Folio equivalent
@@ -16,8 +15,8 @@ import (
 type JekyllOptions struct {
 	// Blocks maps a custom block tag ({% note %}...{% endnote %}) to a
 	// Folio shortcode: an admonition (note, tip, important, warning) or
-	// one of the site's own in layouts/shortcodes/. It adds to
-	// DefaultBlocks and to the source's folio.toml [import.jekyll.blocks].
+	// one of the site's own in layouts/shortcodes/. It adds to, and
+	// overrides, DefaultBlocks.
 	Blocks map[string]string
 }
 
@@ -52,9 +51,6 @@ func Jekyll(src fs.FS, dst string, opts JekyllOptions) (*Result, error) {
 	j := &jekyll{src: src, w: writer{dst}, res: &Result{}, blocks: map[string]string{}, dst: map[string]string{}, snippets: map[string]bool{}, layouts: map[string]bool{}}
 	for k, v := range DefaultBlocks {
 		j.blocks[k] = v
-	}
-	if err := j.readBlocks(); err != nil {
-		return nil, err
 	}
 	for k, v := range opts.Blocks {
 		j.blocks[k] = v
@@ -100,29 +96,9 @@ type jekyll struct {
 	dst      map[string]string // source page -> path under content/
 	snippets map[string]bool   // includes already copied
 	layouts  map[string]bool   // layout names already noted
-}
-
-// readBlocks reads [import.jekyll.blocks] from the source's folio.toml,
-// where a site being moved says what its block tags become.
-func (j *jekyll) readBlocks() error {
-	data, err := readFile(j.src, "folio.toml")
-	if err != nil {
-		return nil
-	}
-	var c struct {
-		Import struct {
-			Jekyll struct {
-				Blocks map[string]string `toml:"blocks"`
-			} `toml:"jekyll"`
-		} `toml:"import"`
-	}
-	if err := toml.Unmarshal(data, &c); err != nil {
-		return fmt.Errorf("folio.toml: %w", err)
-	}
-	for k, v := range c.Import.Jekyll.Blocks {
-		j.blocks[k] = v
-	}
-	return nil
+	urls     map[string]pageURLs
+	byOld    map[string]string // an old URL, in every form links use -> source page
+	taken    map[string]string // new URL -> source page
 }
 
 // configKeys are _config.yml keys that have no effect on a Folio site and
@@ -131,6 +107,7 @@ var configKeys = map[string]bool{
 	"title": true, "url": true, "baseurl": true, "lang": true, "timezone": true, "description": true,
 	"markdown": true, "kramdown": true, "highlighter": true, "exclude": true, "include": true,
 	"source": true, "destination": true, "encoding": true, "sass": true, "keep_files": true,
+	"permalink": true, // kept as each page's alias
 }
 
 func (j *jekyll) readConfig() error {
@@ -221,17 +198,21 @@ func (j *jekyll) plan(files []string) error {
 		if !isMarkdown(f) || !j.hasFrontMatter(f) {
 			continue
 		}
-		top, _, _ := strings.Cut(f, "/")
+		pdir, _, post := postDir(f)
 		switch {
-		case top == "_posts" || top == "_drafts":
+		case post && !strings.HasPrefix(pdir, "_"):
+			// _posts/ at any depth becomes posts/ there.
+			if pdir != "" {
+				pdir += "/"
+			}
 			stem := strings.TrimSuffix(path.Base(f), path.Ext(f))
 			if m := postName.FindStringSubmatch(stem); m != nil {
 				stem = m[2]
 			}
-			to := "posts/" + stem + path.Ext(f)
+			to := pdir + "posts/" + stem + path.Ext(f)
 			if other, ok := posts[to]; ok {
 				// Two posts of one name on different days keep their dates.
-				to = "posts/" + strings.TrimSuffix(path.Base(f), path.Ext(f)) + path.Ext(f)
+				to = pdir + "posts/" + strings.TrimSuffix(path.Base(f), path.Ext(f)) + path.Ext(f)
 				j.res.note(f, 0, "post has the same name as %s: written as %s", other, to)
 			}
 			posts[to] = f
@@ -247,13 +228,14 @@ func (j *jekyll) plan(files []string) error {
 			}
 		}
 	}
+	j.planURLs()
 	return nil
 }
 
 func (j *jekyll) convert(f string) error {
 	top, rest, _ := strings.Cut(f, "/")
 	switch {
-	case f == "_config.yml" || f == "folio.toml" || f == "Gemfile" || f == "Gemfile.lock":
+	case f == "_config.yml" || f == "Gemfile" || f == "Gemfile.lock":
 		return nil
 	case j.dst[f] != "":
 		return j.page(f)
@@ -312,7 +294,7 @@ func (j *jekyll) page(f string) error {
 	}
 	fm = j.frontMatter(f, fmText, fm)
 	body = j.liquid(f, to, body, bodyLine, fm)
-	body = j.relink(f, to, body)
+	body = j.relink(f, to, body, bodyLine)
 	head, err := yamlFrontMatter(fm)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f, err)
@@ -331,20 +313,31 @@ func (j *jekyll) frontMatter(f string, text []byte, fm mapSlice) mapSlice {
 		}
 		fm = del(fm, "layout")
 	}
-	if v, ok := get(fm, "permalink"); ok {
+	u := j.urls[f]
+	if u.err != nil {
+		j.res.note(f, line("permalink"), "old URL not kept: %v", u.err)
+	}
+	if _, ok := get(fm, "permalink"); ok {
 		fm = del(fm, "permalink")
-		if s, ok := v.(string); ok && !strings.ContainsAny(s, ":") && !strings.HasSuffix(s, ".html") {
-			fm = set(fm, "url", s)
-		} else {
-			j.res.note(f, line("permalink"), "permalink %v not converted: Folio URLs end in /", v)
+		if u.url != "" {
+			fm = set(fm, "url", u.url)
 		}
 	}
-	if v, ok := get(fm, "redirect_from"); ok {
-		fm = del(fm, "redirect_from")
-		if s, ok := v.(string); ok {
-			v = []any{s}
+	var aliases []any
+	for _, key := range []string{"aliases", "redirect_from"} {
+		switch v := valueOf(fm, key).(type) {
+		case string:
+			aliases = append(aliases, v)
+		case []any:
+			aliases = append(aliases, v...)
 		}
-		fm = set(fm, "aliases", v)
+		fm = del(fm, key)
+	}
+	if alias := j.oldAlias(f); alias != "" && !slices.ContainsFunc(aliases, func(a any) bool { return cleanURL(fmt.Sprint(a)) == alias }) {
+		aliases = append(aliases, alias)
+	}
+	if len(aliases) > 0 {
+		fm = set(fm, "aliases", aliases)
 	}
 	if v, ok := get(fm, "published"); ok {
 		fm = del(fm, "published")
@@ -352,17 +345,13 @@ func (j *jekyll) frontMatter(f string, text []byte, fm mapSlice) mapSlice {
 			fm = set(fm, "draft", true)
 		}
 	}
-	if v, ok := get(fm, "sitemap"); ok && v == false {
-		j.res.note(f, line("sitemap"), "sitemap: false not converted: Folio lists every page in the sitemap")
-	}
-	top, _, _ := strings.Cut(f, "/")
-	if top == "_posts" || top == "_drafts" {
+	if _, kind, post := postDir(f); post {
 		if _, ok := get(fm, "date"); !ok {
 			if m := postName.FindStringSubmatch(strings.TrimSuffix(path.Base(f), path.Ext(f))); m != nil {
 				fm = set(fm, "date", m[1])
 			}
 		}
-		if top == "_drafts" {
+		if kind == "_drafts" {
 			fm = set(fm, "draft", true)
 		}
 	}
@@ -378,6 +367,7 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 	var out bytes.Buffer
 	raw := false
 	last := 0
+	unmapped := map[string]bool{} // block tags noted, whose end tags need no note
 	for _, m := range liquidTag.FindAllSubmatchIndex(body, -1) {
 		out.Write(body[last:m[0]])
 		last = m[1]
@@ -385,7 +375,7 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 		line := lineAt(body, m[0], first)
 		if m[2] < 0 { // {{ output }}
 			if raw {
-				out.WriteString(whole)
+				out.WriteString(literal(out.Bytes(), whole))
 				continue
 			}
 			expr := string(body[m[4]:m[5]])
@@ -407,7 +397,7 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 			if name == "endraw" {
 				raw = false
 			} else {
-				out.WriteString(whole)
+				out.WriteString(literal(out.Bytes(), whole))
 			}
 			continue
 		}
@@ -415,6 +405,12 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 		case name == "raw":
 			raw = true
 		case name == "endraw":
+		case name == "include" && len(args) > 0 && !aloneOnLine(body, m[0], m[1]):
+			if s, ok := j.inlineInclude(f, to, line, args); ok {
+				out.WriteString(s)
+			} else {
+				out.WriteString(whole)
+			}
 		case name == "include" && len(args) > 0:
 			if s, ok := j.include(f, line, args); ok {
 				out.WriteString(s)
@@ -444,6 +440,12 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 			out.WriteString(" >}}")
 		case strings.HasPrefix(name, "end") && j.blocks[name[3:]] != "":
 			out.WriteString("{{< /" + j.blocks[name[3:]] + " >}}")
+		case strings.HasPrefix(name, "end") && unmapped[name[3:]]:
+			out.WriteString(whole) // noted with the tag that opened it
+		case isBlockName(name) && j.closes(body[m[1]:], name):
+			unmapped[name] = true
+			j.res.note(f, line, "block tag {%% %s %%} not converted: map it to a shortcode with import -block %s=SHORTCODE", name, name)
+			out.WriteString(whole)
 		default:
 			j.res.note(f, line, "Liquid tag {%% %s %%} not converted", strings.Join(tag, " "))
 			out.WriteString(whole)
@@ -452,6 +454,59 @@ func (j *jekyll) liquid(f, to string, body []byte, first int, fm mapSlice) []byt
 	out.Write(body[last:])
 	return out.Bytes()
 }
+
+// liquidControl are Liquid's own block tags, which no shortcode replaces.
+var liquidControl = map[string]bool{
+	"if": true, "unless": true, "case": true, "for": true, "capture": true,
+	"comment": true, "tablerow": true, "raw": true, "highlight": true,
+}
+
+// isBlockName reports whether name can be a custom block tag: a plain
+// name that is not one of Liquid's own.
+func isBlockName(name string) bool {
+	return validName(name) && !liquidControl[name]
+}
+
+// validName reports whether s is a tag or shortcode name: letters,
+// digits, - and _.
+func validName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseBlock reads a block tag mapping written TAG=SHORTCODE, as the
+// import command takes it.
+func ParseBlock(s string) (tag, shortcode string, err error) {
+	tag, shortcode, ok := strings.Cut(s, "=")
+	if !ok || !validName(tag) || !validName(shortcode) {
+		return "", "", fmt.Errorf("block %q: want TAG=SHORTCODE, such as callout=warning", s)
+	}
+	return tag, shortcode, nil
+}
+
+// literal is Liquid that a {% raw %} block showed as text, written after
+// done: as it is inside code, where markdown shows it as written, and
+// elsewhere with its first brace as an entity, so that it reads the same
+// and a build does not take it for Liquid left unconverted.
+func literal(done []byte, liquid string) string {
+	lineStart := bytes.LastIndexByte(done, '\n') + 1
+	inSpan := bytes.Count(done[lineStart:], []byte("`"))%2 == 1
+	inFence := len(fenceLine.FindAll(done, -1))%2 == 1
+	if inSpan || inFence || bytes.HasPrefix(done[lineStart:], []byte("    ")) || bytes.HasPrefix(done[lineStart:], []byte("\t")) {
+		return liquid
+	}
+	return "&#123;" + liquid[1:]
+}
+
+// fenceLine finds the lines that open or close fenced code.
+var fenceLine = regexp.MustCompile("(?m)^ {0,3}(?:```|~~~)")
 
 // closes reports whether the rest of a body closes block tag name.
 func (j *jekyll) closes(rest []byte, name string) bool {
@@ -462,8 +517,16 @@ func quoteArg(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
+// urlFilter is a path through Jekyll's relative_url or absolute_url.
+var urlFilter = regexp.MustCompile(`^["'](/[^"'{}]*)["']\s*\|\s*(?:relative_url|absolute_url)$`)
+
 // value is the value of {{ site.x }} or {{ page.x }}, when it is plain.
 func (j *jekyll) value(expr string, fm mapSlice) (string, bool) {
+	if m := urlFilter.FindStringSubmatch(expr); m != nil {
+		// The site's own address, which links are written without; the
+		// links are then followed like any other.
+		return m[1], true
+	}
 	var v any
 	var ok bool
 	switch {
@@ -499,21 +562,13 @@ func (j *jekyll) linkTarget(tag, arg string) string {
 // itself, and returns the include shortcode that replaces the tag.
 func (j *jekyll) include(f string, line int, args []string) (string, bool) {
 	name := args[0]
-	if strings.ContainsAny(name, "{}") || !j.files["_includes/"+name] {
-		j.res.note(f, line, "include %s not converted: no such file in _includes/", name)
-		return "", false
-	}
-	if len(args) > 1 {
-		j.res.note(f, line, "include parameters %s dropped: a Folio include takes none", strings.Join(args[1:], " "))
-	}
 	to := "_snippets/" + name
 	if !j.snippets[name] {
-		j.snippets[name] = true
-		data, err := readFile(j.src, "_includes/"+name)
-		if err != nil {
-			j.res.note(f, line, "include %s not read: %v", name, err)
+		data, ok := j.includeSource(f, line, name)
+		if !ok {
 			return "", false
 		}
+		j.snippets[name] = true
 		if ext := path.Ext(name); ext != ".md" && ext != ".markdown" {
 			j.res.note("_includes/"+name, 1, "included as markdown: raw HTML in it is dropped unless [markdown] unsafe = true")
 		}
@@ -524,36 +579,133 @@ func (j *jekyll) include(f string, line int, args []string) (string, bool) {
 		}
 		j.res.Files++
 	}
+	if len(args) > 1 {
+		j.res.note(f, line, "include parameters %s dropped: a Folio include takes none", strings.Join(args[1:], " "))
+	}
 	return `{{< include "` + to + `" >}}`, true
 }
 
-// mdLink finds the targets of inline links and images.
-var mdLink = regexp.MustCompile(`\]\(([^)\s]+)`)
+// includeSource reads the file of _includes/ that an include names.
+func (j *jekyll) includeSource(f string, line int, name string) ([]byte, bool) {
+	if strings.ContainsAny(name, "{}") || !j.files["_includes/"+name] {
+		j.res.note(f, line, "include %s not converted: no such file in _includes/", name)
+		return nil, false
+	}
+	data, err := readFile(j.src, "_includes/"+name)
+	if err != nil {
+		j.res.note(f, line, "include %s not read: %v", name, err)
+		return nil, false
+	}
+	return data, true
+}
 
-// relink points relative links at the new places of the files they name,
-// for pages that moved and pages that link to them.
-func (j *jekyll) relink(f, to string, body []byte) []byte {
-	return mdLink.ReplaceAllFunc(body, func(m []byte) []byte {
-		target := string(m[2:])
-		if strings.Contains(target, ":") || strings.HasPrefix(target, "/") || strings.HasPrefix(target, "#") {
-			return m
+// aloneOnLine reports whether body[start:end] has nothing but spaces
+// beside it on its line.
+func aloneOnLine(body []byte, start, end int) bool {
+	before := body[bytes.LastIndexByte(body[:start], '\n')+1 : start]
+	after, _, _ := bytes.Cut(body[end:], []byte("\n"))
+	return len(bytes.TrimSpace(before)) == 0 && len(bytes.TrimSpace(after)) == 0
+}
+
+// inlineInclude is the text of an include written inside a line, which
+// Folio's include shortcode, a block of its own, cannot replace: a file
+// of one line is put in its place, as Jekyll does.
+func (j *jekyll) inlineInclude(f, to string, line int, args []string) (string, bool) {
+	name := args[0]
+	data, ok := j.includeSource(f, line, name)
+	if !ok {
+		return "", false
+	}
+	text := bytes.TrimSpace(data)
+	if bytes.Contains(text, []byte("\n")) {
+		j.res.note(f, line, "include %s inside a line of text not converted: put it on a line of its own", name)
+		return "", false
+	}
+	if len(args) > 1 {
+		j.res.note(f, line, "include parameters %s dropped: its text is put in place as it is", strings.Join(args[1:], " "))
+	}
+	return string(j.liquid("_includes/"+name, to, text, 1, nil)), true
+}
+
+// mdLink finds the targets of inline links and images; mdRef those of
+// link reference definitions.
+var (
+	mdLink = regexp.MustCompile(`\]\(([^)\s]+)`)
+	mdRef  = regexp.MustCompile(`(?m)^ {0,3}\[[^\]]+\]:[ \t]*(\S+)`)
+)
+
+// relink points links at the new places of the pages they lead to:
+// relative links to files, for pages that moved and pages that link to
+// them, and links to the URLs Jekyll served, /docs/x.html, which become
+// relative links to the pages' files. A link to a page URL that no page
+// had is noted: the build will report it broken.
+func (j *jekyll) relink(f, to string, body []byte, first int) []byte {
+	for _, re := range []*regexp.Regexp{mdLink, mdRef} {
+		var out bytes.Buffer
+		last := 0
+		for _, m := range re.FindAllSubmatchIndex(body, -1) {
+			target := string(body[m[2]:m[3]])
+			link, ok := j.newLink(f, to, target)
+			if !ok {
+				if j.pageURL(target) {
+					j.res.note(f, lineAt(body, m[2], first), "link to %s: Jekyll published no page there", target)
+				}
+				continue
+			}
+			out.Write(body[last:m[2]])
+			out.WriteString(link)
+			last = m[3]
 		}
-		file, frag, _ := strings.Cut(target, "#")
-		src := path.Join(path.Dir(f), file)
-		if !j.files[src] {
-			return m
+		out.Write(body[last:])
+		body = out.Bytes()
+	}
+	return body
+}
+
+// pageURL reports whether a link target that leads nowhere was meant for
+// a page of the site: an .html path that names no file of it.
+func (j *jekyll) pageURL(target string) bool {
+	file, _, _ := strings.Cut(target, "#")
+	if file == "" || strings.HasPrefix(file, "//") || strings.Contains(file, ":") {
+		return false
+	}
+	if !strings.HasPrefix(file, "/") {
+		return path.Ext(file) == ".html"
+	}
+	if base := "/" + strings.Trim(j.baseurl(), "/"); base != "/" {
+		file = strings.TrimPrefix(file, base)
+	}
+	return path.Ext(file) == ".html" && !j.files[strings.TrimPrefix(file, "/")]
+}
+
+// newLink is what a link to target in page f, now at content/to, becomes.
+func (j *jekyll) newLink(f, to, target string) (string, bool) {
+	file, frag, _ := strings.Cut(target, "#")
+	if file == "" {
+		return "", false
+	}
+	if frag != "" {
+		frag = "#" + frag
+	}
+	if !strings.HasPrefix(file, "/") && !strings.Contains(file, ":") {
+		if src := path.Join(path.Dir(f), file); j.files[src] {
+			dst := "content/" + src
+			if d := j.dst[src]; d != "" {
+				dst = "content/" + d
+			}
+			if link := relLink("content/"+to, dst); link != file {
+				return link + frag, true
+			}
+			return "", false
 		}
-		dst := "content/" + src
-		if d := j.dst[src]; d != "" {
-			dst = "content/" + d
-		}
-		link := relLink("content/"+to, dst)
-		if link == file {
-			return m
-		}
-		if frag != "" {
-			link += "#" + frag
-		}
-		return []byte("](" + link)
-	})
+	}
+	if p, ok := j.oldTarget(f, file); ok {
+		return relLink("content/"+to, "content/"+j.dst[p]) + frag, true
+	}
+	if base := "/" + strings.Trim(j.baseurl(), "/"); base != "/" && strings.HasPrefix(file, base+"/") {
+		// A file of the site, {{ site.baseurl }}/assets/x.png: Folio
+		// links are from the site's root, which the build places.
+		return strings.TrimPrefix(file, base) + frag, true
+	}
+	return "", false
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,13 +14,28 @@ import (
 
 func runImport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import")
+	blocks := blockFlag{}
+	fs.Var(blocks, "block", "jekyll: convert a custom block tag as `TAG=SHORTCODE` says, such as callout=warning (repeatable)")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
-	if fs.NArg() != 3 {
+	if fs.NArg() > 1 {
+		// Flags may follow the kind too: folio import jekyll -block x=note SRC DST.
+		kind := fs.Arg(0)
+		if err := parseFlags(fs, fs.Args()[1:], stdout, stderr); err != nil {
+			return err
+		}
+		args = append([]string{kind}, fs.Args()...)
+	} else {
+		args = fs.Args()
+	}
+	if len(blocks) > 0 && (len(args) == 0 || args[0] != "jekyll") {
+		return fmt.Errorf("import: -block is for jekyll imports only")
+	}
+	if len(args) != 3 {
 		return fmt.Errorf("import: want jekyll SRC DST, hugo SRC DST or text FILE DST.md")
 	}
-	kind, src, dst := fs.Arg(0), fs.Arg(1), fs.Arg(2)
+	kind, src, dst := args[0], args[1], args[2]
 	if kind == "text" {
 		return importText(src, dst, stdout)
 	}
@@ -35,7 +51,7 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 	)
 	switch kind {
 	case "jekyll":
-		res, err = siteimport.Jekyll(os.DirFS(src), dst, siteimport.JekyllOptions{})
+		res, err = siteimport.Jekyll(os.DirFS(src), dst, siteimport.JekyllOptions{Blocks: blocks})
 	case "hugo":
 		res, err = siteimport.Hugo(os.DirFS(src), dst, siteimport.HugoOptions{Now: time.Now})
 	default:
@@ -90,5 +106,26 @@ func importText(file, dst string, stdout io.Writer) error {
 	}
 	printNotes(stdout, filepath.Dir(file), notes)
 	fmt.Fprintf(stdout, "wrote %s; check the %s above once\n", dst, plural(len(notes), "guess", "guesses"))
+	return nil
+}
+
+// blockFlag collects -block TAG=SHORTCODE mappings for a Jekyll import.
+type blockFlag map[string]string
+
+func (b blockFlag) String() string {
+	var parts []string
+	for k, v := range b {
+		parts = append(parts, k+"="+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func (b blockFlag) Set(s string) error {
+	tag, shortcode, err := siteimport.ParseBlock(s)
+	if err != nil {
+		return err
+	}
+	b[tag] = shortcode
 	return nil
 }

@@ -58,3 +58,43 @@ func TestImportCommands(t *testing.T) {
 		}
 	})
 }
+
+// TestImportBlockFlag: -block maps a Jekyll block tag to a shortcode,
+// before or after the kind; without it the tag is noted with the flag to
+// use, and a mapping that is not TAG=SHORTCODE is refused.
+func TestImportBlockFlag(t *testing.T) {
+	src := filepath.Join("..", "..", "siteimport", "testdata", "jekyll")
+	for _, args := range [][]string{
+		{"import", "-block", "callout=warning", "jekyll", src},
+		{"import", "jekyll", "-block", "callout=warning", src},
+	} {
+		dst := filepath.Join(t.TempDir(), "site")
+		var stdout, stderr bytes.Buffer
+		if err := run(context.Background(), append(args, dst), &stdout, &stderr); err != nil {
+			t.Fatalf("folio %s = %v\n%s", strings.Join(args, " "), err, stderr.String())
+		}
+		page, err := os.ReadFile(filepath.Join(dst, "content", "docs", "install.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(page), `{{< warning title="Back up first" >}}`) || strings.Contains(stdout.String(), "callout") {
+			t.Errorf("folio %s: callout not converted:\n%s\n%s", strings.Join(args, " "), stdout.String(), page)
+		}
+	}
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"import", "jekyll", src, filepath.Join(t.TempDir(), "site")}, &stdout, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "install.md:15: block tag {% callout %} not converted: map it to a shortcode with import -block callout=SHORTCODE"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("without -block, the import printed:\n%s\nwant %q", stdout.String(), want)
+	}
+	for _, args := range [][]string{
+		{"import", "-block", "callout", "jekyll", src, t.TempDir()},
+		{"import", "-block", "a=b c", "jekyll", src, t.TempDir()},
+		{"import", "-block", "callout=warning", "hugo", src, t.TempDir()},
+	} {
+		if err := run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+			t.Errorf("folio %s succeeded, want a refusal", strings.Join(args, " "))
+		}
+	}
+}

@@ -116,16 +116,17 @@ file:line: what, for an editor to finish by hand.
 
   jekyll  converts includes, raw blocks, link and post_url tags, highlight
           blocks, site and page values, and block tags such as {% note %}
-          (more in a folio.toml in SRC: [import.jekyll.blocks] callout =
-          "warning"); _config.yml's title, url and baseurl become
-          folio.toml; _data/ and assets/ are copied. A page X.md beside a
-          folder X/ becomes the folder's page, X/_index.md.
+          (others with -block TAG=SHORTCODE); _config.yml's title, url and
+          baseurl become folio.toml; _data/ and assets/ are copied. A page
+          X.md beside a folder X/ becomes the folder's page, X/_index.md.
+          Links to the .html URLs Jekyll served become links to the pages,
+          and each page keeps its old URL as an alias.
   hugo    converts ref and relref links, highlight and figure shortcodes,
           {{% %}} shortcodes, aliases, weight and publishDate/expiryDate.
   text    turns a plain-text page into markdown: the title line into front
           matter, short lines into headings, numbered lists into lists; it
           lists each guess as file:line: heading or list.`,
-		examples: "folio import jekyll ../oldsite mysite && folio build -root mysite",
+		examples: "folio import jekyll -block callout=warning ../oldsite mysite && folio build -root mysite",
 	},
 	{
 		name:  "version",

@@ -307,12 +307,17 @@ func (b *builder) liquidFound(p *generator.Page, found []markdown.LiquidAt) {
 	b.liquidMu.Lock()
 	defer b.liquidMu.Unlock()
 	last := 0
+	var msgs []string
 	for _, l := range found {
 		if l.Line == last {
 			continue
 		}
 		last = l.Line
-		b.warn(generator.Errorf(p.File, p.BodyLine+l.Line, "Liquid %s is published as text: convert the page with folio import jekyll, or remove it", l.Text).Error())
+		msgs = append(msgs, generator.Errorf(p.File, p.BodyLine+l.Line, "Liquid %s is published as text: convert the page with folio import jekyll, or remove it", l.Text).Error())
+	}
+	b.warns = append(b.warns, msgs...)
+	if c := b.records[p]; c != nil {
+		c.Liquid = msgs
 	}
 }
 

@@ -138,6 +138,9 @@ type cachedPage struct {
 	Includes []includedFile
 	// Libraries are the libraries of the theme's static/vendor/ it loads.
 	Libraries []string
+	// Liquid holds the warnings about Liquid left in the page, so a build
+	// that restores it warns and counts it as one that renders it.
+	Liquid []string
 }
 
 type includedFile struct {
@@ -664,6 +667,10 @@ func (b *builder) restore(p *generator.Page, c *cachedPage) {
 	}
 	b.search.AddSections(p, raw)
 	b.noteLibraries(c.Libraries)
+	if len(c.Liquid) > 0 {
+		b.liquidPages.Add(1)
+		b.warns = append(b.warns, c.Liquid...)
+	}
 	b.records[p] = c
 	p.Src = nil // not rendered, so not needed
 }

@@ -240,7 +240,7 @@ func (l *liveReport) render(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	return site.RenderPage(build.Extra{
-		URL: "/stats/", Title: "Site statistics (private)", Layout: "report", Data: rep,
+		URL: "/stats/", Title: "Site statistics (private)", Layout: "report", Data: rep, NoSidebar: true,
 		Description: fmt.Sprintf("Private: do not publish. Exact counts for %s, remade at most once a minute.", rep.Period),
 	})
 }

@@ -396,14 +396,7 @@ func TestChartsEscape(t *testing.T) {
 		b.Dims[store.DimKey{Day: day, Dim: "referrer", Value: host}] += n
 		b.DimVisitors[store.DimKey{Day: day, Dim: "referrer", Value: host}] += n
 	})
-	st := &memStore{}
-	if err := st.Add(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	r, err := Generate(context.Background(), st, fixtureOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := memReport(t, b, fixtureOptions())
 	out := string(charts(r))
 	for _, bad := range []string{"<script", "<svg onload", evil, host} {
 		if strings.Contains(out, bad) {
@@ -597,14 +590,7 @@ func TestReferrersCSVSource(t *testing.T) {
 			b.DimVisitors[k] += n
 		})
 	}
-	st := &memStore{}
-	if err := st.Add(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	r, err := Generate(context.Background(), st, fixtureOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := memReport(t, b, fixtureOptions())
 	files, err := r.Files()
 	if err != nil {
 		t.Fatal(err)

@@ -75,6 +75,9 @@ func TestE2ENotFound(t *testing.T) {
 	if len(notFound) != 1 || notFound[missing] != 1 {
 		t.Errorf("not-found dimension = %v, want %s once", notFound, missing)
 	}
+	if len(c.Dropped) > 0 {
+		t.Errorf("dropped at the end = %+v, want nothing (the report page sends no beacon either)", c.Dropped)
+	}
 	var visitors int64
 	for _, v := range c.Visitors {
 		visitors += v.N

@@ -70,6 +70,9 @@ func TestE2EReportOnPhone(t *testing.T) {
 		tab.do(t, "emulate a "+screen.name+" screen", chromedp.EmulateViewport(screen.width, screen.height))
 		visit(t, tab, s, "/stats/")
 		l := eval[reportLayout](t, tab, reportLayoutJS)
+		if bs := beacons(ofCurrentDoc(tab.net.requests()), s); len(bs) > 0 {
+			t.Errorf("%s: the report page sent %d beacons, want none: reading it counts nothing", screen.name, len(bs))
+		}
 		tab.screenshot(t, shots, "report-"+screen.name)
 		if l.ViewportHeight != float64(screen.height) {
 			t.Fatalf("%s: the page sees a viewport %v px high, want %d", screen.name, l.ViewportHeight, screen.height)

@@ -266,6 +266,7 @@ var privateSuffixes = []string{".localhost", ".local", ".home.arpa", ".internal"
 
 // ReferrerHost reduces a referrer URL to what is counted: its host in lower
 // case without "www.", AppReferrer and the package name for an Android app,
+// IOSAppReferrer and the App Store id for an iOS app,
 // (direct) when there is none, (internal) for one of
 // siteHosts, and (private) for addresses and names that only mean something
 // on the visitor's own network, so a reader's LAN or intranet never reaches
@@ -289,7 +290,9 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 	case hasPrefixFold(raw, "http://"):
 		rest = raw[len("http://"):]
 	case hasPrefixFold(raw, "android-app://"):
-		return appReferrer(raw[len("android-app://"):])
+		return appReferrer(AppReferrer, raw[len("android-app://"):])
+	case hasPrefixFold(raw, "ios-app://"):
+		return appReferrer(IOSAppReferrer, raw[len("ios-app://"):])
 	default:
 		return "", false
 	}
@@ -363,25 +366,26 @@ func ReferrerHost(raw string, siteHosts []string) (host string, ok bool) {
 	return host, true
 }
 
-// appReferrer keeps the package name of an android-app:// referrer, which
-// names the app the reader came from; what follows it is dropped, as the
-// path of a web referrer is.
-func appReferrer(rest string) (string, bool) {
+// appReferrer keeps the package name of an android-app:// referrer, or
+// the App Store id of an ios-app:// one, which names the app the reader
+// came from, after prefix; what follows it (the scheme and host an iOS
+// app adds, say) is dropped, as the path of a web referrer is.
+func appReferrer(prefix, rest string) (string, bool) {
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 		rest = rest[:i]
 	}
-	if rest == "" || len(rest) > 253-len(AppReferrer) {
+	if rest == "" || len(rest) > 253-len(prefix) {
 		return "", false
 	}
 	for i := 0; i < len(rest); i++ {
 		// Package names are letters, digits, "_" and "."; a few apps
-		// send a host name instead, hence "-".
+		// send a host name instead, hence "-". App Store ids are digits.
 		c := rest[i] | 0x20
 		if !(c >= 'a' && c <= 'z' || rest[i] >= '0' && rest[i] <= '9' || rest[i] == '.' || rest[i] == '_' || rest[i] == '-') {
 			return "", false
 		}
 	}
-	return AppReferrer + strings.ToLower(rest), true
+	return prefix + strings.ToLower(rest), true
 }
 
 func hasPrefixFold(s, prefix string) bool {

@@ -82,6 +82,11 @@ const (
 // package name, in lower case.
 const AppReferrer = "android-app:"
 
+// IOSAppReferrer begins the referrer value of an iOS app, which sends
+// ios-app://app-id/scheme/host: "ios-app:" and the App Store id (or
+// whatever name the app sends there), in lower case.
+const IOSAppReferrer = "ios-app:"
+
 // MaxPath is the longest path, in bytes as sent, that is counted.
 const MaxPath = 512
 
@@ -141,7 +146,7 @@ type Record struct {
 	OS       string
 	Device   string // desktop, mobile, tablet or (unknown)
 	Language string // base language such as "de", or (unknown)
-	Referrer string // host, android-app:package, (direct), (internal) or (private); "" when not counted
+	Referrer string // host, android-app:package, ios-app:id, (direct), (internal) or (private); "" when not counted
 	Country  string // ISO 3166 code or (unknown); "" without a country database
 	// Source, Medium and Campaign come from utm_source (or ref),
 	// utm_medium and utm_campaign of the page's address, lower-cased and

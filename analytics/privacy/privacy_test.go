@@ -396,6 +396,13 @@ func TestReferrerHost(t *testing.T) {
 		{"android-app://user@com.example/", "", false},
 		{"android-app://com.ex%61mple/", "", false},
 		{"android-app://" + strings.Repeat("a.", 127) + "b/", "", false},
+		{"ios-app://284882215/fb/profile/1", "ios-app:284882215", true},
+		{"IOS-APP://422689480/googlegmail/", "ios-app:422689480", true},
+		{"ios-app://333903271?x=1", "ios-app:333903271", true},
+		{"ios-app://", "", false},
+		{"ios-app:///fb", "", false},
+		{"ios-app://1 2/", "", false},
+		{"ios-app://user@123/", "", false},
 		{"file:///home/me/notes.html", "", false},
 		{"https://exa mple.com/", "", false},
 		{"https://bücher.example/", "", false},
@@ -528,7 +535,7 @@ func FuzzApply(f *testing.F) {
 		if len(res.Language) > 3 && res.Language != Unknown {
 			t.Fatalf("Apply() language %q is not a base language", res.Language)
 		}
-		if ref := strings.TrimPrefix(res.Referrer, AppReferrer); strings.ContainsAny(ref, "/:?#@ ") {
+		if ref := strings.TrimPrefix(strings.TrimPrefix(res.Referrer, AppReferrer), IOSAppReferrer); strings.ContainsAny(ref, "/:?#@ ") {
 			t.Fatalf("Apply() referrer %q is more than a host or an app", res.Referrer)
 		}
 	})

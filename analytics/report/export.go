@@ -98,13 +98,15 @@ var csvKey = map[string]string{
 func (t *Table) records() (header []string, rows [][]string) {
 	header = []string{csvKey[t.Name], "label"}
 	if t.Name == "referrers" {
-		header = append(header, "group")
+		// The group and the source a report sorts the host under, so a
+		// spreadsheet can add up "Google" without knowing its hosts.
+		header = append(header, "group", "source")
 	}
 	header = append(header, t.Unit, "daily_visitors_added_up", "other")
 	for _, r := range t.Rows {
 		rec := []string{r.Value, r.Label}
 		if t.Name == "referrers" {
-			rec = append(rec, r.Group)
+			rec = append(rec, r.Group, r.Source)
 		}
 		rows = append(rows, append(rec, itoa(r.Count), itoa(r.Visitors), strconv.FormatBool(r.Other)))
 	}

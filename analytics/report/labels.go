@@ -31,12 +31,15 @@ var groupLabels = map[string]string{
 	"(internal)":   "This site",
 	"(private)":    "Private or local addresses",
 	bucketWebsites: "Other websites",
-	bucketApps:     "Other Android apps",
+	bucketApps:     "Other apps",
 }
 
-// appPrefix begins the stored referrer of an Android app (see
-// privacy.AppReferrer).
-const appPrefix = "android-app:"
+// appPrefix and iosAppPrefix begin the stored referrer of an Android or
+// an iOS app (see privacy.AppReferrer and privacy.IOSAppReferrer).
+const (
+	appPrefix    = "android-app:"
+	iosAppPrefix = "ios-app:"
+)
 
 // referrerGroup sorts a stored referrer value into a group, and names its
 // source when the embedded lists know it: "Google" for google.de and
@@ -50,6 +53,13 @@ func referrerGroup(value string) (group, source string) {
 		return GroupInternal, ""
 	case "(private)":
 		return GroupPrivate, ""
+	}
+	if strings.HasPrefix(value, iosAppPrefix) {
+		// Listed whole, by App Store id: never a host name.
+		if s, ok := sources().exact[value]; ok {
+			return s.group, s.name
+		}
+		return GroupApp, ""
 	}
 	app, isApp := strings.CutPrefix(value, appPrefix)
 	if isApp {
@@ -105,6 +115,9 @@ func label(table, value string) string {
 		}
 		if app, ok := strings.CutPrefix(value, appPrefix); ok {
 			return app + " (Android app)"
+		}
+		if app, ok := strings.CutPrefix(value, iosAppPrefix); ok {
+			return app + " (iOS app)"
 		}
 	case "referrer_groups":
 		if l, ok := groupLabels[value]; ok {

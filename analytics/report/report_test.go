@@ -225,7 +225,7 @@ func TestCSVShape(t *testing.T) {
 		"cells.csv":           "cell,from,to,views,visitors",
 		"pages.csv":           "path,label" + v,
 		"referrer-groups.csv": "group,label" + v,
-		"referrers.csv":       "host,label,group" + v,
+		"referrers.csv":       "host,label,group,source" + v,
 		"sources.csv":         "source,label" + v,
 		"mediums.csv":         "medium,label" + v,
 		"campaigns.csv":       "campaign,label" + v,
@@ -317,7 +317,31 @@ func TestReferrerGroup(t *testing.T) {
 		{"notgoogle.com", GroupWebsites, ""},
 		{"google.github.io", GroupWebsites, ""},
 		{"docs.google.com", GroupWebsites, ""},
-		{"x.com", GroupWebsites, ""},
+		// Folio's supplement to the lists: newer search engines and
+		// networks, Mastodon's big servers and its usual host names, iOS
+		// apps by App Store id.
+		{"x.com", GroupSocial, "Twitter"},
+		{"search.brave.com", GroupSearch, "Brave"},
+		{"brave.com", GroupWebsites, ""},
+		{"kagi.com", GroupSearch, "Kagi"},
+		{"mojeek.com", GroupSearch, "Mojeek"},
+		{"mojeek.co.uk", GroupSearch, "Mojeek"},
+		{"bsky.app", GroupSocial, "Bluesky"},
+		{"go.bsky.app", GroupSocial, "Bluesky"},
+		{"android-app:xyz.blueskyweb.app", GroupSocial, "Bluesky"},
+		{"mastodon.social", GroupSocial, "Mastodon"},
+		{"fosstodon.org", GroupSocial, "Mastodon"},
+		{"hachyderm.io", GroupSocial, "Mastodon"},
+		{"mastodon.scot", GroupSocial, "Mastodon"},
+		{"mstdn.ca", GroupSocial, "Mastodon"},
+		{"mastodonfan.example", GroupWebsites, ""},
+		{"threads.net", GroupSocial, "Threads"},
+		{"l.threads.com", GroupSocial, "Threads"},
+		{"ios-app:284882215", GroupSocial, "Facebook"},
+		{"ios-app:284815942", GroupSearch, "Google"},
+		{"ios-app:6444370199", GroupSocial, "Bluesky"},
+		{"ios-app:422689480", GroupApp, ""},
+		{"ios-app:google.com", GroupApp, ""}, // an id, never a host
 		{"thefacebook.com", GroupWebsites, ""},
 		{"facebook.com.evil.example", GroupWebsites, ""},
 	}
@@ -335,7 +359,8 @@ func TestReferrerLabels(t *testing.T) {
 		{"referrers", "(direct)", "Direct (no referrer)"},
 		{"referrer_groups", "Google", "Google"},
 		{"referrer_groups", "(websites)", "Other websites"},
-		{"referrer_groups", "(apps)", "Other Android apps"},
+		{"referrer_groups", "(apps)", "Other apps"},
+		{"referrers", "ios-app:422689480", "422689480 (iOS app)"},
 		{"referrer_groups", "(direct)", "Direct (no referrer)"},
 	} {
 		if got := label(tt.table, tt.value); got != tt.want {
@@ -371,14 +396,7 @@ func TestChartsEscape(t *testing.T) {
 		b.Dims[store.DimKey{Day: day, Dim: "referrer", Value: host}] += n
 		b.DimVisitors[store.DimKey{Day: day, Dim: "referrer", Value: host}] += n
 	})
-	st := &memStore{}
-	if err := st.Add(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	r, err := Generate(context.Background(), st, fixtureOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := memReport(t, b, fixtureOptions())
 	out := string(charts(r))
 	for _, bad := range []string{"<script", "<svg onload", evil, host} {
 		if strings.Contains(out, bad) {
@@ -557,6 +575,46 @@ func TestNeutralise(t *testing.T) {
 	} {
 		if got := neutralise(in); got != want {
 			t.Errorf("neutralise(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestReferrersCSVSource: referrers.csv names each host's group and
+// source, for web hosts and for apps of both kinds.
+func TestReferrersCSVSource(t *testing.T) {
+	b := newBatch()
+	for _, ref := range []string{"google.de", "ios-app:284882215", "android-app:org.telegram.messenger", "ios-app:422689480", "mastodon.scot", "example.org"} {
+		spread(fixtureStart, 70, func(day string, n int64) {
+			k := store.DimKey{Day: day, Dim: "referrer", Value: ref}
+			b.Dims[k] += n
+			b.DimVisitors[k] += n
+		})
+	}
+	r := memReport(t, b, fixtureOptions())
+	files, err := r.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(files, func(f File) bool { return f.Name == "referrers.csv" })
+	recs, err := csv.NewReader(bytes.NewReader(files[i].Data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, rec := range recs[1:] {
+		got[rec[0]] = strings.Join(rec[1:4], ",")
+	}
+	want := map[string]string{
+		"google.de":                          "google.de,search,Google",
+		"ios-app:284882215":                  "284882215 (iOS app),social,Facebook",
+		"android-app:org.telegram.messenger": "org.telegram.messenger (Android app),social,Telegram",
+		"ios-app:422689480":                  "422689480 (iOS app),app,",
+		"mastodon.scot":                      "mastodon.scot,social,Mastodon",
+		"example.org":                        "example.org,websites,",
+	}
+	for host, w := range want {
+		if got[host] != w {
+			t.Errorf("referrers.csv %s: label,group,source = %q, want %q", host, got[host], w)
 		}
 	}
 }

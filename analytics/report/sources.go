@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,8 +17,17 @@ import (
 // searchengine-and-social-list, copied unchanged (sources/README.md says
 // from where, and under which licence). A newer copy can replace them.
 //
-//go:embed sources/SearchEngines.yml sources/Socials.yml sources/AIAssistants.yml
+//go:embed sources/SearchEngines.yml sources/Socials.yml sources/AIAssistants.yml supplement.yml
 var sourceFiles embed.FS
+
+// supplementFile holds Folio's own additions to the lists (newer search
+// engines and social networks, iOS apps), kept apart from the copies so
+// that those stay as upstream has them.
+const supplementFile = "supplement.yml"
+
+// fediverseLabels are first labels of a host name that Mastodon servers
+// take: mastodon.scot, mstdn.ca. There are too many servers to list.
+var fediverseLabels = []string{"mastodon", "mstdn"}
 
 // referrerSource is a named site of the lists and its group.
 type referrerSource struct{ name, group string }
@@ -50,7 +60,7 @@ func loadSources() (*sourceList, error) {
 	var search map[string][]struct {
 		URLs []string `yaml:"urls"`
 	}
-	if err := readSourceFile("SearchEngines.yml", &search); err != nil {
+	if err := readSourceFile("sources/SearchEngines.yml", &search); err != nil {
 		return nil, err
 	}
 	names := make(map[string][]string, len(search))
@@ -59,21 +69,30 @@ func loadSources() (*sourceList, error) {
 			names[name] = append(names[name], d.URLs...)
 		}
 	}
+	var supplement struct {
+		Search map[string][]string `yaml:"search"`
+		Social map[string][]string `yaml:"social"`
+	}
+	if err := readSourceFile(supplementFile, &supplement); err != nil {
+		return nil, err
+	}
 	l.add(names, GroupSearch, false)
+	l.add(supplement.Search, GroupSearch, false)
 	// Socials and AI assistants come after search engines and win:
 	// facebook.com is in both lists, for its search box and as itself.
-	for _, f := range []struct{ file, group string }{{"Socials.yml", GroupSocial}, {"AIAssistants.yml", GroupAI}} {
+	for _, f := range []struct{ file, group string }{{"sources/Socials.yml", GroupSocial}, {"sources/AIAssistants.yml", GroupAI}} {
 		var hosts map[string][]string
 		if err := readSourceFile(f.file, &hosts); err != nil {
 			return nil, err
 		}
 		l.add(hosts, f.group, true)
 	}
+	l.add(supplement.Social, GroupSocial, true)
 	return l, nil
 }
 
 func readSourceFile(name string, v any) error {
-	b, err := sourceFiles.ReadFile("sources/" + name)
+	b, err := sourceFiles.ReadFile(name)
 	if err != nil {
 		return fmt.Errorf("referrer list %s: %w", name, err)
 	}
@@ -98,6 +117,10 @@ func (l *sourceList) add(list map[string][]string, group string, subdomains bool
 		for _, u := range list[name] {
 			key := strings.ToLower(strings.TrimSpace(u))
 			key = strings.TrimPrefix(key, "android-app://")
+			if id, ok := strings.CutPrefix(key, "ios-app://"); ok {
+				// Kept whole: an App Store id is a number, no host.
+				key = iosAppPrefix + id
+			}
 			if key == "" || strings.ContainsAny(key, "/ ") {
 				// Matched on a path, which Folio never keeps.
 				continue
@@ -138,9 +161,12 @@ func (l *sourceList) lookup(host string) (referrerSource, bool) {
 			return s, true
 		}
 	}
-	_, parent, ok := strings.Cut(host, ".")
+	first, parent, ok := strings.Cut(host, ".")
 	if !ok {
 		return referrerSource{}, false
+	}
+	if slices.Contains(fediverseLabels, first) {
+		return referrerSource{name: "Mastodon", group: GroupSocial}, true
 	}
 	if s, ok := l.exact["{}."+parent]; ok {
 		return s, true

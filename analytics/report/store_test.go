@@ -107,3 +107,17 @@ func sqliteStore(t testing.TB, b *store.Batch) *store.SQLite {
 }
 
 func newBatch() *store.Batch { return store.NewBatch() }
+
+// memReport makes a report of the counts of b, held in a memStore.
+func memReport(t testing.TB, b *store.Batch, opts Options) *Report {
+	t.Helper()
+	st := &memStore{}
+	if err := st.Add(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Generate(context.Background(), st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

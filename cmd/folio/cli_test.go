@@ -217,6 +217,16 @@ func TestServeAnalyticsFollowsFolioToml(t *testing.T) {
 	if code, _ := get(t, base+"/stats/"); code != http.StatusOK {
 		t.Errorf("/stats/ = %d with analytics on, want 200", code)
 	}
+	// The files the report links to, beside it.
+	if code, csv := get(t, base+"/stats/referrers.csv"); code != http.StatusOK || !strings.HasPrefix(csv, "host,label,group,source,") {
+		t.Errorf("/stats/referrers.csv = %d %.60q, want 200 and the referrers", code, csv)
+	}
+	if code, js := get(t, base+"/stats/report.json"); code != http.StatusOK || !strings.Contains(js, `"private": true`) {
+		t.Errorf("/stats/report.json = %d %.60q, want 200 and the private report", code, js)
+	}
+	if code, _ := get(t, base+"/stats/nothing.csv"); code != http.StatusNotFound {
+		t.Errorf("/stats/nothing.csv = %d, want 404", code)
+	}
 
 	if err := os.WriteFile(toml, cfg, 0o644); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -190,7 +191,10 @@ type liveReport struct {
 
 	mu   sync.Mutex
 	page []byte
-	made time.Time
+	// files are the report's report.json and CSV files, which the page
+	// links to beside it: /stats/referrers.csv.
+	files map[string][]byte
+	made  time.Time
 }
 
 // liveReportEvery bounds how often the live report is remade.
@@ -198,38 +202,55 @@ const liveReportEvery = time.Minute
 
 func (l *liveReport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	securityHeaders(w.Header())
-	if r.URL.Path != "/stats/" {
+	name := strings.TrimPrefix(r.URL.Path, "/stats/")
+	if name != "" && !strings.HasSuffix(name, ".csv") && name != "report.json" {
 		http.NotFound(w, r)
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.page == nil || time.Since(l.made) >= liveReportEvery {
-		page, err := l.render(r.Context())
+	// A file is of the report last shown, so that it holds the numbers
+	// of the page that links to it.
+	if l.page == nil || (name == "" && time.Since(l.made) >= liveReportEvery) {
+		page, files, err := l.render(r.Context())
 		if err != nil {
 			http.Error(w, "the report could not be made: "+err.Error(), http.StatusInternalServerError)
 			return
 		}
-		l.page, l.made = page, time.Now()
+		l.page, l.files, l.made = page, files, time.Now()
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(l.page)
+	if name == "" {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(l.page)
+		return
+	}
+	data, ok := l.files[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if strings.HasSuffix(name, ".csv") {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.Write(data)
 }
 
-func (l *liveReport) render(ctx context.Context) ([]byte, error) {
+func (l *liveReport) render(ctx context.Context) (page []byte, files map[string][]byte, err error) {
 	cfg, data, err := loadSite(l.root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	site, err := build.Open(ctx, build.Options{Root: l.root, Config: cfg, Data: data, BaseURL: l.origin + "/"})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Today's counts, still in memory, belong in the owner's view.
 	if l.flush != nil {
 		if err := l.flush(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	rep, err := report.Generate(ctx, l.st, report.Options{
@@ -237,10 +258,19 @@ func (l *liveReport) render(ctx context.Context) ([]byte, error) {
 		Location: cfg.Location, Cell: calendar.Size(cfg.Report.Cell), Countries: cfg.Analytics.GeoIP != "",
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return site.RenderPage(build.Extra{
-		URL: "/stats/", Title: "Site statistics (private)", Layout: "report", Data: rep,
+	list, err := rep.Files()
+	if err != nil {
+		return nil, nil, err
+	}
+	files = make(map[string][]byte, len(list))
+	for _, f := range list {
+		files[f.Name] = f.Data
+	}
+	page, err = site.RenderPage(build.Extra{
+		URL: "/stats/", Title: "Site statistics (private)", Layout: "report", Data: rep, NoSidebar: true,
 		Description: fmt.Sprintf("Private: do not publish. Exact counts for %s, remade at most once a minute.", rep.Period),
 	})
+	return page, files, err
 }

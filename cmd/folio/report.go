@@ -142,6 +142,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		Title:       title,
 		Description: fmt.Sprintf("How many people read this site and where they came from, %s. Aggregate counts only: no cookies, no record of any visit.", rep.Period),
 		Layout:      "report",
+		NoSidebar:   true,
 		Data:        rep,
 	})
 	if err != nil {

@@ -151,6 +151,9 @@ type Extra struct {
 	Description string
 	Layout      string // a layout of the theme: report
 	Data        any    // reaches the layout as .Data
+	// NoSidebar leaves out the section's navigation, as front matter
+	// sidebar: false does, so the page has the full width.
+	NoSidebar bool
 }
 
 // RenderPage renders an extra page with the site's theme and navigation.
@@ -158,7 +161,7 @@ func (s *SiteBuild) RenderPage(e Extra) ([]byte, error) {
 	b := s.b
 	p := &generator.Page{
 		Kind: e.Layout, Title: e.Title, Description: e.Description, Layout: e.Layout,
-		Sidebar: true, Params: map[string]any{}, File: "(" + e.Layout + ")", Data: e.Data,
+		Sidebar: !e.NoSidebar, Params: map[string]any{}, File: "(" + e.Layout + ")", Data: e.Data,
 		Path: generator.CleanURLPath(e.URL), Section: b.Home, Site: b.Site,
 	}
 	p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)

@@ -24,6 +24,9 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if multilingual(b.cfg) {
+		return buildLanguagesDir(ctx, opts, b.cfg, dir)
+	}
 	b.cache = cache
 	if err := b.load(); err != nil {
 		return nil, err

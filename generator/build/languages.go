@@ -1,0 +1,445 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"folio/generator"
+	"folio/generator/config"
+	"folio/generator/output"
+)
+
+// A site in several languages ([languages] in folio.toml) is built as one
+// site per language: content/CODE/ is that language's content folder, its
+// pages are published under the language's prefix (none for the default
+// language, /CODE/ for the others), and each language gets its own
+// navigation, sitemap, feeds, search index, change log and 404 page, with
+// the theme's words in its language. The theme's assets and the static
+// files are the same for every language: the default language writes them
+// once, at the site's root, and every language links there.
+//
+// Pages in different languages are translations of each other when they
+// have the same path within their language, or the same translationKey in
+// front matter. Links are written as in any site, relative to the
+// language's folder; a link whose path starts with /CODE/ names a page of
+// language CODE, and a link to a page the language lacks goes to the
+// default language's page. Links between languages are checked once every
+// language is rendered.
+
+// multilingual reports whether a configuration lists languages.
+func multilingual(cfg *config.Config) bool { return len(cfg.Languages.List) > 0 }
+
+// langBuild is one language of a site in several.
+type langBuild struct {
+	code   string
+	name   string
+	prefix string // the URL folder: "" or "de/"
+	b      *builder
+	set    *langSet
+	keys   map[string]*generator.Page // translation key -> page
+}
+
+// langSet is every language of a site being built.
+type langSet struct {
+	cfg    *config.Config
+	root   generator.URLs // the site's own, for shared files
+	list   []*langBuild   // the default first
+	byCode map[string]*langBuild
+	shared map[string]bool // site paths of the files languages share
+}
+
+func (s *langSet) def() *langBuild { return s.list[0] }
+
+// newLangSet makes a builder for every language and loads them.
+func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
+	s := &langSet{cfg: cfg, byCode: map[string]*langBuild{}, shared: map[string]bool{}}
+	opts.Cache, opts.CacheDir = nil, ""
+	var errs generator.ErrorList
+	for _, lang := range cfg.Languages.List {
+		c := *cfg
+		c.Language = lang.Code
+		if lang.Title != "" {
+			c.Title = lang.Title
+		}
+		o := opts
+		o.Config = &c
+		b, err := newBuilder(o)
+		if err != nil {
+			return nil, err
+		}
+		if s.root.BasePath == "" {
+			s.root = b.URLs
+		}
+		l := &langBuild{code: lang.Code, name: lang.Name, prefix: cfg.Languages.Prefix(lang.Code), b: b, set: s}
+		b.lang = l
+		b.BasePath += l.prefix
+		if b.BaseURL != "" {
+			b.BaseURL += l.prefix
+		}
+		b.render.URLs = b.URLs
+		b.render.Shared = s.isShared
+		b.render.SharedURLs = s.root
+		s.list = append(s.list, l)
+		s.byCode[l.code] = l
+	}
+	if ok, err := generator.SiteDir(opts.FS, s.def().contentDirName(), s.def().contentDirName()); err != nil {
+		return nil, err
+	} else if !ok {
+		line := config.KeyLine(s.def().b.configData, "default")
+		return nil, generator.Errorf(config.ConfigFile, line, "languages: no folder %s for the default language %q: each language's pages live in content/CODE/", s.def().contentDirName(), s.def().code)
+	}
+	for _, l := range s.list {
+		if err := l.b.load(); err != nil {
+			if list, ok := generator.AsErrorList(err); ok {
+				errs = append(errs, list...)
+				continue
+			}
+			return nil, err
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.Sorted()
+	}
+	d := s.def().b
+	for _, f := range d.theme.Static {
+		s.shared["/"+f.Out] = true
+	}
+	for _, a := range d.theme.Assets {
+		s.shared["/"+a.Out] = true
+	}
+	for _, f := range d.Files {
+		if strings.HasPrefix(f.Name, "static/") {
+			s.shared["/"+f.Out] = true
+		}
+	}
+	s.linkTranslations()
+	return s, nil
+}
+
+// isShared reports whether a site path is a file every language shares.
+func (s *langSet) isShared(sitePath string) bool {
+	if i := strings.IndexAny(sitePath, "?#"); i >= 0 {
+		sitePath = sitePath[:i]
+	}
+	return s.shared[sitePath]
+}
+
+// contentDir is the folder of the builder's pages.
+func (b *builder) contentDir() string {
+	if b.lang == nil {
+		return "content"
+	}
+	return b.lang.contentDirName()
+}
+
+func (l *langBuild) contentDirName() string { return "content/" + l.code }
+
+// linkURL is the address a link to a site path gets.
+func (b *builder) linkURL(target string) string {
+	if b.lang != nil && b.lang.set.isShared(target) {
+		return b.lang.set.root.RelURL(target)
+	}
+	return b.RelURL(target)
+}
+
+// pageDir turns the folder of a page under content/ ("/de/docs") into
+// its folder within the language ("/docs").
+func (l *langBuild) pageDir(dir string) string {
+	own := "/" + l.code
+	if dir == own {
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(dir, own+"/"); ok {
+		return "/" + rest
+	}
+	return dir
+}
+
+// resolve maps a link to another language: target is a site path within
+// the linking page's language. A path that starts with /CODE/ names a
+// page of language CODE; a path to a page this language lacks names the
+// default language's page. ok is false for links within the language.
+func (l *langBuild) resolve(target string, ref generator.LinkRef, u *url.URL) (string, generator.LinkRef, bool) {
+	other := l
+	for _, o := range l.set.list {
+		if rest, ok := strings.CutPrefix(target, "/"+o.code+"/"); ok {
+			other, target = o, "/"+rest
+			break
+		}
+	}
+	if generator.IsMarkdown(target) {
+		ref.Source = strings.TrimPrefix(target, "/")
+		p, ok := other.b.BySource[ref.Source]
+		if !ok && other == l && l != l.set.def() {
+			if p, ok = l.set.def().b.BySource[ref.Source]; ok {
+				other = l.set.def()
+			}
+		}
+		if ok {
+			target = p.Path
+		}
+	} else if other == l && l != l.set.def() && l.b.pageAt(target) == nil && !l.b.fileExists(target) && l.set.def().b.pageAt(target) != nil {
+		other = l.set.def()
+	}
+	if other == l {
+		if ref.Source != "" {
+			// Within the language after all: the caller maps it.
+			ref.Source = ""
+		}
+		return "", ref, false
+	}
+	ref.Lang = other.code
+	ref.Target = target
+	out := other.b.linkURL(target)
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	return out, ref, true
+}
+
+// translationKey is what ties the translations of a page together.
+func translationKey(p *generator.Page) string {
+	for _, k := range []string{"translationKey", "translationkey"} {
+		if v, ok := p.Params[k].(string); ok && v != "" {
+			return "key:" + v
+		}
+	}
+	return "path:" + p.Path
+}
+
+// linkTranslations gives every page its Translations.
+func (s *langSet) linkTranslations() {
+	for _, l := range s.list {
+		l.keys = map[string]*generator.Page{}
+		for _, p := range l.b.Pages {
+			k := translationKey(p)
+			if _, ok := l.keys[k]; !ok {
+				l.keys[k] = p
+			}
+		}
+	}
+	if len(s.list) < 2 {
+		return
+	}
+	def := s.def()
+	for _, l := range s.list {
+		for _, p := range l.b.Pages {
+			k := translationKey(p)
+			for _, o := range s.list {
+				t := generator.Translation{Lang: o.code, Name: o.name, Current: o == l}
+				q := o.keys[k]
+				if o == l {
+					q = p
+				}
+				if q == nil {
+					if q = def.keys[k]; q == nil {
+						// Nothing to show in that language: its home page.
+						q = o.b.Home
+					}
+					t.Fallback = true
+				}
+				t.URL, t.Permalink = q.URL, q.Permalink
+				p.Translations = append(p.Translations, t)
+			}
+		}
+	}
+}
+
+// langOutput writes one language's files under its prefix. Files all
+// languages share are written by the default language alone, at the root.
+type langOutput struct {
+	out output.Output
+	l   *langBuild
+}
+
+func (o *langOutput) WriteFile(name string, data []byte) error {
+	set := o.l.set
+	switch {
+	case set.isShared("/" + name):
+		if o.l != set.def() {
+			return nil
+		}
+		return o.out.WriteFile(name, data)
+	case name == "robots.txt":
+		// One for the site, written by run.
+		return nil
+	case name == "sitemap.xml" && o.l.prefix == "":
+		// The root's sitemap.xml is the index of every language's.
+		name = "sitemap-" + o.l.code + ".xml"
+	}
+	return o.out.WriteFile(o.l.prefix+name, data)
+}
+
+// sitemapURL is where the language's sitemap is.
+func (l *langBuild) sitemapURL() string {
+	if l.prefix == "" {
+		return l.set.root.AbsURL("/sitemap-" + l.code + ".xml")
+	}
+	return l.b.AbsURL("/sitemap.xml")
+}
+
+// run builds every language into out, then checks the links between
+// them and writes the files of the whole site.
+func (s *langSet) run(ctx context.Context, out output.Output) (*Result, error) {
+	res := &Result{}
+	var errs generator.ErrorList
+	for _, l := range s.list {
+		r, err := l.b.run(ctx, &langOutput{out: out, l: l}, nil)
+		l.b.closeSections()
+		if err != nil {
+			if list, ok := generator.AsErrorList(err); ok {
+				errs = append(errs, list...)
+				continue
+			}
+			return nil, err
+		}
+		res.Pages += r.Pages
+		res.Rendered += r.Rendered
+		res.Files += r.Files
+		res.LiquidPages += r.LiquidPages
+		res.Warnings = append(res.Warnings, r.Warnings...)
+	}
+	if len(errs) > 0 {
+		return nil, errs.Sorted()
+	}
+	errs, warns := s.checkLinks()
+	if len(errs) > 0 {
+		return nil, errs.Sorted()
+	}
+	for _, msg := range warns {
+		res.Warnings = append(res.Warnings, msg)
+		if opts := s.def().b.opts; opts.Warn != nil {
+			opts.Warn(msg)
+		}
+	}
+	sort.Strings(res.Warnings)
+	n, err := s.writeSiteFiles(out)
+	if err != nil {
+		return nil, err
+	}
+	res.Files += n
+	return res, nil
+}
+
+// checkLinks checks the links of every language to the pages of
+// another: the errors, or with brokenLinks = "warn" the warnings.
+func (s *langSet) checkLinks() (generator.ErrorList, []string) {
+	var (
+		errs  generator.ErrorList
+		warns []string
+	)
+	for _, l := range s.list {
+		b := l.b
+		seen := map[string]bool{}
+		errsBefore, warnsBefore := len(b.errs), len(b.warns)
+		for _, p := range b.Pages {
+			for _, ref := range p.Links {
+				if other, ok := s.byCode[ref.Lang]; ok && other != l {
+					b.reportLink(p, ref, other.b.checkLink(p, ref), seen)
+				}
+			}
+		}
+		errs = append(errs, b.errs[errsBefore:]...)
+		warns = append(warns, b.warns[warnsBefore:]...)
+	}
+	for _, l := range s.list {
+		// Checked: what the links needed can go.
+		l.b.ids.Clear()
+		for _, p := range l.b.Pages {
+			p.Links = nil
+		}
+	}
+	return errs, warns
+}
+
+// writeSiteFiles writes the files of the whole site rather than of one
+// language: robots.txt, the sitemap index and, when the default language
+// has a folder of its own, the root page that leads to it.
+func (s *langSet) writeSiteFiles(out output.Output) (int, error) {
+	written := 0
+	write := func(name string, data []byte) error {
+		written++
+		return out.WriteFile(name, data)
+	}
+	feeds := &output.Feeds{URLs: s.root, Config: s.cfg, Write: write}
+	if err := feeds.WriteRobots(); err != nil {
+		return written, err
+	}
+	var locs []string
+	for _, l := range s.list {
+		locs = append(locs, l.sitemapURL())
+	}
+	if err := write("sitemap.xml", output.SitemapIndex(locs)); err != nil {
+		return written, err
+	}
+	if def := s.def(); def.prefix != "" {
+		feeds.Aliases = map[string]*generator.Page{"/": def.b.Home}
+		if err := feeds.WriteAliases(); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// buildLanguages builds a site in several languages into out.
+func buildLanguages(ctx context.Context, opts Options, cfg *config.Config, out output.Output) (*Result, error) {
+	s, err := newLangSet(opts, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.run(ctx, out)
+}
+
+// buildLanguagesDir is BuildDir for a site in several languages: always a
+// whole build, into a temporary folder that replaces dir on success.
+func buildLanguagesDir(ctx context.Context, opts Options, cfg *config.Config, dir string) (*Result, error) {
+	s, err := newLangSet(opts, cfg)
+	if err != nil {
+		return nil, err
+	}
+	dir, err = filepath.Abs(filepath.Clean(dir))
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	if opts.CacheDir != "" {
+		// A cache left by a build in one language does not describe
+		// this output.
+		if err := NewCache().forget(opts.CacheDir); err != nil {
+			return nil, err
+		}
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("make output folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return nil, fmt.Errorf("make temporary output folder: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("make temporary output folder: %w", err)
+	}
+	res, err := s.run(ctx, &output.DirOutput{Dir: tmp})
+	if err != nil {
+		return nil, err
+	}
+	if err := output.SwapDir(tmp, dir, cfg.Build.Keep); err != nil {
+		return nil, err
+	}
+	ok = true
+	return res, nil
+}

@@ -818,6 +818,10 @@ func (b *builder) writeAssets(out output.Output) error {
 	sort.Strings(names)
 	for _, n := range names {
 		a := b.theme.Assets[n]
+		if n == languagesCSS && b.lang == nil {
+			// Only pages with translations link it.
+			continue
+		}
 		if err := b.write(out, a.Out, a.Data); err != nil {
 			return err
 		}
@@ -830,7 +834,7 @@ func (b *builder) write404(out output.Output) error {
 		return nil
 	}
 	p := &generator.Page{
-		Kind: generator.Kind404, Title: "Page not found", Layout: "404", Sidebar: true, Params: map[string]any{},
+		Kind: generator.Kind404, Title: b.render.Word("pageNotFound", "Page not found"), Layout: "404", Sidebar: true, Params: map[string]any{},
 		File: "(404)", Path: "/404.html", Section: b.Home, Site: b.Site,
 	}
 	p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)

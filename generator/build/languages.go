@@ -31,6 +31,10 @@ import (
 // default language's page. Links between languages are checked once every
 // language is rendered.
 
+// languagesCSS is the asset of the language switcher, which a site in
+// one language does without.
+const languagesCSS = "languages.css"
+
 // multilingual reports whether a configuration lists languages.
 func multilingual(cfg *config.Config) bool { return len(cfg.Languages.List) > 0 }
 

@@ -145,6 +145,15 @@ func (b *Renderer) translate(key string, args ...any) (string, error) {
 	return b.Theme.words.Text(key, args...)
 }
 
+// Word is the theme's word for key in the site's language, or def when
+// the translations lack it.
+func (b *Renderer) Word(key, def string) string {
+	if s, err := b.translate(key); err == nil {
+		return s
+	}
+	return def
+}
+
 // sharedURLs are the addresses of the files languages share.
 func (b *Renderer) sharedURLs() generator.URLs {
 	if b.Shared != nil {

@@ -88,7 +88,7 @@ func TestLanguagesSite(t *testing.T) {
 		`Zum Inhalt springen`,
 		`<summary>Inhalt</summary>`, // i18n/de.toml of the site over the theme's
 		`Zuletzt aktualisiert`,
-		`href="/docs/install/#before-you-start"`, // /en/... from German
+		`href="/docs/install/#before-you-start"`,      // /en/... from German
 		`href="/docs/only-english/">nur auf Englisch`, // falls back to English
 		`href="/docs/only-english/">noch einmal`,
 		`href="/logo.txt"`,    // shared, at the root

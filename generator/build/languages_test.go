@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"folio/generator/output"
 	"folio/themes"
@@ -178,5 +179,52 @@ func TestLanguagesNoDefaultFolder(t *testing.T) {
 	_, err := buildLanguagesSite(t, func(s string) string { return strings.ReplaceAll(s, "-- content/en/", "-- content/english/") })
 	if err == nil || !strings.Contains(err.Error(), "no folder content/en for the default language") {
 		t.Errorf("Build() error = %v, want one about content/en", err)
+	}
+}
+
+// TestOneLanguageWords checks that a site in one language gets the
+// theme's words in its language, and its own words over the theme's.
+func TestOneLanguageWords(t *testing.T) {
+	site := func(lang, i18n string) fstest.MapFS {
+		fsys := fstest.MapFS{
+			"folio.toml":        {Data: []byte("title = \"T\"\nlanguage = \"" + lang + "\"\n")},
+			"content/_index.md": {Data: []byte("---\ntitle: Home\n---\nHi.\n")},
+			"content/docs/a.md": {Data: []byte("---\ntitle: A\n---\n## One\n\n## Two\n")},
+			"content/docs/b.md": {Data: []byte("---\ntitle: B\n---\nB.\n")},
+		}
+		if i18n != "" {
+			fsys["i18n/"+lang+".toml"] = &fstest.MapFile{Data: []byte(i18n)}
+		}
+		return fsys
+	}
+	for name, tt := range map[string]struct {
+		fsys fstest.MapFS
+		want []string
+	}{
+		"German":           {site("de", ""), []string{`<html lang="de">`, "<summary>Auf dieser Seite</summary>", "Zum Inhalt springen"}},
+		"Japanese":         {site("ja", ""), []string{"<summary>このページの内容</summary>"}},
+		"a site's words":   {site("en", "onThisPage = \"Contents\"\n"), []string{"<summary>Contents</summary>", "Skip to content"}},
+		"unknown language": {site("eo", ""), []string{`<html lang="eo">`, "<summary>On this page</summary>"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := &output.MapOutput{}
+			if _, err := Build(context.Background(), Options{FS: tt.fsys, Theme: themes.DefaultFS()}, out); err != nil {
+				t.Fatalf("Build() error:\n%v", err)
+			}
+			page := string(out.Files["docs/a/index.html"])
+			for _, w := range tt.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("docs/a/index.html lacks %s", w)
+				}
+			}
+			if strings.Contains(page, `class="langs"`) || strings.Contains(page, "hreflang") {
+				t.Errorf("a site in one language has a language switcher")
+			}
+			for n := range out.Files {
+				if strings.HasPrefix(n, "assets/languages.") {
+					t.Errorf("%s written for a site in one language", n)
+				}
+			}
+		})
 	}
 }

@@ -102,10 +102,12 @@ func (w *Words) add(layer i18nLayer, lang string) error {
 	return nil
 }
 
-// keyLine is the 1-based line where key is set, 0 when unknown.
+// keyLine is the 1-based line where key is set or its table begins, 0
+// when unknown.
 func keyLine(data []byte, key string) int {
 	for i, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), key); ok && strings.HasPrefix(strings.TrimSpace(rest), "=") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, key); ok && strings.HasPrefix(strings.TrimSpace(rest), "=") || line == "["+key+"]" {
 			return i + 1
 		}
 	}

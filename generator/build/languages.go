@@ -91,7 +91,7 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 		s.list = append(s.list, l)
 		s.byCode[l.code] = l
 	}
-	if ok, err := generator.SiteDir(opts.FS, s.def().contentDirName(), s.def().contentDirName()); err != nil {
+	if ok, err := generator.SiteDir(s.def().b.fsys, s.def().contentDirName(), s.def().contentDirName()); err != nil {
 		return nil, err
 	} else if !ok {
 		line := config.KeyLine(s.def().b.configData, "default")

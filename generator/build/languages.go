@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -413,37 +412,22 @@ func buildLanguagesDir(ctx context.Context, opts Options, cfg *config.Config, di
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	if opts.CacheDir != "" {
-		// A cache left by a build in one language does not describe
-		// this output.
-		if err := NewCache().forget(opts.CacheDir); err != nil {
-			return nil, err
-		}
+	// A cache left by a build in one language would not describe this
+	// output.
+	c := opts.Cache
+	if c == nil {
+		c = NewCache()
 	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("make output folder: %w", err)
+	if err := c.forget(opts.CacheDir); err != nil {
+		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
-	if err != nil {
-		return nil, fmt.Errorf("make temporary output folder: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("make temporary output folder: %w", err)
-	}
-	res, err := s.run(ctx, &output.DirOutput{Dir: tmp})
+	var res *Result
+	err = buildSwapped(dir, cfg.Build.Keep, func(tmp string) error {
+		res, err = s.run(ctx, &output.DirOutput{Dir: tmp})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := output.SwapDir(tmp, dir, cfg.Build.Keep); err != nil {
-		return nil, err
-	}
-	ok = true
 	return res, nil
 }

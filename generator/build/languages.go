@@ -3,6 +3,7 @@ package build
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -54,13 +55,15 @@ type langSet struct {
 	list   []*langBuild   // the default first
 	byCode map[string]*langBuild
 	shared map[string]bool // site paths of the files languages share
+	warn   func(string)    // Options.Warn
+	warns  []string        // warnings of the whole site
 }
 
 func (s *langSet) def() *langBuild { return s.list[0] }
 
 // newLangSet makes a builder for every language and loads them.
 func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
-	s := &langSet{cfg: cfg, byCode: map[string]*langBuild{}, shared: map[string]bool{}}
+	s := &langSet{cfg: cfg, byCode: map[string]*langBuild{}, shared: map[string]bool{}, warn: opts.Warn}
 	opts.Cache, opts.CacheDir = nil, ""
 	var errs generator.ErrorList
 	for _, lang := range cfg.Languages.List {
@@ -71,6 +74,8 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 		}
 		o := opts
 		o.Config = &c
+		// Warnings are told once for the whole site, see run.
+		o.Warn = nil
 		b, err := newBuilder(o)
 		if err != nil {
 			return nil, err
@@ -95,6 +100,9 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 	} else if !ok {
 		line := config.KeyLine(s.def().b.configData, "default")
 		return nil, generator.Errorf(config.ConfigFile, line, "languages: no folder %s for the default language %q: each language's pages live in content/CODE/", s.def().contentDirName(), s.def().code)
+	}
+	if err := s.checkContentRoot(s.def().b.fsys); err != nil {
+		return nil, err
 	}
 	for _, l := range s.list {
 		if err := l.b.load(); err != nil {
@@ -122,6 +130,24 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 	}
 	s.linkTranslations()
 	return s, nil
+}
+
+// checkContentRoot warns of what lies in content/ outside the languages'
+// folders, which no language publishes: most likely pages left there when
+// the site got [languages].
+func (s *langSet) checkContentRoot(fsys fs.FS) error {
+	entries, err := fs.ReadDir(fsys, "content")
+	if err != nil {
+		return fmt.Errorf("read content: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if _, ok := s.byCode[name]; (ok && e.IsDir()) || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		s.warns = append(s.warns, generator.Errorf("content/"+name, 0, "not in a language's folder (content/%s/, ...): no language publishes it", s.def().code).Error())
+	}
+	return nil
 }
 
 // isShared reports whether a site path is a file every language shares.
@@ -317,13 +343,23 @@ func (s *langSet) run(ctx context.Context, out output.Output) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
 	}
-	for _, msg := range warns {
-		res.Warnings = append(res.Warnings, msg)
-		if opts := s.def().b.opts; opts.Warn != nil {
-			opts.Warn(msg)
+	// Each language warned of what they share, such as a missing baseURL:
+	// told once.
+	seen := map[string]bool{}
+	all := append(append(s.warns, res.Warnings...), warns...)
+	res.Warnings = nil
+	for _, w := range all {
+		if !seen[w] {
+			seen[w] = true
+			res.Warnings = append(res.Warnings, w)
 		}
 	}
 	sort.Strings(res.Warnings)
+	if s.warn != nil {
+		for _, w := range res.Warnings {
+			s.warn(w)
+		}
+	}
 	n, err := s.writeSiteFiles(out)
 	if err != nil {
 		return nil, err

@@ -228,3 +228,33 @@ func TestOneLanguageWords(t *testing.T) {
 		})
 	}
 }
+
+// TestLanguagesWarnings checks that a page left outside the languages'
+// folders is named, and that a warning every language has is told once.
+func TestLanguagesWarnings(t *testing.T) {
+	data, err := os.ReadFile("testdata/languages.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := strings.Replace(string(data), "baseURL = \"https://example.org/\"\n", "", 1) + "-- content/stray.md --\n# Left behind\n"
+	var told []string
+	res, err := Build(context.Background(), Options{
+		FS: txtarFS(t, []byte(site)), Theme: themes.DefaultFS(),
+		Warn: func(w string) { told = append(told, w) },
+	}, &output.MapOutput{})
+	if err != nil {
+		t.Fatalf("Build() error:\n%v", err)
+	}
+	baseURL, stray := 0, 0
+	for _, w := range told {
+		if strings.Contains(w, "no baseURL") {
+			baseURL++
+		}
+		if strings.HasPrefix(w, "content/stray.md: not in a language's folder") {
+			stray++
+		}
+	}
+	if baseURL != 1 || stray != 1 || len(res.Warnings) != len(told) {
+		t.Errorf("warnings told %q, Result.Warnings %q: want the baseURL warning and content/stray.md once each", told, res.Warnings)
+	}
+}

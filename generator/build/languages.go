@@ -104,7 +104,16 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 	if err := s.checkContentRoot(s.def().b.fsys); err != nil {
 		return nil, err
 	}
-	for _, l := range s.list {
+	// The default language first: what it shares with the others is
+	// known before their pages link to it.
+	for i, l := range s.list {
+		if i > 0 {
+			if ok, err := generator.SiteDir(l.b.fsys, l.contentDirName(), l.contentDirName()); err != nil {
+				return nil, err
+			} else if !ok {
+				s.warns = append(s.warns, generator.Errorf(config.ConfigFile, config.TableLine(l.b.configData, "languages."+l.code), "languages.%s: no folder %s: the language has a home page and nothing else", l.code, l.contentDirName()).Error())
+			}
+		}
 		if err := l.b.load(); err != nil {
 			if list, ok := generator.AsErrorList(err); ok {
 				errs = append(errs, list...)
@@ -112,11 +121,27 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 			}
 			return nil, err
 		}
+		if i == 0 {
+			s.addShared(l.b)
+		}
+	}
+	for _, l := range s.list[1:] {
+		for _, f := range l.b.Files {
+			if !strings.HasPrefix(f.Name, "static/") && s.shared["/"+f.Out] {
+				errs = append(errs, generator.Errorf(f.Name, 0, "has the address /%s of a file every language shares, from static/ or the theme", f.Out))
+			}
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
 	}
-	d := s.def().b
+	s.linkTranslations()
+	return s, nil
+}
+
+// addShared notes the files every language shares, which the default
+// language's builder d writes: the theme's and static/.
+func (s *langSet) addShared(d *builder) {
 	for _, f := range d.theme.Static {
 		s.shared["/"+f.Out] = true
 	}
@@ -128,8 +153,6 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 			s.shared["/"+f.Out] = true
 		}
 	}
-	s.linkTranslations()
-	return s, nil
 }
 
 // checkContentRoot warns of what lies in content/ outside the languages'

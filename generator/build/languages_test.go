@@ -258,3 +258,10 @@ func TestLanguagesWarnings(t *testing.T) {
 		t.Errorf("warnings told %q, Result.Warnings %q: want the baseURL warning and content/stray.md once each", told, res.Warnings)
 	}
 }
+
+func TestLanguagesSharedFileClash(t *testing.T) {
+	_, err := buildLanguagesSite(t, func(s string) string { return s + "-- content/de/logo.txt --\nein Logo\n" })
+	if err == nil || !strings.Contains(err.Error(), "content/de/logo.txt: has the address /logo.txt of a file every language shares") {
+		t.Errorf("Build() error = %v, want one about content/de/logo.txt", err)
+	}
+}

@@ -93,12 +93,12 @@ func (c *Config) checkLanguages(data []byte) generator.ErrorList {
 			continue
 		}
 		if !languageCode.MatchString(key) {
-			list = append(list, generator.Errorf(ConfigFile, tableLine(data, "languages."+key), "languages.%s: want a lower-case language code such as \"de\" or \"pt-br\"", key))
+			list = append(list, generator.Errorf(ConfigFile, TableLine(data, "languages."+key), "languages.%s: want a lower-case language code such as \"de\" or \"pt-br\"", key))
 			continue
 		}
 		table, ok := v.(map[string]any)
 		if !ok {
-			list = append(list, generator.Errorf(ConfigFile, tableLine(data, "languages."+key), "languages.%s: want a table such as [languages.%s] with name = \"...\"", key, key))
+			list = append(list, generator.Errorf(ConfigFile, TableLine(data, "languages."+key), "languages.%s: want a table such as [languages.%s] with name = \"...\"", key, key))
 			continue
 		}
 		lang := Language{Code: key, Name: key}
@@ -119,7 +119,7 @@ func (c *Config) checkLanguages(data []byte) generator.ErrorList {
 				err = fmt.Errorf("unknown key")
 			}
 			if err != nil {
-				list = append(list, generator.Errorf(ConfigFile, tableLine(data, "languages."+key), "languages.%s.%s: %v", key, k, err))
+				list = append(list, generator.Errorf(ConfigFile, TableLine(data, "languages."+key), "languages.%s.%s: %v", key, k, err))
 			}
 		}
 		langs.List = append(langs.List, lang)
@@ -163,9 +163,9 @@ func stringValue(v any) (string, error) {
 	return s, nil
 }
 
-// tableLine finds the 1-based line of a [table] header, 0 when it cannot
+// TableLine finds the 1-based line of a [table] header, 0 when it cannot
 // tell.
-func tableLine(data []byte, table string) int {
+func TableLine(data []byte, table string) int {
 	for i, line := range strings.Split(string(data), "\n") {
 		if strings.TrimSpace(line) == "["+table+"]" {
 			return i + 1

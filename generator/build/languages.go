@@ -215,12 +215,13 @@ func (l *langBuild) pageDir(dir string) string {
 // resolve maps a link to another language: target is a site path within
 // the linking page's language. A path that starts with /CODE/ names a
 // page of language CODE; a path to a page this language lacks names the
-// default language's page. ok is false for links within the language.
+// default language's page. ok is false for links within the language
+// that do not name it.
 func (l *langBuild) resolve(target string, ref generator.LinkRef, u *url.URL) (string, generator.LinkRef, bool) {
-	other := l
+	other, prefixed := l, false
 	for _, o := range l.set.list {
 		if rest, ok := strings.CutPrefix(target, "/"+o.code+"/"); ok {
-			other, target = o, "/"+rest
+			other, target, prefixed = o, "/"+rest, true
 			break
 		}
 	}
@@ -238,14 +239,15 @@ func (l *langBuild) resolve(target string, ref generator.LinkRef, u *url.URL) (s
 	} else if other == l && l != l.set.def() && l.b.pageAt(target) == nil && !l.b.fileExists(target) && l.set.def().b.pageAt(target) != nil {
 		other = l.set.def()
 	}
-	if other == l {
-		if ref.Source != "" {
-			// Within the language after all: the caller maps it.
-			ref.Source = ""
-		}
+	if other == l && !prefixed {
+		// Within the language: the caller maps it.
+		ref.Source = ""
 		return "", ref, false
 	}
-	ref.Lang = other.code
+	if other != l {
+		// Checked once that language is rendered.
+		ref.Lang = other.code
+	}
 	ref.Target = target
 	out := other.b.linkURL(target)
 	if u.RawQuery != "" {

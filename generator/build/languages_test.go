@@ -116,6 +116,13 @@ func TestLanguagesSite(t *testing.T) {
 	if got := file("index.html"); !strings.Contains(got, `href="/de/docs/install/#vorbereitung"`) || !strings.Contains(got, `href="/de/docs/install/">source file`) {
 		t.Errorf("index.html: links to German pages not made: %s", got)
 	}
+	// A language's own code in front of a path names its own page.
+	if got := file("de/docs/anleitung/index.html"); !strings.Contains(got, `href="/de/docs/anleitung/">ihrer vollen Adresse`) {
+		t.Errorf("de/docs/anleitung/index.html: /de/docs/anleitung/ not kept: %s", got)
+	}
+	if got := file("docs/guide/index.html"); !strings.Contains(got, `href="/docs/guide/">this page`) {
+		t.Errorf("docs/guide/index.html: /en/docs/guide.md not made /docs/guide/: %s", got)
+	}
 	// translationKey ties pages of different paths together.
 	if got := file("docs/guide/index.html"); !strings.Contains(got, `<a href="/de/docs/anleitung/" hreflang="de" lang="de">Deutsch</a>`) {
 		t.Errorf("docs/guide/index.html: no switcher link to /de/docs/anleitung/: %s", got)
@@ -138,6 +145,8 @@ func TestLanguagesBrokenLinks(t *testing.T) {
 			"content/de/docs/install.md:14: broken link /en/docs/install/#nope: content/en/docs/install.md has no heading #nope"},
 		"missing source": {"[source file](/de/docs/install.md)", "[source file](/de/docs/gone.md)",
 			"content/en/_index.md:6: broken link /de/docs/gone.md: no such file in content/"},
+		"own language named": {"(/de/docs/anleitung/).", "(/de/docs/nope/).",
+			"content/de/docs/anleitung.md:5: broken link /de/docs/nope/: no page or file at /docs/nope/"},
 		"in neither language": {"[noch einmal](/docs/only-english/)", "[noch einmal](/docs/nowhere/)",
 			"content/de/docs/install.md:15: broken link /docs/nowhere/: no page or file at /docs/nowhere/"},
 	} {

@@ -69,6 +69,10 @@ type Page struct {
 	// Version is the version an old-version or "what changed" page shows;
 	// nil on other pages.
 	Version *Version
+	// Translations are the page in each of the site's languages, the
+	// page itself among them, for a language switcher and hreflang
+	// links; empty on a site in one language.
+	Translations []Translation
 
 	// The fields below are the build's own, not meant for layouts.
 
@@ -229,6 +233,7 @@ type LinkRef struct {
 	Target   string // site path without base path, "" for the page itself
 	Fragment string
 	Source   string // the content file it names, "" for a site path
+	Lang     string // the language whose page it names, when not the page's own
 }
 
 // Shortcode is what a shortcode template sees as `.`.

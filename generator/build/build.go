@@ -111,6 +111,7 @@ type builder struct {
 	cache          *Cache                          // the build cache BuildDir uses, if any
 	records        map[*generator.Page]*cachedPage // what rendering each cacheable page teaches the cache
 	libraries      sync.Map                        // name -> true: libraries of the theme's static/vendor/ that pages load
+	lang           *langBuild                      // the language this builder builds, on a site in several
 }
 
 // SiteBuild is a loaded site, ready to render pages that are not in its
@@ -122,6 +123,14 @@ func Open(ctx context.Context, opts Options) (*SiteBuild, error) {
 	b, err := newBuilder(opts)
 	if err != nil {
 		return nil, err
+	}
+	if multilingual(b.cfg) {
+		// Pages made outside content/ are in the default language.
+		s, err := newLangSet(opts, b.cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &SiteBuild{b: s.def().b}, nil
 	}
 	if err := b.load(); err != nil {
 		return nil, err
@@ -213,6 +222,7 @@ func newBuilder(opts Options) (*builder, error) {
 	b.md, b.shortcodes = markdown.New(b.cfg.Markdown.Unsafe, opts.FS)
 	b.shortcodes.SetMath(mathEngine().Render)
 	b.render = render.New(b.URLs, !opts.NoMinify)
+	b.render.Language = b.cfg.Language
 	return b, nil
 }
 
@@ -230,7 +240,7 @@ func (b *builder) load() error {
 	}
 	b.loader = content.New(content.Options{
 		Tree: &b.Tree, FS: b.fsys, Config: b.cfg, MD: b.md, Drafts: b.opts.Drafts,
-		Workers: b.opts.Workers, Cache: parses,
+		Workers: b.opts.Workers, Cache: parses, Dir: b.contentDir(),
 	})
 	err := b.loader.LoadContent()
 	b.errs = append(b.errs, b.loader.TakeErrs()...)
@@ -336,6 +346,9 @@ func Build(ctx context.Context, opts Options, out output.Output) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	if multilingual(b.cfg) {
+		return buildLanguages(ctx, opts, b.cfg, out)
+	}
 	if err := b.load(); err != nil {
 		return nil, err
 	}
@@ -393,7 +406,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 	if len(b.errs) > 0 {
 		return nil, b.errs.Sorted()
 	}
-	if b.opts.Cache == nil {
+	if b.opts.Cache == nil && b.lang == nil {
 		// Heading ids and links are checked; only a cache kept for the
 		// next build in this process (serve) checks edits against them.
 		b.ids.Clear()
@@ -605,6 +618,11 @@ func (b *builder) write(out output.Output, name string, data []byte) error {
 // site (a scheme or a host) and are left alone.
 func (b *builder) resolveLink(dir, dest string) (string, generator.LinkRef, bool) {
 	ref := generator.LinkRef{Dest: dest}
+	if b.lang != nil {
+		// dir is the page's folder under content/: a language's pages
+		// link within that language's folder.
+		dir = b.lang.pageDir(dir)
+	}
 	if dest == "" || strings.HasPrefix(dest, "//") {
 		return dest, ref, false
 	}
@@ -624,6 +642,11 @@ func (b *builder) resolveLink(dir, dest string) (string, generator.LinkRef, bool
 			target += "/"
 		}
 	}
+	if b.lang != nil {
+		if out, ref, ok := b.lang.resolve(target, ref, u); ok {
+			return out, ref, true
+		}
+	}
 	if generator.IsMarkdown(target) {
 		ref.Source = strings.TrimPrefix(target, "/")
 		if p, ok := b.BySource[ref.Source]; ok {
@@ -631,7 +654,7 @@ func (b *builder) resolveLink(dir, dest string) (string, generator.LinkRef, bool
 		}
 	}
 	ref.Target = target
-	out := b.RelURL(target)
+	out := b.linkURL(target)
 	if u.RawQuery != "" {
 		out += "?" + u.RawQuery
 	}
@@ -647,27 +670,35 @@ func (b *builder) checkLinks() {
 	seen := map[string]bool{}
 	for _, p := range b.Pages {
 		for _, l := range p.Links {
-			msg := b.checkLink(p, l)
-			if msg == "" {
-				continue
-			}
-			e := &generator.Error{File: p.File, Line: l.Line, Msg: msg}
-			if l.File != "" {
-				e.File, e.Via = l.File, l.Via
-			}
-			if b.cfg.Build.BrokenLinks == "warn" {
-				if !seen[e.Error()] {
-					seen[e.Error()] = true
-					b.warn(e.Error())
-				}
-				continue
-			}
-			b.errs = append(b.errs, e)
+			b.reportLink(p, l, b.checkLink(p, l), seen)
 		}
 	}
 }
 
+// reportLink reports what is wrong with a link, if anything.
+func (b *builder) reportLink(p *generator.Page, l generator.LinkRef, msg string, seen map[string]bool) {
+	if msg == "" {
+		return
+	}
+	e := &generator.Error{File: p.File, Line: l.Line, Msg: msg}
+	if l.File != "" {
+		e.File, e.Via = l.File, l.Via
+	}
+	if b.cfg.Build.BrokenLinks == "warn" {
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			b.warn(e.Error())
+		}
+		return
+	}
+	b.errs = append(b.errs, e)
+}
+
 func (b *builder) checkLink(p *generator.Page, l generator.LinkRef) string {
+	if b.lang != nil && l.Lang != "" && l.Lang != b.cfg.Language {
+		// Checked against that language once all are rendered.
+		return ""
+	}
 	target := l.Target
 	if target == "" {
 		target = p.Path
@@ -798,6 +829,10 @@ func (b *builder) writeAssets(out output.Output) error {
 	sort.Strings(names)
 	for _, n := range names {
 		a := b.theme.Assets[n]
+		if n == languagesCSS && b.lang == nil {
+			// Only pages with translations link it.
+			continue
+		}
 		if err := b.write(out, a.Out, a.Data); err != nil {
 			return err
 		}
@@ -810,7 +845,7 @@ func (b *builder) write404(out output.Output) error {
 		return nil
 	}
 	p := &generator.Page{
-		Kind: generator.Kind404, Title: "Page not found", Layout: "404", Sidebar: true, Params: map[string]any{},
+		Kind: generator.Kind404, Title: b.render.Word("pageNotFound", "Page not found"), Layout: "404", Sidebar: true, Params: map[string]any{},
 		File: "(404)", Path: "/404.html", Section: b.Home, Site: b.Site,
 	}
 	p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)

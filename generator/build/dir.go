@@ -24,6 +24,9 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if multilingual(b.cfg) {
+		return buildLanguagesDir(ctx, opts, b.cfg, dir)
+	}
 	b.cache = cache
 	if err := b.load(); err != nil {
 		return nil, err
@@ -45,32 +48,18 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 			return nil, err
 		}
 	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("make output folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
-	if err != nil {
-		return nil, fmt.Errorf("make temporary output folder: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("make temporary output folder: %w", err)
-	}
-	rec := &recordingOutput{Output: &output.DirOutput{Dir: tmp}, files: map[string]fileSum{}}
-	res, err := b.build(ctx, rec)
+	var (
+		rec *recordingOutput
+		res *Result
+	)
+	err = buildSwapped(dir, b.cfg.Build.Keep, func(tmp string) error {
+		rec = &recordingOutput{Output: &output.DirOutput{Dir: tmp}, files: map[string]fileSum{}}
+		res, err = b.build(ctx, rec)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := output.SwapDir(tmp, dir, b.cfg.Build.Keep); err != nil {
-		return nil, err
-	}
-	ok = true
 	if cache != nil {
 		cache.mu.Lock()
 		cache.state = b.newState(dir, rec.files)
@@ -79,6 +68,36 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 		return res, b.saveCache(cache)
 	}
 	return res, nil
+}
+
+// buildSwapped runs build into a new temporary folder beside dir, which
+// replaces dir, but for the paths in keep, only when build succeeded.
+func buildSwapped(dir string, keep []string, build func(tmp string) error) error {
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("make output folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return fmt.Errorf("make temporary output folder: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("make temporary output folder: %w", err)
+	}
+	if err := build(tmp); err != nil {
+		return err
+	}
+	if err := output.SwapDir(tmp, dir, keep); err != nil {
+		return err
+	}
+	ok = true
+	return nil
 }
 
 // saveCache writes the cache to its folder, reading the search sections

@@ -46,6 +46,12 @@
 // after everything succeeded. Output is deterministic: the same input
 // gives the same bytes.
 //
+// A site in several languages ([languages] in folio.toml, languages.go)
+// is built as one site per language, from content/CODE/ into the output
+// under the language's prefix, with one builder each; the default
+// language writes the files they share, and links between languages are
+// checked once all are rendered.
+//
 // The package never serves HTTP and never opens a database: the analytics
 // half of Folio reaches templates only as data the caller passes in
 // Options.Data.

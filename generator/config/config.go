@@ -35,6 +35,12 @@ type Config struct {
 	Analytics AnalyticsConfig `toml:"analytics"`
 	Report    ReportConfig    `toml:"report"`
 	History   HistoryConfig   `toml:"history"`
+	// RawLanguages is the [languages] table as written; Check reads it
+	// into Languages.
+	RawLanguages map[string]any `toml:"languages"`
+	// Languages are the site's languages, from [languages]; empty for a
+	// site in one language.
+	Languages Languages `toml:"-"`
 
 	// Location is the time zone that Timezone names, for dates written
 	// without one.
@@ -263,6 +269,7 @@ func (c *Config) Check(data []byte) error {
 	if c.Title == "" {
 		bad("title", "title is empty")
 	}
+	list = append(list, c.checkLanguages(data)...)
 	if len(list) > 0 {
 		return list
 	}

@@ -27,6 +27,9 @@ type Options struct {
 	// Workers is how many files are parsed at once.
 	Workers int
 	Cache   ParseCache // nil: parse every file
+	// Dir is the folder of the pages: "content", or a language's
+	// "content/de" on a site in several languages.
+	Dir string
 }
 
 // Loader reads a site's content into a Tree.
@@ -39,13 +42,17 @@ type Loader struct {
 	workers    int
 	cache      ParseCache
 	errs       generator.ErrorList
+	dir        string // "content" or "content/de"
 }
 
 // New returns a loader for a site.
 func New(o Options) *Loader {
+	if o.Dir == "" {
+		o.Dir = "content"
+	}
 	return &Loader{
 		Tree: o.Tree, fsys: o.FS, cfg: o.Config, md: o.MD, withDrafts: o.Drafts,
-		workers: max(o.Workers, 1), cache: o.Cache,
+		workers: max(o.Workers, 1), cache: o.Cache, dir: o.Dir,
 	}
 }
 

@@ -36,16 +36,16 @@ func (b *Loader) LoadContent() error {
 	b.Folders = map[string]*generator.Page{}
 	b.FilePaths = map[string]string{}
 	var sources []Source
-	hasContent, err := generator.SiteDir(b.fsys, "content", "content")
+	hasContent, err := generator.SiteDir(b.fsys, b.dir, b.dir)
 	if err != nil {
 		return err
 	}
 	if hasContent {
-		err := fs.WalkDir(b.fsys, "content", func(p string, d fs.DirEntry, err error) error {
+		err := fs.WalkDir(b.fsys, b.dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return fmt.Errorf("read %s: %w", p, err)
 			}
-			if p == "content" {
+			if p == b.dir {
 				return nil
 			}
 			if unpublished(d.Name()) {
@@ -67,7 +67,7 @@ func (b *Loader) LoadContent() error {
 				b.errs = append(b.errs, generator.Errorf(p, 0, "%s", msg))
 				return nil
 			}
-			rel := strings.TrimPrefix(p, "content/")
+			rel := strings.TrimPrefix(p, b.dir+"/")
 			if generator.IsMarkdown(rel) {
 				sources = append(sources, Source{File: p, Rel: rel, Entry: d})
 				return nil
@@ -256,7 +256,7 @@ func (b *Loader) addErr(err error) {
 		b.errs = append(b.errs, l...)
 		return
 	}
-	b.errs = append(b.errs, generator.Errorf("content", 0, "%v", err))
+	b.errs = append(b.errs, generator.Errorf(b.dir, 0, "%v", err))
 }
 
 // urlSegments turns a content path into URL segments: spaces become
@@ -281,7 +281,7 @@ func titleFromName(name string) string {
 func (b *Loader) buildTree() {
 	home := b.Folders[""]
 	if home == nil {
-		home = &generator.Page{Title: b.cfg.Title, File: "content", Path: "/", Sidebar: true, Params: map[string]any{}}
+		home = &generator.Page{Title: b.cfg.Title, File: b.dir, Path: "/", Sidebar: true, Params: map[string]any{}}
 		if other, ok := b.ByPath["/"]; ok {
 			home = other
 		} else {
@@ -313,7 +313,7 @@ func (b *Loader) buildTree() {
 			return p
 		}
 		p := &generator.Page{
-			Title: titleFromName(path.Base("/" + dir)), File: "content/" + strings.TrimSuffix(dir, "/"),
+			Title: titleFromName(path.Base("/" + dir)), File: b.dir + "/" + strings.TrimSuffix(dir, "/"),
 			Path: "/" + urlSegments(dir), Sidebar: true, SectionPage: true, Params: map[string]any{}, Folder: dir,
 		}
 		b.Folders[dir] = p
@@ -329,7 +329,7 @@ func (b *Loader) buildTree() {
 		case b.Folders[p.Folder] == p && p.Folder != "":
 			p.Section = folderOf(parentDir(p.Folder))
 		default:
-			dir, _ := path.Split(strings.TrimPrefix(p.File, "content/"))
+			dir, _ := path.Split(strings.TrimPrefix(p.File, b.dir+"/"))
 			p.Section = folderOf(dir)
 		}
 	}
@@ -373,7 +373,7 @@ func (b *Loader) siblingPage(dir string) *generator.Page {
 	if !ok || p.Folder != "" || !generator.IsMarkdown(p.File) {
 		return nil
 	}
-	if strings.TrimSuffix(p.File, path.Ext(p.File)) != "content/"+strings.TrimSuffix(dir, "/") {
+	if strings.TrimSuffix(p.File, path.Ext(p.File)) != b.dir+"/"+strings.TrimSuffix(dir, "/") {
 		return nil
 	}
 	return p

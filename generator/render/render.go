@@ -22,6 +22,14 @@ type Renderer struct {
 	generator.URLs
 	Theme *Theme
 	min   *minify.M // nil: output as the templates made it
+	// Language is the language of the site's pages, which picks the
+	// words T prints; set before LoadTheme.
+	Language string
+	// Shared, when set, names the files that every language of a site
+	// shares (assets, static files): their addresses are made with
+	// SharedURLs, the site's root, rather than the language's.
+	Shared     func(sitePath string) bool
+	SharedURLs generator.URLs
 }
 
 // New returns a renderer for a site at urls; LoadTheme gives it its

@@ -42,6 +42,7 @@ type Theme struct {
 	partials *template.Template
 	cache    map[string]*cachedPartial // by partial and key; guarded by mu
 	byID     []*cachedPartial          // the same, by marker number
+	words    *Words                    // T's words, in the site's language
 }
 
 type cachedPartial struct {
@@ -104,6 +105,13 @@ func (b *Renderer) LoadTheme(fsys, builtin fs.FS, name string, configData []byte
 			return err
 		}
 	}
+	layers, err := i18nLayers(fsys, builtin, themeFS, prefix)
+	if err != nil {
+		return err
+	}
+	if t.words, err = loadWords(b.Language, layers); err != nil {
+		return err
+	}
 	b.Theme = t
 	t.funcs = b.funcs()
 	set, err := markdown.LoadShortcodes(t.Layouts, t.Source, t.funcs)
@@ -165,7 +173,7 @@ func (b *Renderer) addAssets(t *Theme, fsys fs.FS, shown string) error {
 		sum := sha256.Sum256(data)
 		ext := path.Ext(rel)
 		out := "assets/" + strings.TrimSuffix(rel, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		t.Assets[rel] = &Asset{URL: b.BasePath + out, Out: out, Data: data}
+		t.Assets[rel] = &Asset{URL: b.sharedURLs().BasePath + out, Out: out, Data: data}
 		return nil
 	})
 }
@@ -233,8 +241,8 @@ func (b *Renderer) funcs() template.FuncMap {
 			}
 			return a.URL, nil
 		},
-		"relURL": func(p string) string { return b.RelURL(p) },
-		"absURL": func(p string) string { return b.AbsURL(p) },
+		"relURL": func(p string) string { return b.urlsOf(p).RelURL(p) },
+		"absURL": func(p string) string { return b.urlsOf(p).AbsURL(p) },
 		"date": func(layout string, t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -272,6 +280,7 @@ func (b *Renderer) funcs() template.FuncMap {
 		// markCurrent marks the link to url in a cached navigation with
 		// aria-current="page".
 		"markCurrent": markCurrent,
+		"T":           b.translate,
 	}
 }
 

@@ -177,6 +177,10 @@ type Site struct {
 	// Data is Options.Data: .Site.Data.analytics is what the visit
 	// counter declares it stores, when the folio command builds the site.
 	Data SiteData
+	// Nav is how the navigation treats big sections ([nav]).
+	Nav Nav
+
+	indexes map[string]*SectionIndex // by section path: the first page of each big section's index
 }
 
 // SiteData is Options.Data as templates see it. .Site.Data.NAME is empty

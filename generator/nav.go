@@ -140,11 +140,12 @@ func (p *Page) SectionIndex() *SectionIndex {
 // GroupKey is the front matter key that groups the index of section p:
 // its own groupBy, else the site's [nav] groupBy; "" for the first letter.
 func (p *Page) GroupKey() string {
-	if k, ok := p.Params["groupBy"].(string); ok {
-		return k
+	// Front matter keys are kept in lower case, as Hugo keeps them.
+	if k, ok := p.Params["groupby"].(string); ok {
+		return strings.ToLower(k)
 	}
 	if p.Site != nil {
-		return p.Site.Nav.GroupBy
+		return strings.ToLower(p.Site.Nav.GroupBy)
 	}
 	return ""
 }
@@ -159,6 +160,12 @@ func AddSectionIndexes(t *Tree, u URLs) ErrorList {
 	for _, s := range t.Pages {
 		if !s.BigSection() {
 			continue
+		}
+		if k, ok := s.Params["groupby"]; ok {
+			if _, text := k.(string); !text {
+				errs = append(errs, Errorf(s.File, 0, "front matter: groupBy: want the name of a front matter key, got %v", k))
+				continue
+			}
 		}
 		pages, err := sectionIndex(t, u, s)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -119,5 +120,54 @@ func BenchmarkWarmBuild(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkBigSection is a full build of a site whose one section holds
+// 500, 2,000 and 8,000 pages (bench/bigsection.sh prints the same figures
+// from the command). Navigation grows with the depth of the site, not
+// the size of a section, so output bytes and build time per page stay
+// flat as the section grows, and no page outgrows the 14 KB budget.
+func BenchmarkBigSection(b *testing.B) {
+	for _, n := range []int{500, 2000, 8000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			root := b.TempDir()
+			if err := sitegen.GenerateBigSection(root, n); err != nil {
+				b.Fatal(err)
+			}
+			out := filepath.Join(b.TempDir(), "public")
+			b.ResetTimer()
+			for range b.N {
+				if _, err := BuildDir(context.Background(), Options{Root: root}, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			total, maxGz := 0, 0
+			err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				total += len(data)
+				if strings.HasSuffix(p, ".html") {
+					maxGz = max(maxGz, gzipSize(data))
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if maxGz > 14<<10 {
+				b.Errorf("a page is %d bytes gzipped, over the 14 KB budget", maxGz)
+			}
+			b.ReportMetric(float64(total), "out-bytes")
+			b.ReportMetric(float64(total)/float64(n), "out-bytes/page")
+			b.ReportMetric(float64(maxGz), "max-page-gz-bytes")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/float64(n)*1e6, "µs/page")
+		})
 	}
 }

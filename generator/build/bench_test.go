@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -143,24 +142,11 @@ func BenchmarkBigSection(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			total, maxGz := 0, 0
-			err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
-				if err != nil || d.IsDir() {
-					return err
-				}
-				data, err := os.ReadFile(p)
-				if err != nil {
-					return err
-				}
-				total += len(data)
-				if strings.HasSuffix(p, ".html") {
-					maxGz = max(maxGz, gzipSize(data))
-				}
-				return nil
-			})
+			o, err := outputSizes(out)
 			if err != nil {
 				b.Fatal(err)
 			}
+			total, maxGz := o.bytes, o.maxGzip
 			if maxGz > 14<<10 {
 				b.Errorf("a page is %d bytes gzipped, over the 14 KB budget", maxGz)
 			}

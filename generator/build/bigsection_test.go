@@ -64,8 +64,7 @@ func sidebarLinks(t *testing.T, page []byte) []string {
 	return links
 }
 
-// itemURL is the address of the item that sorts at place k of a site of
-// n items ordered by title: letter groups of the items i%5 == letter.
+// itemURL is the address of item i of bigSite.
 func itemURL(i int) string { return fmt.Sprintf("/items/i%02d/", i) }
 
 func TestBigSectionSidebar(t *testing.T) {
@@ -217,26 +216,12 @@ func TestBigSectionPageBudget(t *testing.T) {
 	if _, err := BuildDir(context.Background(), Options{Root: root}, out); err != nil {
 		t.Fatal(err)
 	}
-	pages, biggest, size := 0, "", 0
-	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		pages++
-		if gz := gzipSize(data); gz > size {
-			biggest, size = p, gz
-		}
-		return nil
-	})
+	sizes, err := outputSizes(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if size > 14<<10 {
-		t.Errorf("%s is %d bytes gzipped, over the 14 KB budget", biggest, size)
+	if sizes.maxGzip > 14<<10 {
+		t.Errorf("%s is %d bytes gzipped, over the 14 KB budget", sizes.biggest, sizes.maxGzip)
 	}
 	if _, err := os.Stat(filepath.Join(out, sitegen.BigSection, "page", "2", "index.html")); err != nil {
 		t.Errorf("600 entries did not make a second index page: %v", err)
@@ -248,7 +233,66 @@ func TestBigSectionPageBudget(t *testing.T) {
 	if links := sidebarLinks(t, data); len(links) > 20 {
 		t.Errorf("a page of the big section has %d links in its sidebar, want at most 20", len(links))
 	}
-	if pages < n {
-		t.Errorf("%d pages written, want at least %d", pages, n)
+	if sizes.pages < n {
+		t.Errorf("%d pages written, want at least %d", sizes.pages, n)
+	}
+}
+
+// siteOutput sums up a built site's files.
+type siteOutput struct {
+	pages   int    // HTML files
+	bytes   int    // bytes of all files
+	maxGzip int    // the largest HTML file, gzipped
+	biggest string // that file
+}
+
+// outputSizes measures the built site in dir.
+func outputSizes(dir string) (siteOutput, error) {
+	var o siteOutput
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		o.bytes += len(data)
+		if strings.HasSuffix(p, ".html") {
+			o.pages++
+			if gz := gzipSize(data); gz > o.maxGzip {
+				o.biggest, o.maxGzip = p, gz
+			}
+		}
+		return nil
+	})
+	return o, err
+}
+
+// TestBigSectionWarmBuild edits a big section with the build cache on:
+// a new title moves the page in the sidebars and the index, a new group
+// value moves it between groups, and every time the output is what a
+// cold build makes.
+func TestBigSectionWarmBuild(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{}
+	for name, f := range bigSite(30, "[nav]\nsectionLimit = 10\nwindow = 2\nindexPageSize = 10\n", map[string]string{
+		"content/items/_index.md": "---\ntitle: Items\ngroupBy: category\n---\nEvery item.\n",
+	}) {
+		files[name] = string(f.Data)
+	}
+	writeFiles(t, root, files)
+	out := filepath.Join(root, "public")
+	buildWithCache(t, root, out)
+	for _, edit := range []string{
+		"---\ntitle: A item 07\ncategory: c1\n---\nItem 7.\n", // a new title: B item 07 moves to the A's
+		"---\ntitle: A item 07\ncategory: c9\n---\nItem 7.\n", // a new group
+	} {
+		writeFiles(t, root, map[string]string{"content/items/i07.md": edit})
+		buildWithCache(t, root, out)
+		sameTree(t, snapshot(t, out), coldBuild(t, root))
+	}
+	if !strings.Contains(snapshot(t, out)["items/page/3/index.html"], "c9") {
+		t.Errorf("the index does not show the new group c9 on its last page")
 	}
 }

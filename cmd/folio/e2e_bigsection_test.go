@@ -4,7 +4,8 @@ package main
 // of its pages shows the entries around the page and a link to the
 // section's index, both reached with the keyboard alone; the index's
 // group links lead to the group's heading on the right page of the
-// index; and every page is axe-clean under the strict CSP.
+// index; its filter box finds entries of all its pages; and every page is
+// axe-clean under the strict CSP.
 
 import (
 	"fmt"
@@ -121,4 +122,30 @@ func TestE2EBigSection(t *testing.T) {
 	}
 	checkQuiet(t, tab, "/integrations/page/3/")
 	checkAxe(t, tab, axe, "/integrations/page/3/")
+
+	// The filter box finds entries on every page of the index: the names
+	// whose second syllable is "je" (pages 120 to 139) begin with every
+	// letter, so they are spread over all three pages.
+	if !eval[bool](t, tab, `!document.querySelector(".index-filter").hidden`) {
+		t.Fatal("filter.js did not show the filter box")
+	}
+	tab.do(t, "type in the filter box", chromedp.SendKeys(chromedp.CSS("#index-q"), "jeba"))
+	tab.waitTrue(t, "the filter's count", `document.querySelector(".index-count").textContent !== ""`)
+	filter := eval[map[string]any](t, tab, `(() => ({
+		status: document.querySelector(".index-count").textContent,
+		found: [...document.querySelectorAll(".index-filter li a")].map(a => a.getAttribute("href")).sort().join(" "),
+		listHidden: [...document.querySelectorAll("section.index > ul.entries")].every(u => u.hidden && u.offsetParent === null),
+	}))()`)
+	var want []string
+	for i := range n {
+		if strings.Contains(strings.ToLower(sitegen.BigName(i)), "jeba") {
+			want = append(want, sitegen.BigPageURL(i))
+		}
+	}
+	if filter["status"] != fmt.Sprintf("%d entries match.", len(want)) || filter["found"] != strings.Join(want, " ") || filter["listHidden"] != true {
+		t.Errorf("filtering by \"jeba\": %v, want the %d pages %v in place of the list", filter, len(want), want)
+	}
+	checkQuiet(t, tab, "/integrations/page/3/ filtered")
+	checkAxe(t, tab, axe, "/integrations/page/3/ filtered")
+	tab.screenshot(t, shots, "bigsection-filter")
 }

@@ -13,6 +13,8 @@ import (
 
 	"folio/bench/sitegen"
 	"folio/generator/output"
+	"folio/generator/search"
+	"folio/generator/search/searchtest"
 )
 
 // bigSite is a site with a section of n pages, titled by the letters
@@ -149,6 +151,10 @@ func TestBigSectionIndex(t *testing.T) {
 				}
 			}(string(m[1]))
 		}
+	}
+	ix := searchtest.Decode(t, out.Files, search.CompareUTF16)
+	if ix.Doc("/items/page/2/") != nil || ix.Doc("/items/") == nil {
+		t.Errorf("the search index holds %v, want the section's page and none of its index's other pages: a list of titles is no search result", ix.URLs())
 	}
 	for i := range 30 {
 		if n := seen[itemURL(i)]; n != 1 {

@@ -54,12 +54,15 @@ func (p *Page) NavItems(at *Page) []NavItem {
 	}
 	w := max(p.Site.Nav.Window, 0)
 	n := len(p.Pages)
-	// Binary search is not possible (order is by weight and title), but
-	// only the pages of a big section ask, once each: linear overall.
+	// The entry that holds at is at or above it: its place is looked up,
+	// not searched for, or every page of a big section would scan it
+	// and a build would take time in the square of its size.
 	cur := -1
-	for i, c := range p.Pages {
-		if c.InSection(at) {
-			cur = i
+	for q := at; q != nil; q = q.Section {
+		if q.Section != nil && q.Section.Path == p.Path {
+			if i, ok := p.Site.navPos[q.Path]; ok {
+				cur = i
+			}
 			break
 		}
 	}
@@ -152,7 +155,8 @@ func (p *Page) GroupKey() string {
 
 // AddSectionIndexes gives every big section of t its index: the
 // section's own page shows the first page of it, and the pages after it
-// are added to t at SECTION/page/N/. A content page already at such an
+// are added to t at SECTION/page/N/. It also notes the place of each
+// entry of a big section, for NavItems, which needs it. A content page already at such an
 // address is an error, naming its file.
 func AddSectionIndexes(t *Tree, u URLs) ErrorList {
 	var errs ErrorList
@@ -254,8 +258,12 @@ func sectionIndex(t *Tree, u URLs, s *Page) ([]*Page, ErrorList) {
 	}
 	if s.Site.indexes == nil {
 		s.Site.indexes = map[string]*SectionIndex{}
+		s.Site.navPos = map[string]int{}
 	}
 	s.Site.indexes[s.Path] = indexes[0]
+	for i, c := range s.Pages {
+		s.Site.navPos[c.Path] = i
+	}
 	return pages[1:], nil
 }
 

@@ -11,8 +11,15 @@ import (
 func bigSection(n, limit, window int) *Page {
 	site := &Site{Nav: Nav{Limit: limit, Window: window, PageSize: 10}}
 	s := &Page{Title: "S", Path: "/s/", SectionPage: true, Site: site, Params: map[string]any{}}
+	t := &Tree{Pages: []*Page{s}, ByPath: map[string]*Page{s.Path: s}}
 	for i := range n {
-		s.Pages = append(s.Pages, &Page{Title: fmt.Sprintf("p%d", i), Path: fmt.Sprintf("/s/p%d/", i), Section: s, Site: site})
+		c := &Page{Title: fmt.Sprintf("p%d", i), Path: fmt.Sprintf("/s/p%d/", i), Section: s, Site: site, Params: map[string]any{}}
+		s.Pages = append(s.Pages, c)
+		t.Pages = append(t.Pages, c)
+		t.ByPath[c.Path] = c
+	}
+	if errs := AddSectionIndexes(t, URLs{BasePath: "/"}); len(errs) > 0 {
+		panic(errs)
 	}
 	return s
 }

@@ -181,6 +181,7 @@ type Site struct {
 	Nav Nav
 
 	indexes map[string]*SectionIndex // by section path: the first page of each big section's index
+	navPos  map[string]int           // by page path: its place among the pages of its big section
 }
 
 // SiteData is Options.Data as templates see it. .Site.Data.NAME is empty

@@ -302,3 +302,20 @@ func TestBigSectionWarmBuild(t *testing.T) {
 		t.Errorf("the index does not show the new group c9 on its last page")
 	}
 }
+
+// TestBigHome gives the home page more top-level entries than the limit:
+// it is a big section like any other, its own page the index.
+func TestBigHome(t *testing.T) {
+	fsys := fstest.MapFS{"folio.toml": {Data: []byte("title = \"Wide\"\n[nav]\nsectionLimit = 10\nindexPageSize = 10\n")}}
+	for i := range 25 {
+		fsys[fmt.Sprintf("content/t%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Topic %02d\n---\nText.\n", i))}
+	}
+	out := buildBig(t, fsys)
+	home := out.Files["index.html"]
+	if !bytes.Contains(home, []byte(`<section class="index"`)) || !bytes.Contains(home, []byte(`href="/page/3/"`)) {
+		t.Errorf("the home page of a site with 25 top-level pages is not the first of three index pages:\n%s", home)
+	}
+	if links := sidebarLinks(t, out.Files["t12/index.html"]); len(links) != 1+11+1+1 {
+		t.Errorf("sidebar of a top-level page = %q, want the first, 11 around it, the last and the index", links)
+	}
+}

@@ -181,6 +181,11 @@ type Site struct {
 	// Data is Options.Data: .Site.Data.analytics is what the visit
 	// counter declares it stores, when the folio command builds the site.
 	Data SiteData
+	// Nav is how the navigation treats big sections ([nav]).
+	Nav Nav
+
+	indexes map[string]*SectionIndex // by section path: the first page of each big section's index
+	navPos  map[string]int           // by page path: its place among the pages of its big section
 }
 
 // SiteData is Options.Data as templates see it. .Site.Data.NAME is empty

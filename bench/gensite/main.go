@@ -1,6 +1,7 @@
 // Command gensite writes a docs-like site of N pages for benchmarks:
 //
 //	go run ./bench/gensite -n 10000 -out /tmp/site
+//	go run ./bench/gensite -big -n 2000 -out /tmp/big   # one section of 2,000 pages
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 
 func main() {
 	n := flag.Int("n", 1000, "number of pages")
+	big := flag.Bool("big", false, "write one section of n pages (bigsection.sh) instead of sections of 100")
 	out := flag.String("out", "", "folder to write the site into (must not exist)")
 	flag.Parse()
 	if *out == "" {
@@ -23,7 +25,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "gensite: %s exists\n", *out)
 		os.Exit(2)
 	}
-	if err := sitegen.Generate(*out, *n); err != nil {
+	generate := sitegen.Generate
+	if *big {
+		generate = sitegen.GenerateBigSection
+	}
+	if err := generate(*out, *n); err != nil {
 		fmt.Fprintln(os.Stderr, "gensite:", err)
 		os.Exit(1)
 	}

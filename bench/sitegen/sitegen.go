@@ -81,15 +81,34 @@ func Generate(root string, n int) error {
 	return nil
 }
 
-// Page returns the markdown of page i of a site of n pages. No two pages
-// share their code block, so that a highlighter has real work on each.
-func Page(i, n int) string {
+// nextInSection is the page that page i links to: the next of its
+// section, or the first after the last.
+func nextInSection(i, n int) int {
 	next := (i + 1) % n
 	if next/PagesPerSection != i/PagesPerSection {
 		next = i - i%PagesPerSection
 	}
+	return next
+}
+
+// Page returns the markdown of page i of a site of n pages. No two pages
+// share their code block, so that a highlighter has real work on each.
+func Page(i, n int) string {
+	return page(i, fmt.Sprintf("Page %d about configuring integration %d", i, i), i%PagesPerSection+1, nextInSection(i, n))
+}
+
+// BigPage returns the markdown of page i of a big section of n pages:
+// titled by its name, without a weight, so the section is in title order.
+func BigPage(i, n int) string { return page(i, BigName(i), 0, (i+1)%n) }
+
+// page returns the markdown of a generated page; weight 0 leaves it out.
+func page(i int, title string, weight, next int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: Page %d about configuring integration %d\ndescription: How to set up and use integration %d.\ndate: 2024-%02d-%02d\nweight: %d\n---\n\n", i, i, i, i%12+1, i%28+1, i%PagesPerSection+1)
+	fmt.Fprintf(&b, "---\ntitle: %s\ndescription: How to set up and use integration %d.\ndate: 2024-%02d-%02d\n", title, i, i%12+1, i%28+1)
+	if weight > 0 {
+		fmt.Fprintf(&b, "weight: %d\n", weight)
+	}
+	b.WriteString("---\n\n")
 	fmt.Fprintf(&b, "Integration %d connects your system to a service. This page explains how to install it, configure it and fix common problems.\n\n", i)
 	b.WriteString("## Installation\n\nInstall the integration from the settings page, then restart. You need:\n\n")
 	b.WriteString("- an account with the service\n- a token with *read* access\n- about **five minutes**\n\n")
@@ -100,4 +119,52 @@ func Page(i, n int) string {
 	b.WriteString("1. Open the log.\n2. Look for errors mentioning the integration.\n3. Renew the token if it expired.\n\n")
 	b.WriteString("> Tip: the integration retries on its own every few minutes, so a short outage needs no action.\n")
 	return b.String()
+}
+
+// BigSection is the folder of the one section GenerateBigSection writes.
+const BigSection = "integrations"
+
+// syllables make the names of a big section's pages, so their titles
+// start with many different letters, as the names of integrations do.
+var syllables = []string{"ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "qui", "ro", "su", "ta", "ve", "wi", "xo", "za"}
+
+// BigName returns the name of page i of a big section: "Bacedi".
+func BigName(i int) string {
+	name := syllables[i%len(syllables)] + syllables[i/len(syllables)%len(syllables)] + syllables[i/len(syllables)/len(syllables)%len(syllables)]
+	if i >= len(syllables)*len(syllables)*len(syllables) {
+		name += fmt.Sprint(i)
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// BigPageURL returns the site path of page i of a big section.
+func BigPageURL(i int) string { return fmt.Sprintf("/%s/page-%05d/", BigSection, i) }
+
+// GenerateBigSection writes a site under root whose one section holds n
+// pages, one per integration, as a docs site that documents hundreds of
+// integrations has: the case where listing the whole section on each of
+// its pages costs O(n²).
+func GenerateBigSection(root string, n int) error {
+	content := filepath.Join(root, "content", BigSection)
+	if err := os.MkdirAll(content, 0o755); err != nil {
+		return err
+	}
+	cfg := "title = \"Bench\"\nbaseURL = \"https://bench.example.org/\"\n"
+	files := map[string]string{
+		filepath.Join(root, "folio.toml"):           cfg,
+		filepath.Join(root, "content", "_index.md"): "---\ntitle: Bench\n---\nA generated site.\n",
+		filepath.Join(root, "content", "guide.md"):  "---\ntitle: Guide\nweight: 1\n---\nHow to use the integrations.\n",
+		filepath.Join(content, "_index.md"):         "---\ntitle: Integrations\nweight: 2\n---\nEvery integration, one page each.\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	for i := range n {
+		if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("page-%05d.md", i)), []byte(BigPage(i, n)), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -121,3 +121,45 @@ func BenchmarkWarmBuild(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBigSection is a full build of a site whose one section holds
+// 500, 2,000 and 8,000 pages (bench/bigsection.sh prints the same figures
+// from the command). Navigation grows with the depth of the site, not
+// the size of a section, so output bytes and build time per page stay
+// flat as the section grows, and no page outgrows the 14 KB budget.
+func BenchmarkBigSection(b *testing.B) {
+	for _, n := range []int{500, 2000, 8000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			root := b.TempDir()
+			if err := sitegen.GenerateBigSection(root, n); err != nil {
+				b.Fatal(err)
+			}
+			out := filepath.Join(b.TempDir(), "public")
+			b.ResetTimer()
+			cpu0, cpuOK := cpuTime()
+			for range b.N {
+				if _, err := BuildDir(context.Background(), Options{Root: root}, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			// CPU time, unlike wall time, other work on a busy machine
+			// does not inflate.
+			if cpu1, ok := cpuTime(); ok && cpuOK {
+				b.ReportMetric((cpu1-cpu0).Seconds()/float64(b.N)/float64(n)*1e6, "cpu-µs/page")
+			}
+			o, err := outputSizes(out)
+			if err != nil {
+				b.Fatal(err)
+			}
+			total, maxGz := o.bytes, o.maxGzip
+			if maxGz > 14<<10 {
+				b.Errorf("a page is %d bytes gzipped, over the 14 KB budget", maxGz)
+			}
+			b.ReportMetric(float64(total), "out-bytes")
+			b.ReportMetric(float64(total)/float64(n), "out-bytes/page")
+			b.ReportMetric(float64(maxGz), "max-page-gz-bytes")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/float64(n)*1e6, "µs/page")
+		})
+	}
+}

@@ -260,6 +260,8 @@ func (b *builder) load() error {
 	b.Site = &generator.Site{
 		Title: b.cfg.Title, BaseURL: b.BaseURL, Language: b.cfg.Language,
 		Params: b.cfg.Params, Home: b.Home, Data: b.opts.Data,
+		Nav: generator.Nav{Limit: b.cfg.Nav.SectionLimit, Window: b.cfg.Nav.Window,
+			PageSize: b.cfg.Nav.IndexPageSize, GroupBy: b.cfg.Nav.GroupBy},
 		Analytics: generator.SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint,
 			Downloads: strings.ToLower(strings.Join(b.cfg.Analytics.Downloads, ","))},
 	}
@@ -304,6 +306,7 @@ func (b *builder) load() error {
 	if ids := b.hist.ChangelogIDs; ids != nil {
 		b.ids.Store(history.ChangelogPath, ids)
 	}
+	b.errs = append(b.errs, generator.AddSectionIndexes(&b.Tree, b.URLs)...)
 	b.loader.LoadAliases()
 	b.errs = append(b.errs, b.loader.TakeErrs()...)
 	if len(b.errs) > 0 {

@@ -492,8 +492,16 @@ func (b *builder) navKeys() map[*generator.Page][32]byte {
 		}
 		k := newKeyHasher()
 		writeMeta(k, s)
+		// A big section's index groups its pages by a front matter key.
+		group := ""
+		if s.BigSection() {
+			group = s.GroupKey()
+		}
 		for _, c := range s.Pages {
 			writeMeta(k, c)
+			if group != "" {
+				k.str(fmt.Sprint(c.Params[group]))
+			}
 		}
 		h := k.sum()
 		children[s] = h

@@ -21,7 +21,9 @@
 //  2. tree (content, history): pages get their URL (content/docs/a.md is
 //     /docs/a/), their section (a folder; its _index.md is the section's
 //     page), their order (weight, then title) and neighbours; drafts,
-//     change logs, versions and aliases are settled here.
+//     change logs, versions and aliases are settled here, and a section
+//     past [nav] sectionLimit gets its index pages (package generator,
+//     nav.go), so its pages' navigation can show only their neighbourhood.
 //  3. render, on all cores (markdown, search, render): goldmark with GFM,
 //     footnotes, definition lists, typographic quotes, shortcodes and
 //     includes; GitHub-style heading ids with an anchor, a table of

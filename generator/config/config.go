@@ -41,6 +41,7 @@ type Config struct {
 	// Languages are the site's languages, from [languages]; empty for a
 	// site in one language.
 	Languages Languages `toml:"-"`
+	Nav       NavConfig `toml:"nav"`
 
 	// Location is the time zone that Timezone names, for dates written
 	// without one.
@@ -114,6 +115,24 @@ type HistoryConfig struct {
 	Git bool `toml:"git"`
 }
 
+// NavConfig is the [nav] table: how the navigation treats big sections.
+type NavConfig struct {
+	// SectionLimit is how many entries a section may have before its
+	// pages' sidebar shows only the entries around the page being read
+	// and its own page becomes an index of them all; 0 never.
+	SectionLimit int `toml:"sectionLimit"`
+	// Window is how many entries such a sidebar shows on each side of
+	// the current one.
+	Window int `toml:"window"`
+	// IndexPageSize is how many entries one page of a big section's
+	// index lists.
+	IndexPageSize int `toml:"indexPageSize"`
+	// GroupBy is the front matter key that groups a big section's index;
+	// empty groups by the first letter of the title. A section's own
+	// groupBy front matter wins.
+	GroupBy string `toml:"groupBy"`
+}
+
 // DefaultKeep are the output paths that builds never touch unless the site
 // says otherwise.
 var DefaultKeep = []string{".gitkeep", ".git", "CNAME", ".nojekyll", "stats"}
@@ -133,6 +152,7 @@ func DefaultConfig() *Config {
 		},
 		Analytics: AnalyticsConfig{Endpoint: "/api/event", Retention: "760d", RateLimit: &rl},
 		Report:    ReportConfig{K: 10, Cell: "week"},
+		Nav:       NavConfig{SectionLimit: 50, Window: 5, IndexPageSize: 500},
 	}
 }
 
@@ -230,6 +250,15 @@ func (c *Config) Check(data []byte) error {
 		if k == "" || strings.HasPrefix(k, "/") || strings.Contains(k, "..") || filepath.IsAbs(k) {
 			bad("keep", "keep %q: want a path inside the output folder", k)
 		}
+	}
+	if c.Nav.SectionLimit < 0 {
+		bad("sectionLimit", "sectionLimit %d: want 0 (never) or more", c.Nav.SectionLimit)
+	}
+	if c.Nav.Window < 1 || c.Nav.Window > 100 {
+		bad("window", "window %d: want 1 to 100", c.Nav.Window)
+	}
+	if c.Nav.IndexPageSize < 10 || c.Nav.IndexPageSize > 10000 {
+		bad("indexPageSize", "indexPageSize %d: want 10 to 10000", c.Nav.IndexPageSize)
 	}
 	if c.Report.K < 1 {
 		bad("k", "k %d: the report threshold must be at least 1", c.Report.K)

@@ -277,6 +277,11 @@ func (b *Renderer) funcs() template.FuncMap {
 		"partialCached": func(name string, ctx any, key string) (template.HTML, error) {
 			return b.Theme.partialCached(name, ctx, key)
 		},
+		// partial runs a partial and returns its HTML, for navigation
+		// that differs from page to page and so cannot be cached.
+		"partial": func(name string, ctx any) (template.HTML, error) {
+			return b.Theme.partial(name, ctx)
+		},
 		// markCurrent marks the link to url in a cached navigation with
 		// aria-current="page".
 		"markCurrent": markCurrent,
@@ -302,24 +307,27 @@ func (t *Theme) partialCached(name string, ctx any, key string) (template.HTML, 
 	}
 	t.mu.Unlock()
 	c.once.Do(func() {
-		t.mu.Lock()
-		set := t.partials
-		t.mu.Unlock()
-		if set == nil || set.Lookup(name) == nil {
-			c.err = fmt.Errorf("partialCached: no template %q", name)
-			return
-		}
-		var buf bytes.Buffer
-		if err := set.ExecuteTemplate(&buf, name, ctx); err != nil {
-			c.err = err
-			return
-		}
-		c.html = template.HTML(buf.String())
+		c.html, c.err = t.partial(name, ctx)
 	})
 	if c.err != nil {
 		return "", c.err
 	}
 	return template.HTML(markerStart + strconv.Itoa(c.id) + markerEnd), nil
+}
+
+// partial runs a partial without caching it.
+func (t *Theme) partial(name string, ctx any) (template.HTML, error) {
+	t.mu.Lock()
+	set := t.partials
+	t.mu.Unlock()
+	if set == nil || set.Lookup(name) == nil {
+		return "", fmt.Errorf("partial: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, name, ctx); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
 }
 
 // Markers stand for a cached partial in a template's output until splice

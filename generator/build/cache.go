@@ -33,7 +33,7 @@ const CacheFile = "build.gob"
 
 // cacheFormat changes whenever what the cache holds or how a key is made
 // changes, so an old cache is never trusted by a newer Folio.
-const cacheFormat = "folio-build-cache-5"
+const cacheFormat = "folio-build-cache-6"
 
 // Cache remembers what earlier builds did, so that the next build renders
 // only the pages whose inputs changed and writes only the files whose
@@ -111,6 +111,9 @@ type cacheState struct {
 	Out    string                 // the output folder, absolute
 	Files  map[string]fileSum     // every file written, by output name: its size (see sizeOf)
 	Pages  map[string]*cachedPage // by page path
+	// BodyKey is the builder's bodyKey: the cached pages' Changes hold
+	// when it has not changed.
+	BodyKey [32]byte
 	// sections holds the search sections of pages rendered by the build
 	// that made this state, while it runs (see cachedPage.searchRef).
 	sections *search.Store
@@ -136,6 +139,11 @@ type cachedPage struct {
 	searchRef search.SectionRef
 	// Includes are the files the page included, with their sums then.
 	Includes []includedFile
+	// Src is the page's content file, BodySum its body's SHA-256 and
+	// Changes the change-log entries that body holds (see bodycache.go).
+	Src     string
+	BodySum [32]byte
+	Changes []cachedChange
 }
 
 type includedFile struct {
@@ -194,7 +202,7 @@ func LoadCache(dir string) *Cache {
 	if err := dec.Decode(&h); err != nil || h.Format != cacheFormat+folioVersion() || h.Files < 0 || h.Pages < 0 {
 		return c
 	}
-	st := &cacheState{Format: h.Format, Out: h.Out, Files: map[string]fileSum{}, Pages: map[string]*cachedPage{}}
+	st := &cacheState{Format: h.Format, Out: h.Out, BodyKey: h.BodyKey, Files: map[string]fileSum{}, Pages: map[string]*cachedPage{}}
 	for range h.Files {
 		var e cacheFileEntry
 		if err := dec.Decode(&e); err != nil {
@@ -219,6 +227,7 @@ func LoadCache(dir string) *Cache {
 type cacheHeader struct {
 	Format, Out  string
 	Files, Pages int
+	BodyKey      [32]byte
 }
 
 type cacheFileEntry struct {
@@ -266,7 +275,7 @@ func (c *Cache) Save(dir string) error {
 }
 
 func encodeState(enc *gob.Encoder, st *cacheState) error {
-	if err := enc.Encode(cacheHeader{Format: st.Format, Out: st.Out, Files: len(st.Files), Pages: len(st.Pages)}); err != nil {
+	if err := enc.Encode(cacheHeader{Format: st.Format, Out: st.Out, Files: len(st.Files), Pages: len(st.Pages), BodyKey: st.BodyKey}); err != nil {
 		return err
 	}
 	names := make([]string, 0, len(st.Files))
@@ -311,6 +320,9 @@ func (c *Cache) forget(dir string) error {
 	c.mu.Unlock()
 	if dir == "" {
 		return nil
+	}
+	if err := forgetInputs(dir); err != nil {
+		return err
 	}
 	err := os.Remove(filepath.Join(dir, CacheFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -689,7 +701,8 @@ func (b *builder) assignKeys() error {
 		wg.Go(func() {
 			for i := w; i < len(b.Pages); i += workers {
 				if p := b.Pages[i]; cacheable(p) {
-					records[i] = &cachedPage{Key: b.pageKey(siteKey, nav[p], p), File: generator.PageFile(p.Path)}
+					records[i] = &cachedPage{Key: b.pageKey(siteKey, nav[p], p), File: generator.PageFile(p.Path),
+						Src: p.File, BodySum: p.SrcSum, Changes: bodyChanges(p)}
 				}
 			}
 		})
@@ -706,7 +719,8 @@ func (b *builder) assignKeys() error {
 
 // newState collects what this build leaves for the next one.
 func (b *builder) newState(out string, files map[string]fileSum) *cacheState {
-	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{}, sections: b.sections}
+	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{},
+		BodyKey: b.bodyKey(), sections: b.sections}
 	for _, p := range b.Pages {
 		if c := b.records[p]; c != nil {
 			st.Pages[p.Path] = c

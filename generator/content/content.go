@@ -27,6 +27,10 @@ type Options struct {
 	// Workers is how many files are parsed at once.
 	Workers int
 	Cache   ParseCache // nil: parse every file
+	// Known, when set, gives the body change-log entries an earlier
+	// build read from a file's body with the same SHA-256, so that body
+	// is not parsed for them again.
+	Known func(file string, sum [32]byte) ([]generator.ChangeEntry, bool)
 }
 
 // Loader reads a site's content into a Tree.
@@ -38,14 +42,19 @@ type Loader struct {
 	withDrafts bool
 	workers    int
 	cache      ParseCache
-	errs       generator.ErrorList
+	known      func(file string, sum [32]byte) ([]generator.ChangeEntry, bool)
+	parsed     int // bodies parsed by this worker
+	// Parsed is how many bodies LoadContent parsed to read their change
+	// logs; a body whose entries were known is not parsed.
+	Parsed int
+	errs   generator.ErrorList
 }
 
 // New returns a loader for a site.
 func New(o Options) *Loader {
 	return &Loader{
 		Tree: o.Tree, fsys: o.FS, cfg: o.Config, md: o.MD, withDrafts: o.Drafts,
-		workers: max(o.Workers, 1), cache: o.Cache,
+		workers: max(o.Workers, 1), cache: o.Cache, known: o.Known,
 	}
 }
 

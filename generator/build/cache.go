@@ -167,16 +167,34 @@ type cachedSection struct {
 // hashing every file it writes.
 func sizeOf(data []byte) fileSum { return fileSum{Size: int64(len(data))} }
 
-// sameFile reports whether the file name holds exactly data.
-func sameFile(name string, data []byte) bool {
-	f, err := os.Open(name)
+// sameFiles reports whether the files a and b hold the same bytes.
+func sameFiles(a, b string) bool {
+	fa, err := os.Open(a)
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	buf := make([]byte, len(data)+1)
-	n, _ := io.ReadFull(f, buf)
-	return n == len(data) && bytes.Equal(buf[:n], data)
+	defer fa.Close()
+	fb, err := os.Open(b)
+	if err != nil {
+		return false
+	}
+	defer fb.Close()
+	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		na, errA := io.ReadFull(fa, bufA)
+		nb, errB := io.ReadFull(fb, bufB)
+		if na != nb || !bytes.Equal(bufA[:na], bufB[:nb]) {
+			return false
+		}
+		endA := errA == io.EOF || errA == io.ErrUnexpectedEOF
+		endB := errB == io.EOF || errB == io.ErrUnexpectedEOF
+		if endA || endB {
+			return endA && endB
+		}
+		if errA != nil || errB != nil {
+			return false
+		}
+	}
 }
 
 func sumOf(data []byte) fileSum {
@@ -210,10 +228,22 @@ func LoadCache(dir string) *Cache {
 		}
 		st.Files[e.Name] = e.Sum
 	}
+	// The pages' search text is most of the cache: it waits in a store
+	// on disk, as the text of pages rendered does, not in memory.
+	st.sections = search.NewStore()
+	raw := []search.RawSection{}
 	for range h.Pages {
 		var e cachePageEntry
 		if err := dec.Decode(&e); err != nil || e.Page == nil {
+			st.sections.Close()
 			return c
+		}
+		if len(e.Page.Search) > 0 {
+			raw = raw[:0]
+			for _, s := range e.Page.Search {
+				raw = append(raw, search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms})
+			}
+			e.Page.searchRef, e.Page.Search = st.sections.Put(raw), nil
 		}
 		st.Pages[e.Path] = e.Page
 	}
@@ -316,6 +346,11 @@ func encodeState(enc *gob.Encoder, st *cacheState) error {
 // changes, so an interrupted update is never mistaken for a finished one.
 func (c *Cache) forget(dir string) error {
 	c.mu.Lock()
+	if c.state != nil && c.state.sections != nil {
+		// Read from disk, or left by a build whose pages have their
+		// sections back in memory (keepSections): no longer needed.
+		c.state.sections.Close()
+	}
 	c.state = nil
 	c.mu.Unlock()
 	if dir == "" {
@@ -661,20 +696,35 @@ func (b *builder) includesUnchanged(c *cachedPage) bool {
 }
 
 // restore gives a page that needs no rendering what its last rendering
-// found.
-func (b *builder) restore(p *generator.Page, c *cachedPage) {
+// found; from is the store of the cache's search sections.
+func (b *builder) restore(p *generator.Page, c *cachedPage, from *search.Store) error {
+	if c.searchRef.Len() > 0 {
+		// Read from disk: the sections move to this build's store,
+		// which the next cache is saved from.
+		rec, err := from.Get(c.searchRef, nil)
+		if err != nil {
+			return err
+		}
+		raw, err := search.DecodeSections(rec)
+		if err != nil {
+			return err
+		}
+		c.searchRef = b.search.AddSections(p, raw)
+	} else {
+		raw := make([]search.RawSection, len(c.Search))
+		for i, s := range c.Search {
+			raw[i] = search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms}
+		}
+		b.search.AddSections(p, raw)
+	}
 	b.ids.Store(p.Path, markdown.IDSet(c.IDs))
 	p.Links = p.Links[:0]
 	for _, l := range c.Links {
 		p.Links = append(p.Links, generator.LinkRef{Line: l.Line, Dest: l.Dest, Target: l.Target, Fragment: l.Fragment, Source: l.Source})
 	}
-	raw := make([]search.RawSection, len(c.Search))
-	for i, s := range c.Search {
-		raw[i] = search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms}
-	}
-	b.search.AddSections(p, raw)
 	b.records[p] = c
 	p.Src = nil // not rendered, so not needed
+	return nil
 }
 
 // cacheable reports whether a page's output depends only on what its key
@@ -748,15 +798,23 @@ func (r *recordingOutput) WriteFile(name string, data []byte) error {
 }
 
 // buildWarm renders only the pages whose keys changed since the cached
-// build, makes everything else in memory, and only when all of it
-// succeeded writes the files whose bytes changed and deletes those no
-// longer made. Copying or linking ten thousand unchanged files would cost
-// more than the whole build, so unlike a cold build this one does not
-// swap folders; the cache is dropped before the first write, so a build
-// that dies half-way is followed by a cold one.
+// build, makes everything else into a staging folder beside the output,
+// and only when all of it succeeded moves in the files whose bytes
+// changed and deletes those no longer made. Copying or linking ten
+// thousand unchanged files would cost more than the whole build, so
+// unlike a cold build this one does not swap folders; the cache is
+// dropped before the first move, so a build that dies half-way is
+// followed by a cold one. Staging on disk rather than in memory keeps
+// the site-wide files (the search index above all) out of memory, as a
+// cold build does.
 func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, dir string) (*Result, error) {
-	mem := &output.MapOutput{}
-	res, err := b.run(ctx, mem, func(p *generator.Page) bool {
+	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return nil, fmt.Errorf("make temporary output folder: %w", err)
+	}
+	defer os.RemoveAll(stage)
+	staged := &recordingOutput{Output: &output.DirOutput{Dir: stage}, files: map[string]fileSum{}}
+	res, err := b.run(ctx, staged, func(p *generator.Page) bool {
 		old, ok := st.Pages[p.Path]
 		c := b.records[p]
 		if c == nil || !ok || old.Key != c.Key || old.File != c.File {
@@ -765,8 +823,8 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 		if _, ok := st.Files[old.File]; !ok || !b.includesUnchanged(old) {
 			return false
 		}
-		b.restore(p, old)
-		return true
+		// A page whose kept sections cannot be read is rendered.
+		return b.restore(p, old, st.sections) == nil
 	})
 	if err != nil {
 		return nil, err
@@ -774,15 +832,15 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 	files := map[string]fileSum{}
 	for _, p := range b.Pages {
 		if c := b.records[p]; c != nil {
-			if _, made := mem.Files[c.File]; !made {
+			if _, made := staged.files[c.File]; !made {
 				files[c.File] = st.Files[c.File]
 			}
 		}
 	}
 	var changed []string
-	for name, data := range mem.Files {
-		files[name] = sizeOf(data)
-		if old, ok := st.Files[name]; !ok || old != files[name] || !sameFile(filepath.Join(dir, filepath.FromSlash(name)), data) {
+	for name, sum := range staged.files {
+		files[name] = sum
+		if old, ok := st.Files[name]; !ok || old != sum || !sameFiles(filepath.Join(dir, filepath.FromSlash(name)), filepath.Join(stage, filepath.FromSlash(name))) {
 			changed = append(changed, name)
 		}
 	}
@@ -791,7 +849,11 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 		return nil, err
 	}
 	for _, name := range changed {
-		if err := output.WriteFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), mem.Files[name]); err != nil {
+		to := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return nil, fmt.Errorf("write %s: %w", name, err)
+		}
+		if err := os.Rename(filepath.Join(stage, filepath.FromSlash(name)), to); err != nil {
 			return nil, fmt.Errorf("write %s: %w", name, err)
 		}
 	}

@@ -154,12 +154,17 @@ func unchangedSince(opts Options, dir string) *Result {
 	if err != nil {
 		return nil
 	}
+	// The two folders are looked at side by side: mostly the time goes
+	// in waiting on the file system.
+	var out []inputStamp
+	outErr := make(chan error, 1)
+	go func() {
+		var err error
+		out, err = stampTree(dir, func(string) bool { return false }, time.Time{})
+		outErr <- err
+	}()
 	site, err := stampTree(root, treeSkipper(opts, dir), time.Time{})
-	if err != nil || !sameStamps(site, in.Site) {
-		return nil
-	}
-	out, err := stampTree(dir, func(string) bool { return false }, time.Time{})
-	if err != nil || !sameStamps(out, in.Out) {
+	if oerr := <-outErr; err != nil || oerr != nil || !sameStamps(site, in.Site) || !sameStamps(out, in.Out) {
 		return nil
 	}
 	if c, err := stampFile(filepath.Join(opts.CacheDir, CacheFile)); err != nil || c != in.Cache {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"folio/bench/sitegen"
 )
@@ -36,6 +37,27 @@ func TestPolicySiteBuildsMatchCold(t *testing.T) {
 					res.Parsed, res.Rendered, res.Files, res.Pages, first.Pages)
 			}
 			sameTree(t, snapshot(t, out), coldBuild(t, root))
+
+			// A file whose time says it changed after the build that
+			// read it started may have changed unseen: builds look
+			// again until its time is in the past, and then trust it.
+			index := filepath.Join(root, "content", "_index.md")
+			later := time.Now().Add(time.Hour)
+			if err := os.Chtimes(index, later, later); err != nil {
+				t.Fatal(err)
+			}
+			for i, wantSkip := range []bool{false, false, false, true} {
+				if i == 2 {
+					earlier := time.Now().Add(-time.Hour)
+					if err := os.Chtimes(index, earlier, earlier); err != nil {
+						t.Fatal(err)
+					}
+				}
+				res = buildWithCache(t, root, out)
+				if skipped := res.Rendered == 0; skipped != wantSkip {
+					t.Errorf("build %d after a file's time moved ahead: skipped = %v, want %v", i+1, skipped, wantSkip)
+				}
+			}
 
 			// A file that is no page changed: the pages are not parsed
 			// again for their change logs.

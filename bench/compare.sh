@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds the same generated docs site with Hugo, with folio build (cold and
-# warm after a one-page edit) and with the bare floor, and prints wall time
-# and peak memory of each side by side. See bench/README.md.
+# Builds the same generated site with Hugo, with folio build (cold, warm
+# after a one-page edit, and again with nothing changed) and with the bare
+# floor, and prints wall time and peak memory of each side by side. See
+# bench/README.md.
 #
 #   bench/compare.sh [PAGES...]      default: 1000 10000
 #   RUNS=3 bench/compare.sh 10000    each figure the median of 3 rounds
+#   SHAPES="docs policy mixed" bench/compare.sh 10000   one table row set per shape
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hugo >/dev/null || { echo "compare: install Hugo first: apt-get install -y hugo" >&2; exit 1; }
@@ -31,14 +33,17 @@ median() {
 }
 
 runs=${RUNS:-1}
-printf '%-8s %-12s %9s %9s %9s %10s %10s\n' pages tool wall_s rss_MiB cpu_s "x_hugo_t" "x_hugo_mem"
+read -ra shapes <<<"${SHAPES:-docs}"
+printf '%-7s %-8s %-12s %9s %9s %9s %10s %10s\n' shape pages tool wall_s rss_MiB cpu_s "x_hugo_t" "x_hugo_mem"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+for shape in "${shapes[@]}"; do
 for n1 in "${sizes[@]}"; do
 	{
 		site="$work/site-$n1"
-		"$work/gensite" -n "$n1" -out "$site"
 		hsite="$work/hugo-$n1"
+		rm -rf "$site" "$hsite"
+		"$work/gensite" -n "$n1" -shape "$shape" -out "$site"
 		mkdir -p "$hsite/themes"
 		cp -r "$site/content" "$hsite/content"
 		cp -r bench/hugo-theme "$hsite/themes/bench"
@@ -52,7 +57,7 @@ noClasses = false
 TOML
 		# Rounds alternate the tools, so a machine that slows down for a
 		# while slows all of them; each figure is the median of its rounds.
-		tools=(hugo floor folio-cold folio-warm)
+		tools=(hugo floor folio-cold folio-warm folio-noop)
 		declare -A walls rsss cpus
 		for t in "${tools[@]}"; do walls[$t]=""; rsss[$t]=""; cpus[$t]=""; done
 		for ((round = 1; round <= runs; round++)); do
@@ -63,6 +68,7 @@ TOML
 			rows+=("$(measure folio-cold "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
 			echo "Edit $round." >>"$site/content/area-0/section-000/page-00000.md"
 			rows+=("$(measure folio-warm "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
+			rows+=("$(measure folio-noop "$work/folio" build -quiet -root "$site" -out "$work/out-folio-$n1")")
 			for r in "${rows[@]}"; do
 				read -r name wall rss cpu <<<"$r"
 				walls[$name]+="$wall "
@@ -82,8 +88,9 @@ TOML
 				xt+=("$(echo "${tw[k]} / ${hw[k]}" | bc -l)")
 				xm+=("$(echo "${tr[k]} / ${hr[k]}" | bc -l)")
 			done
-			printf '%-8s %-12s %9s %9s %9s %10.3f %10.3f\n' "$n1" "$t" "$(median ${walls[$t]})" "$(median ${rsss[$t]})" \
+			printf '%-7s %-8s %-12s %9s %9s %9s %10.3f %10.3f\n' "$shape" "$n1" "$t" "$(median ${walls[$t]})" "$(median ${rsss[$t]})" \
 				"$(median ${cpus[$t]})" "$(median "${xt[@]}")" "$(median "${xm[@]}")"
 		done
 	}
+done
 done

@@ -2,6 +2,7 @@
 //
 //	go run ./bench/gensite -n 10000 -out /tmp/site
 //	go run ./bench/gensite -big -n 2000 -out /tmp/big   # one section of 2,000 pages
+//	go run ./bench/gensite -n 10000 -shape policy -out /tmp/policy
 package main
 
 import (
@@ -16,6 +17,7 @@ func main() {
 	n := flag.Int("n", 1000, "number of pages")
 	big := flag.Bool("big", false, "write one section of n pages (bigsection.sh) instead of sections of 100")
 	out := flag.String("out", "", "folder to write the site into (must not exist)")
+	shape := flag.String("shape", string(sitegen.ShapeDocs), fmt.Sprintf("kind of pages: one of %v", sitegen.Shapes))
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "gensite: -out is required")
@@ -25,7 +27,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "gensite: %s exists\n", *out)
 		os.Exit(2)
 	}
-	generate := sitegen.Generate
+	generate := func(root string, n int) error { return sitegen.GenerateShape(root, n, sitegen.Shape(*shape)) }
 	if *big {
 		generate = sitegen.GenerateBigSection
 	}

@@ -41,8 +41,34 @@ func PageURL(i int) string {
 	return fmt.Sprintf("/%s/page-%05d/", sectionDir(i/PagesPerSection), i)
 }
 
-// Generate writes a site of n pages under root: folio.toml and content/.
-func Generate(root string, n int) error {
+// Shape is the kind of page a generated site is made of.
+type Shape string
+
+// The shapes Generate knows. Docs pages are integration guides; policy
+// pages are long prose in the shape of a real privacy policy: sections
+// of paragraphs, a code block, a table, reference-style links and a
+// "Change log" list at the end of the body, which Folio reads into the
+// site's change log. A mixed site has one policy page in every ten.
+const (
+	ShapeDocs   Shape = "docs"
+	ShapePolicy Shape = "policy"
+	ShapeMixed  Shape = "mixed"
+)
+
+// Shapes lists every shape, for a command's help.
+var Shapes = []Shape{ShapeDocs, ShapePolicy, ShapeMixed}
+
+// Generate writes a site of n docs pages under root: folio.toml and
+// content/.
+func Generate(root string, n int) error { return GenerateShape(root, n, ShapeDocs) }
+
+// GenerateShape writes a site of n pages of the given shape under root.
+func GenerateShape(root string, n int, shape Shape) error {
+	switch shape {
+	case ShapeDocs, ShapePolicy, ShapeMixed:
+	default:
+		return fmt.Errorf("unknown shape %q", shape)
+	}
 	content := filepath.Join(root, "content")
 	write := func(rel, text string) error {
 		p := filepath.Join(content, filepath.FromSlash(rel))
@@ -74,7 +100,7 @@ func Generate(root string, n int) error {
 				return err
 			}
 		}
-		if err := write(PageFile(i), Page(i, n)); err != nil {
+		if err := write(PageFile(i), ShapePage(shape, i, n)); err != nil {
 			return err
 		}
 	}
@@ -167,4 +193,64 @@ func GenerateBigSection(root string, n int) error {
 		}
 	}
 	return nil
+}
+
+// ShapePage returns the markdown of page i of a site of n pages of the
+// given shape.
+func ShapePage(shape Shape, i, n int) string {
+	policy := func(i int) bool { return shape == ShapePolicy || (shape == ShapeMixed && i%10 == 3) }
+	next := nextInSection(i, n)
+	switch {
+	case policy(i) && policy(next):
+		return PolicyPage(i, n, "#cookies")
+	case policy(i):
+		return PolicyPage(i, n, "#installation")
+	case policy(next):
+		// A policy page has no Installation heading to link to.
+		return strings.Replace(Page(i, n), ".md#installation)", ".md#cookies)", 1)
+	}
+	return Page(i, n)
+}
+
+var months = []string{"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"}
+
+// PolicyPage returns page i of a site of n pages in the shape of a real
+// policy page: front matter, paragraphs under eight headings, a code
+// block and a table no other page shares, reference-style links defined
+// at the end, a link to a neighbour's heading, and a "Change log" list of
+// dated entries that becomes the page's change log. fragment is the
+// heading of the neighbour it links to, such as "#cookies".
+func PolicyPage(i, n int, fragment string) string {
+	next := nextInSection(i, n)
+	org := fmt.Sprintf("Service %d", i)
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: \"%s privacy policy\"\ndescription: \"How %s handles the information of its visitors.\"\nweight: %d\nsidebar: false\n---\n\n", org, org, i%PagesPerSection+1)
+	fmt.Fprintf(&b, "Your privacy is critically important to us. At %s, we have a few fundamental principles:\n\n", org)
+	b.WriteString("- We don't ask you for personal information unless we truly need it.\n- We don't share your personal information with anyone except to comply with the law, develop our products, or protect our rights.\n- We don't store personal information on our servers unless required for the ongoing operation of one of our services.\n\n")
+	fmt.Fprintf(&b, "If you have questions about deleting or correcting your personal data please contact [our support team][support].\n\n")
+	sections := []string{"Website Visitors", "Gathering of Personally-Identifying Information", "Aggregated Statistics",
+		"Protection of Certain Personally-Identifying Information", "Cookies", "Business Transfers", "Ads"}
+	for k, h := range sections {
+		fmt.Fprintf(&b, "## %s\n\n", h)
+		fmt.Fprintf(&b, "Like most website operators, %s collects non-personally-identifying information of the sort that web browsers and servers typically make available, such as the browser type, language preference, referring site, and the date and time of each visitor request. ", org)
+		fmt.Fprintf(&b, "%s's purpose in collecting non-personally identifying information is to better understand how its visitors use its website; see [the policy we adapted][origin] and [its licence][cc].\n\n", org)
+		fmt.Fprintf(&b, "From time to time, %s may release non-personally-identifying information in the aggregate, e.g., by publishing a report on trends in the usage of its website (section %d.%d).\n\n", org, i, k+1)
+		switch k {
+		case 2:
+			fmt.Fprintf(&b, "| Report | Kept for | Public |\n|---|---|---|\n| Page views | %d days | yes |\n| Referrer hosts | %d days | yes |\n| Countries | %d days | no |\n\n", 30+i%60, 90+i%30, 7+i%7)
+		case 4:
+			fmt.Fprintf(&b, "The only value the site stores in the browser is set by this code:\n\n```js\n// policy %d\nconst consent = { analytics: false, version: %d };\nlocalStorage.setItem(\"consent-%d\", JSON.stringify(consent));\n```\n\n", i, i%9+1, i)
+		}
+	}
+	fmt.Fprintf(&b, "## Privacy Policy Changes\n\nAlthough most changes are likely to be minor, %s may change its Privacy Policy from time to time; the [next page](page-%05d.md%s) says more. Your continued use of this site after any change will constitute your acceptance of such change.\n\n", org, next, fragment)
+	b.WriteString("### Change log\n\n")
+	entries := 2 + i%4
+	for e := range entries {
+		year := 2024 - e
+		fmt.Fprintf(&b, "- %s %d, %d: %s\n", months[(i+e)%12], 1+(i+3*e)%28, year, []string{"Clarified how long reports are kept", "Added the cookies section", "Named the countries report", "Initial version"}[min(e, 3)])
+	}
+	fmt.Fprintf(&b, "\n_This privacy policy has been adapted from the [Automattic privacy policy][origin] and is licensed [Creative Commons ShareAlike][cc]._\n\n")
+	fmt.Fprintf(&b, "[origin]: https://automattic.com/privacy/\n[cc]: https://creativecommons.org/licenses/by-sa/4.0/\n[support]: https://support.example.org/%d\n", i)
+	return b.String()
 }

@@ -78,6 +78,11 @@ type Result struct {
 	Pages    int // HTML pages rendered from content
 	Files    int // files written in all
 	Rendered int // pages rendered: with a cache, only those whose inputs changed
+	// Parsed is how many times a page's markdown was parsed: once for
+	// each page rendered with a body, and once more for each page whose
+	// body change log was read before rendering and not known from the
+	// build cache.
+	Parsed   int
 	Warnings []string
 	// LiquidPages is how many rendered pages hold Jekyll's Liquid, which
 	// is published as text; each place is among the warnings.
@@ -101,6 +106,7 @@ type builder struct {
 	warns          []string
 	liquidMu       sync.Mutex   // guards warns while pages render
 	liquidPages    atomic.Int64 // pages holding Liquid
+	parsed         atomic.Int64 // markdown parses, see Result.Parsed
 	written        atomic.Int64
 	pageFiles      map[string]bool
 	sums           sync.Map                        // content file -> fileSum, for the build cache
@@ -240,9 +246,10 @@ func (b *builder) load() error {
 	}
 	b.loader = content.New(content.Options{
 		Tree: &b.Tree, FS: b.fsys, Config: b.cfg, MD: b.md, Drafts: b.opts.Drafts,
-		Workers: b.opts.Workers, Cache: parses, Dir: b.contentDir(),
+		Workers: b.opts.Workers, Cache: parses, Dir: b.contentDir(), Known: b.knownChanges(),
 	})
 	err := b.loader.LoadContent()
+	b.parsed.Add(int64(b.loader.Parsed))
 	b.errs = append(b.errs, b.loader.TakeErrs()...)
 	if err != nil {
 		return err
@@ -452,7 +459,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 			b.opts.Warn(w)
 		}
 	}
-	return &Result{Pages: len(b.Pages), Rendered: rendered, Files: int(b.written.Load()), Warnings: b.warns, LiquidPages: int(b.liquidPages.Load())}, nil
+	return &Result{Pages: len(b.Pages), Rendered: rendered, Parsed: int(b.parsed.Load()), Files: int(b.written.Load()), Warnings: b.warns, LiquidPages: int(b.liquidPages.Load())}, nil
 }
 
 // renderPages renders every page on all cores. Each page is written as
@@ -535,6 +542,7 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		}
 		// The tree points into body.Src: the page with its includes.
 		body := b.shortcodes.ParseBodyCtx(ctx, p)
+		b.parsed.Add(1)
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -111,6 +111,9 @@ type cacheState struct {
 	Out    string                 // the output folder, absolute
 	Files  map[string]fileSum     // every file written, by output name: its size (see sizeOf)
 	Pages  map[string]*cachedPage // by page path
+	// BodyKey is the builder's bodyKey: the cached pages' Changes hold
+	// when it has not changed.
+	BodyKey [32]byte
 	// sections holds the search sections of pages rendered by the build
 	// that made this state, while it runs (see cachedPage.searchRef).
 	sections *search.Store
@@ -141,6 +144,11 @@ type cachedPage struct {
 	// Liquid holds the warnings about Liquid left in the page, so a build
 	// that restores it warns and counts it as one that renders it.
 	Liquid []string
+	// Src is the page's content file, BodySum its body's SHA-256 and
+	// Changes the change-log entries that body holds (see bodycache.go).
+	Src     string
+	BodySum [32]byte
+	Changes []cachedChange
 }
 
 type includedFile struct {
@@ -164,16 +172,34 @@ type cachedSection struct {
 // hashing every file it writes.
 func sizeOf(data []byte) fileSum { return fileSum{Size: int64(len(data))} }
 
-// sameFile reports whether the file name holds exactly data.
-func sameFile(name string, data []byte) bool {
-	f, err := os.Open(name)
+// sameFiles reports whether the files a and b hold the same bytes.
+func sameFiles(a, b string) bool {
+	fa, err := os.Open(a)
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	buf := make([]byte, len(data)+1)
-	n, _ := io.ReadFull(f, buf)
-	return n == len(data) && bytes.Equal(buf[:n], data)
+	defer fa.Close()
+	fb, err := os.Open(b)
+	if err != nil {
+		return false
+	}
+	defer fb.Close()
+	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		na, errA := io.ReadFull(fa, bufA)
+		nb, errB := io.ReadFull(fb, bufB)
+		if na != nb || !bytes.Equal(bufA[:na], bufB[:nb]) {
+			return false
+		}
+		endA := errA == io.EOF || errA == io.ErrUnexpectedEOF
+		endB := errB == io.EOF || errB == io.ErrUnexpectedEOF
+		if endA || endB {
+			return endA && endB
+		}
+		if errA != nil || errB != nil {
+			return false
+		}
+	}
 }
 
 func sumOf(data []byte) fileSum {
@@ -199,7 +225,7 @@ func LoadCache(dir string) *Cache {
 	if err := dec.Decode(&h); err != nil || h.Format != cacheFormat+folioVersion() || h.Files < 0 || h.Pages < 0 {
 		return c
 	}
-	st := &cacheState{Format: h.Format, Out: h.Out, Files: map[string]fileSum{}, Pages: map[string]*cachedPage{}}
+	st := &cacheState{Format: h.Format, Out: h.Out, BodyKey: h.BodyKey, Files: map[string]fileSum{}, Pages: map[string]*cachedPage{}}
 	for range h.Files {
 		var e cacheFileEntry
 		if err := dec.Decode(&e); err != nil {
@@ -207,10 +233,22 @@ func LoadCache(dir string) *Cache {
 		}
 		st.Files[e.Name] = e.Sum
 	}
+	// The pages' search text is most of the cache: it waits in a store
+	// on disk, as the text of pages rendered does, not in memory.
+	st.sections = search.NewStore()
+	raw := []search.RawSection{}
 	for range h.Pages {
 		var e cachePageEntry
 		if err := dec.Decode(&e); err != nil || e.Page == nil {
+			st.sections.Close()
 			return c
+		}
+		if len(e.Page.Search) > 0 {
+			raw = raw[:0]
+			for _, s := range e.Page.Search {
+				raw = append(raw, search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms})
+			}
+			e.Page.searchRef, e.Page.Search = st.sections.Put(raw), nil
 		}
 		st.Pages[e.Path] = e.Page
 	}
@@ -224,6 +262,7 @@ func LoadCache(dir string) *Cache {
 type cacheHeader struct {
 	Format, Out  string
 	Files, Pages int
+	BodyKey      [32]byte
 }
 
 type cacheFileEntry struct {
@@ -271,7 +310,7 @@ func (c *Cache) Save(dir string) error {
 }
 
 func encodeState(enc *gob.Encoder, st *cacheState) error {
-	if err := enc.Encode(cacheHeader{Format: st.Format, Out: st.Out, Files: len(st.Files), Pages: len(st.Pages)}); err != nil {
+	if err := enc.Encode(cacheHeader{Format: st.Format, Out: st.Out, Files: len(st.Files), Pages: len(st.Pages), BodyKey: st.BodyKey}); err != nil {
 		return err
 	}
 	names := make([]string, 0, len(st.Files))
@@ -312,10 +351,18 @@ func encodeState(enc *gob.Encoder, st *cacheState) error {
 // changes, so an interrupted update is never mistaken for a finished one.
 func (c *Cache) forget(dir string) error {
 	c.mu.Lock()
+	if c.state != nil && c.state.sections != nil {
+		// Read from disk, or left by a build whose pages have their
+		// sections back in memory (keepSections): no longer needed.
+		c.state.sections.Close()
+	}
 	c.state = nil
 	c.mu.Unlock()
 	if dir == "" {
 		return nil
+	}
+	if err := forgetInputs(dir); err != nil {
+		return err
 	}
 	err := os.Remove(filepath.Join(dir, CacheFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -662,18 +709,32 @@ func (b *builder) includesUnchanged(c *cachedPage) bool {
 }
 
 // restore gives a page that needs no rendering what its last rendering
-// found.
-func (b *builder) restore(p *generator.Page, c *cachedPage) {
+// found; from is the store of the cache's search sections.
+func (b *builder) restore(p *generator.Page, c *cachedPage, from *search.Store) error {
+	if c.searchRef.Len() > 0 {
+		// Read from disk: the sections move to this build's store,
+		// which the next cache is saved from.
+		rec, err := from.Get(c.searchRef, nil)
+		if err != nil {
+			return err
+		}
+		raw, err := search.DecodeSections(rec)
+		if err != nil {
+			return err
+		}
+		c.searchRef = b.search.AddSections(p, raw)
+	} else {
+		raw := make([]search.RawSection, len(c.Search))
+		for i, s := range c.Search {
+			raw[i] = search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms}
+		}
+		b.search.AddSections(p, raw)
+	}
 	b.ids.Store(p.Path, markdown.IDSet(c.IDs))
 	p.Links = p.Links[:0]
 	for _, l := range c.Links {
 		p.Links = append(p.Links, generator.LinkRef{Line: l.Line, Dest: l.Dest, Target: l.Target, Fragment: l.Fragment, Source: l.Source})
 	}
-	raw := make([]search.RawSection, len(c.Search))
-	for i, s := range c.Search {
-		raw[i] = search.RawSection{ID: s.ID, Heading: s.Heading, Text: s.Text, Terms: s.Terms}
-	}
-	b.search.AddSections(p, raw)
 	b.noteLibraries(c.Libraries)
 	if len(c.Liquid) > 0 {
 		b.liquidPages.Add(1)
@@ -681,6 +742,7 @@ func (b *builder) restore(p *generator.Page, c *cachedPage) {
 	}
 	b.records[p] = c
 	p.Src = nil // not rendered, so not needed
+	return nil
 }
 
 // cacheable reports whether a page's output depends only on what its key
@@ -707,7 +769,8 @@ func (b *builder) assignKeys() error {
 		wg.Go(func() {
 			for i := w; i < len(b.Pages); i += workers {
 				if p := b.Pages[i]; cacheable(p) {
-					records[i] = &cachedPage{Key: b.pageKey(siteKey, nav[p], p), File: generator.PageFile(p.Path)}
+					records[i] = &cachedPage{Key: b.pageKey(siteKey, nav[p], p), File: generator.PageFile(p.Path),
+						Src: p.File, BodySum: p.SrcSum, Changes: bodyChanges(p)}
 				}
 			}
 		})
@@ -724,7 +787,8 @@ func (b *builder) assignKeys() error {
 
 // newState collects what this build leaves for the next one.
 func (b *builder) newState(out string, files map[string]fileSum) *cacheState {
-	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{}, sections: b.sections}
+	st := &cacheState{Format: cacheFormat + folioVersion(), Out: out, Files: files, Pages: map[string]*cachedPage{},
+		BodyKey: b.bodyKey(), sections: b.sections}
 	for _, p := range b.Pages {
 		if c := b.records[p]; c != nil {
 			st.Pages[p.Path] = c
@@ -752,15 +816,23 @@ func (r *recordingOutput) WriteFile(name string, data []byte) error {
 }
 
 // buildWarm renders only the pages whose keys changed since the cached
-// build, makes everything else in memory, and only when all of it
-// succeeded writes the files whose bytes changed and deletes those no
-// longer made. Copying or linking ten thousand unchanged files would cost
-// more than the whole build, so unlike a cold build this one does not
-// swap folders; the cache is dropped before the first write, so a build
-// that dies half-way is followed by a cold one.
+// build, makes everything else into a staging folder beside the output,
+// and only when all of it succeeded moves in the files whose bytes
+// changed and deletes those no longer made. Copying or linking ten
+// thousand unchanged files would cost more than the whole build, so
+// unlike a cold build this one does not swap folders; the cache is
+// dropped before the first move, so a build that dies half-way is
+// followed by a cold one. Staging on disk rather than in memory keeps
+// the site-wide files (the search index above all) out of memory, as a
+// cold build does.
 func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, dir string) (*Result, error) {
-	mem := &output.MapOutput{}
-	res, err := b.run(ctx, mem, func(p *generator.Page) bool {
+	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return nil, fmt.Errorf("make temporary output folder: %w", err)
+	}
+	defer os.RemoveAll(stage)
+	staged := &recordingOutput{Output: &output.DirOutput{Dir: stage}, files: map[string]fileSum{}}
+	res, err := b.run(ctx, staged, func(p *generator.Page) bool {
 		old, ok := st.Pages[p.Path]
 		c := b.records[p]
 		if c == nil || !ok || old.Key != c.Key || old.File != c.File {
@@ -769,8 +841,8 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 		if _, ok := st.Files[old.File]; !ok || !b.includesUnchanged(old) {
 			return false
 		}
-		b.restore(p, old)
-		return true
+		// A page whose kept sections cannot be read is rendered.
+		return b.restore(p, old, st.sections) == nil
 	})
 	if err != nil {
 		return nil, err
@@ -778,15 +850,15 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 	files := map[string]fileSum{}
 	for _, p := range b.Pages {
 		if c := b.records[p]; c != nil {
-			if _, made := mem.Files[c.File]; !made {
+			if _, made := staged.files[c.File]; !made {
 				files[c.File] = st.Files[c.File]
 			}
 		}
 	}
 	var changed []string
-	for name, data := range mem.Files {
-		files[name] = sizeOf(data)
-		if old, ok := st.Files[name]; !ok || old != files[name] || !sameFile(filepath.Join(dir, filepath.FromSlash(name)), data) {
+	for name, sum := range staged.files {
+		files[name] = sum
+		if old, ok := st.Files[name]; !ok || old != sum || !sameFiles(filepath.Join(dir, filepath.FromSlash(name)), filepath.Join(stage, filepath.FromSlash(name))) {
 			changed = append(changed, name)
 		}
 	}
@@ -795,7 +867,11 @@ func (b *builder) buildWarm(ctx context.Context, cache *Cache, st *cacheState, d
 		return nil, err
 	}
 	for _, name := range changed {
-		if err := output.WriteFileAtomic(filepath.Join(dir, filepath.FromSlash(name)), mem.Files[name]); err != nil {
+		to := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return nil, fmt.Errorf("write %s: %w", name, err)
+		}
+		if err := os.Rename(filepath.Join(stage, filepath.FromSlash(name)), to); err != nil {
 			return nil, fmt.Errorf("write %s: %w", name, err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"folio/generator/output"
 )
@@ -14,6 +15,27 @@ import (
 // replaces dir only when the build succeeded. Paths listed in [build] keep
 // are carried over from the old folder untouched.
 func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
+	start := time.Now()
+	dir, err := filepath.Abs(filepath.Clean(dir))
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	if res := unchangedSince(opts, dir); res != nil {
+		for _, w := range res.Warnings {
+			if opts.Warn != nil {
+				opts.Warn(w)
+			}
+		}
+		return res, nil
+	}
+	res, err := buildDir(ctx, opts, dir)
+	if err != nil {
+		return nil, err
+	}
+	return res, saveInputs(opts, dir, start, res)
+}
+
+func buildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	cache := opts.Cache
 	if cache == nil && opts.CacheDir != "" {
 		// Not opts.Cache: a one-shot build has no use for keeping every
@@ -32,10 +54,6 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 		return nil, err
 	}
 	defer b.closeSections()
-	dir, err = filepath.Abs(filepath.Clean(dir))
-	if err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
-	}
 	if cache != nil {
 		if st := cache.usable(dir); st != nil {
 			res, err := b.buildWarm(ctx, cache, st, dir)

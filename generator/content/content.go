@@ -30,6 +30,10 @@ type Options struct {
 	// Dir is the folder of the pages: "content", or a language's
 	// "content/de" on a site in several languages.
 	Dir string
+	// Known, when set, gives the body change-log entries an earlier
+	// build read from a file's body with the same SHA-256, so that body
+	// is not parsed for them again.
+	Known func(file string, sum [32]byte) ([]generator.ChangeEntry, bool)
 }
 
 // Loader reads a site's content into a Tree.
@@ -41,8 +45,13 @@ type Loader struct {
 	withDrafts bool
 	workers    int
 	cache      ParseCache
-	errs       generator.ErrorList
-	dir        string // "content" or "content/de"
+	known      func(file string, sum [32]byte) ([]generator.ChangeEntry, bool)
+	parsed     int // bodies parsed by this worker
+	// Parsed is how many bodies LoadContent parsed to read their change
+	// logs; a body whose entries were known is not parsed.
+	Parsed int
+	errs   generator.ErrorList
+	dir    string // "content" or "content/de"
 }
 
 // New returns a loader for a site.
@@ -52,7 +61,7 @@ func New(o Options) *Loader {
 	}
 	return &Loader{
 		Tree: o.Tree, fsys: o.FS, cfg: o.Config, md: o.MD, withDrafts: o.Drafts,
-		workers: max(o.Workers, 1), cache: o.Cache, dir: o.Dir,
+		workers: max(o.Workers, 1), cache: o.Cache, dir: o.Dir, known: o.Known,
 	}
 }
 

@@ -83,6 +83,9 @@ func (b *Loader) LoadContent() error {
 	// order, so URLs, errors and the tree never depend on timing.
 	for _, l := range b.parseSources(sources) {
 		b.errs = append(b.errs, l.Errs...)
+		if l.Parsed {
+			b.Parsed++
+		}
 		switch {
 		case l.Draft:
 			b.Drafts[l.Rel] = true
@@ -126,6 +129,9 @@ type Loaded struct {
 	Page  *generator.Page
 	Draft bool
 	Errs  generator.ErrorList
+	// Parsed is whether the body's markdown was parsed, to read its
+	// change log.
+	Parsed bool
 }
 
 // parseSources parses every Source on all cores. Each worker collects
@@ -153,9 +159,9 @@ func (b *Loader) parseSources(sources []Source) []Loaded {
 
 // Parse reads and parses one markdown file.
 func (b *Loader) Parse(src Source) Loaded {
-	w := &Loader{cfg: b.cfg, fsys: b.fsys, md: b.md, withDrafts: b.withDrafts}
+	w := &Loader{cfg: b.cfg, fsys: b.fsys, md: b.md, withDrafts: b.withDrafts, known: b.known}
 	p, draft := w.parsePage(src.File, src.Rel)
-	return Loaded{Rel: src.Rel, Page: p, Draft: draft, Errs: w.errs}
+	return Loaded{Rel: src.Rel, Page: p, Draft: draft, Errs: w.errs, Parsed: w.parsed > 0}
 }
 
 // parsePage parses one markdown file into a page that is not yet part of
@@ -192,7 +198,15 @@ func (b *Loader) parsePage(file, rel string) (*generator.Page, bool) {
 		Src: body, BodyLine: bodyLine, FM: fm,
 		HasBody: len(body) > 0, BodyAt: len(src) - len(body), SrcSum: sha256.Sum256(body),
 	}
-	b.errs = append(b.errs, history.ReadChangelog(p, src, b.md, b.cfg.Location)...)
+	if body, ok := b.knownEntries(file, p.SrcSum); ok {
+		b.errs = append(b.errs, history.ReadChangelogKnown(p, src, b.cfg.Location, body)...)
+	} else {
+		errs, parsed := history.ReadChangelog(p, src, b.md, b.cfg.Location)
+		b.errs = append(b.errs, errs...)
+		if parsed {
+			b.parsed++
+		}
+	}
 	folderPage := stem == "_index" || stem == "index"
 	switch {
 	case fm.URL != "":
@@ -218,6 +232,13 @@ func (b *Loader) parsePage(file, rel string) (*generator.Page, bool) {
 		p.Folder = dir
 	}
 	return p, false
+}
+
+func (b *Loader) knownEntries(file string, sum [32]byte) ([]generator.ChangeEntry, bool) {
+	if b.known == nil {
+		return nil, false
+	}
+	return b.known(file, sum)
 }
 
 // registerPage adds a parsed page to the site.
@@ -410,6 +431,7 @@ func (b *Loader) cachedParse(src Source) Loaded {
 	}
 	size, mod := info.Size(), info.ModTime().UnixNano()
 	if l, ok := c.Parsed(src.File, size, mod); ok {
+		l.Parsed = false
 		return l
 	}
 	l := b.Parse(src)

@@ -45,25 +45,42 @@ type reader struct {
 	md   goldmark.Markdown
 	loc  *time.Location // the site's time zone, for dates without one
 	errs generator.ErrorList
+	// parsed is whether the body's markdown was parsed.
+	parsed bool
 }
 
 // ReadChangelog collects the entries a page's file holds: those of its
 // front matter and of its body's change-log section. src is the whole
 // file, for the lines of front matter entries. It returns the errors,
-// which belong with the page's other errors.
-func ReadChangelog(p *generator.Page, src []byte, md goldmark.Markdown, loc *time.Location) generator.ErrorList {
+// which belong with the page's other errors, and whether it parsed the
+// body's markdown to find its section.
+func ReadChangelog(p *generator.Page, src []byte, md goldmark.Markdown, loc *time.Location) (generator.ErrorList, bool) {
 	b := &reader{md: md, loc: loc}
 	b.readChangelog(p, src)
+	return b.errs, b.parsed
+}
+
+// ReadChangelogKnown is ReadChangelog for a page whose body change-log
+// entries an earlier build already read from the same body: body, which
+// is not parsed again. The page gets copies of them.
+func ReadChangelogKnown(p *generator.Page, src []byte, loc *time.Location, body []generator.ChangeEntry) generator.ErrorList {
+	b := &reader{loc: loc}
+	b.checkHistory(p)
+	p.Changelog = append(b.frontMatterEntries(p, src), body...)
 	return b.errs
 }
 
 func (b *reader) readChangelog(p *generator.Page, src []byte) {
+	b.checkHistory(p)
+	p.Changelog = append(b.frontMatterEntries(p, src), b.bodyEntries(p)...)
+}
+
+func (b *reader) checkHistory(p *generator.Page) {
 	switch p.FM.History {
 	case "", "versions":
 	default:
 		b.errs = append(b.errs, generator.Errorf(p.File, max(p.FM.Lines.History, 1), "front matter: history: want versions, got %q", p.FM.History))
 	}
-	p.Changelog = append(b.frontMatterEntries(p, src), b.bodyEntries(p)...)
 }
 
 // frontMatterEntries reads the changelog: key of a page's front matter.
@@ -168,6 +185,7 @@ func (b *reader) bodyEntries(p *generator.Page) []generator.ChangeEntry {
 		return nil
 	}
 	doc := markdown.Parse(b.md, p.Src)
+	b.parsed = true
 	list := changelogList(doc, p.Src)
 	if list == nil {
 		return nil

@@ -50,6 +50,11 @@ func NewStore() *Store {
 	return s
 }
 
+// Put keeps a page's sections and says where they are, for a caller
+// that holds sections outside an index, such as a build cache read from
+// disk.
+func (s *Store) Put(raw []RawSection) SectionRef { return s.put(raw) }
+
 // put keeps a page's sections and says where they are.
 func (s *Store) put(raw []RawSection) SectionRef {
 	bp := recordBufs.Get().(*[]byte)

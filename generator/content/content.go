@@ -2,6 +2,7 @@ package content
 
 import (
 	"io/fs"
+	"time"
 
 	"github.com/yuin/goldmark"
 
@@ -27,6 +28,12 @@ type Options struct {
 	// Workers is how many files are parsed at once.
 	Workers int
 	Cache   ParseCache // nil: parse every file
+	// Now is the clock that publishDate and expiryDate are read against;
+	// time.Now when nil.
+	Now func() time.Time
+	// Future and Expired let in pages whose publishDate is still to come
+	// or whose expiryDate is past, each with a banner.
+	Future, Expired bool
 }
 
 // Loader reads a site's content into a Tree.
@@ -38,7 +45,13 @@ type Loader struct {
 	withDrafts bool
 	workers    int
 	cache      ParseCache
-	errs       generator.ErrorList
+	clock      func() time.Time
+	future     bool
+	expired    bool
+	// Scheduled are the sources left out by their publishDate or
+	// expiryDate, with why, for the message of a link to one.
+	Scheduled map[string]string
+	errs      generator.ErrorList
 }
 
 // New returns a loader for a site.
@@ -46,6 +59,7 @@ func New(o Options) *Loader {
 	return &Loader{
 		Tree: o.Tree, fsys: o.FS, cfg: o.Config, md: o.MD, withDrafts: o.Drafts,
 		workers: max(o.Workers, 1), cache: o.Cache,
+		clock: o.Now, future: o.Future, expired: o.Expired,
 	}
 }
 

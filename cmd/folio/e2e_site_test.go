@@ -19,34 +19,6 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// copyExampleSite copies the repository's example site (content/ and
-// folio.toml) into a temporary folder, with extra files on top.
-func copyExampleSite(t *testing.T, extra map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "content"), os.DirFS(filepath.Join("..", "..", "content"))); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := os.ReadFile(filepath.Join("..", "..", "folio.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{"folio.toml": string(cfg)}
-	for k, v := range extra {
-		files[k] += v
-	}
-	for name, text := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
-
 // clickTo clicks the link sel and waits for the page it leads to.
 func clickTo(t *testing.T, tab *e2eTab, sel string) string {
 	t.Helper()

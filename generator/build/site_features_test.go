@@ -373,3 +373,15 @@ API.
 		t.Errorf("reading order by Prev = %v, want %v", back, want)
 	}
 }
+
+// TestScheduleDateErrors names the line of a publishDate or expiryDate
+// that is not a date, as written.
+func TestScheduleDateErrors(t *testing.T) {
+	site := "-- content/a.md --\n---\ntitle: A\npublishDate: soon\nexpiryDate: [1]\n---\nA.\n"
+	_, _, err := buildSite(t, site, Options{})
+	for _, want := range []string{`content/a.md:3: front matter: publishDate: cannot read "soon" as a date`, "content/a.md:4: front matter: expiryDate: want a date"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Build() = %v, want %q", err, want)
+		}
+	}
+}

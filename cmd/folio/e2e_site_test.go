@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func TestE2ESiteTags(t *testing.T) {
 	}
 	listed := eval[[]string](t, tab, `[...document.querySelectorAll("main .cards a")].map(a => new URL(a.href).pathname)`)
 	for _, want := range []string{"/docs/organizing/", "/docs/writing/", "/docs/front-matter/", "/docs/shortcodes/"} {
-		if !contains(listed, want) {
+		if !slices.Contains(listed, want) {
 			t.Errorf("/tags/writing/ lists %q, want %s among them", listed, want)
 		}
 	}
@@ -83,15 +84,6 @@ func TestE2ESiteTags(t *testing.T) {
 		}
 	}
 	checkQuiet(t, tab, "the tag pages")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 var sitemapLoc = regexp.MustCompile(`<loc>([^<]+)</loc>`)
@@ -133,7 +125,7 @@ func TestE2ESiteReadingOrder(t *testing.T) {
 	}
 	checkAxe(t, tab, axe, at)
 	for strings.HasPrefix(at, "/docs/") {
-		if contains(path, at) {
+		if slices.Contains(path, at) {
 			t.Fatalf("Next comes back to %s after %v", at, path)
 		}
 		path = append(path, at)
@@ -146,7 +138,7 @@ func TestE2ESiteReadingOrder(t *testing.T) {
 		t.Errorf("the last page of /docs/ (%s) leads to %s, want the next section %s", path[len(path)-1], at, after)
 	}
 	for p := range want {
-		if !contains(path, p) {
+		if !slices.Contains(path, p) {
 			t.Errorf("Next from /docs/ never reaches %s (went %v)", p, path)
 		}
 	}

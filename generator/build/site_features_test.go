@@ -223,7 +223,7 @@ layout: team
 ---
 Lead: {{< lead >}}.
 -- layouts/team.html --
-{{ define "main" }}<ul>{{ range .Site.Data.team.people }}<li>{{ .name }}</li>{{ end }}</ul><p class="v">{{ .Site.Data.api.v2.version }} {{ .Site.Data.api.v1.version }} {{ index .Site.Data "release-notes" "latest" }} {{ .Site.Data.counter }}</p>{{ .Content }}{{ end }}
+{{ define "main" }}<ul>{{ range .Site.Data.team.people }}<li>{{ .name }}</li>{{ end }}</ul><p class="v">{{ .Site.Data.api.v2.version }} {{ .Site.Data.api.v1.version }} {{ index .Site.Data "release-notes" "latest" }} {{ .Site.Data.counter }} {{ .Site.Data.api.v2.downloads }}</p>{{ .Content }}{{ end }}
 -- layouts/shortcodes/lead.html --
 {{ (index .Page.Site.Data.team.people 0).name }}
 -- data/team.yaml --
@@ -231,7 +231,7 @@ people:
   - name: Ada
   - name: Grace
 -- data/api/v2.json --
-{"version": "2.1"}
+{"version": "2.1", "downloads": 1000000}
 -- data/api/v1.toml --
 version = "1.9"
 -- data/release-notes.yml --
@@ -247,7 +247,7 @@ binary
 	if err != nil {
 		t.Fatalf("Build() = %v", err)
 	}
-	wantIn(t, out, "team/index.html", "<li>Ada</li><li>Grace</li>", `<p class="v">2.1 1.9 0.4 7</p>`, "Lead: Ada.")
+	wantIn(t, out, "team/index.html", "<li>Ada</li><li>Grace</li>", `<p class="v">2.1 1.9 0.4 7 1000000</p>`, "Lead: Ada.")
 }
 
 // TestDataFileErrors names the file and line of each mistake.
@@ -257,6 +257,7 @@ func TestDataFileErrors(t *testing.T) {
 		{"yaml line", "-- data/a.yaml --\nx: 1\n  y: 2\n", "data/a.yaml:2: mapping values are not allowed in this context"},
 		{"toml", "-- data/a.toml --\nx = 1\ny = \n", "data/a.toml:2: "},
 		{"json", "-- data/a.json --\n{\n\"x\": 1,\n}\n", "data/a.json:3: "},
+		{"two values", "-- data/a.json --\n{}\n{}\n", "data/a.json:2: more than one JSON value"},
 		{"clash", "-- data/a.yaml --\nx: 1\n-- data/a.json --\n{}\n", "data/a.yaml: .Site.Data.a is also the data of data/a.json"},
 		{"folder clash", "-- data/a.yaml --\nx: 1\n-- data/a/b.json --\n{}\n", ".Site.Data.a is also the data of"},
 		{"given", "-- data/counter.toml --\nx = 1\n", "data/counter: .Site.Data.counter is given by the folio command"},

@@ -145,7 +145,14 @@ func decodeData(file string, src []byte) (any, *generator.Error) {
 		err = toml.NewDecoder(bytes.NewReader(src)).Decode(&m)
 		v = m
 	case ".json":
-		err = json.Unmarshal(src, &v)
+		// Numbers as written: 1000000 stays 1000000 in a page, not 1e+06.
+		dec := json.NewDecoder(bytes.NewReader(src))
+		dec.UseNumber()
+		err = dec.Decode(&v)
+		if err == nil && dec.More() {
+			line := 1 + bytes.Count(src[:dec.InputOffset()], []byte("\n"))
+			return nil, generator.Errorf(file, line, "more than one JSON value: want one object, list or value")
+		}
 	default:
 		err = yaml.Unmarshal(src, &v)
 	}

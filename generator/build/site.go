@@ -8,17 +8,18 @@ import (
 )
 
 // siteData is .Site.Data: the site's data files with the caller's
-// Options.Data.
+// Options.Data. Mistakes in the files join the build's other input
+// errors, so an editor sees them all at once.
 func (b *builder) siteData() (generator.SiteData, error) {
 	files, err := content.LoadData(b.fsys)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		files, err = content.MergeData(files, b.opts.Data)
 	}
-	data, err := content.MergeData(files, b.opts.Data)
-	if err != nil {
-		return nil, err
+	if list, ok := generator.AsErrorList(err); ok {
+		b.errs = append(b.errs, list...)
+		return generator.SiteData(b.opts.Data), nil
 	}
-	return data, nil
+	return files, err
 }
 
 // editURL is where a page's source is edited: base followed by the file,

@@ -269,6 +269,11 @@ func TestDataFileErrors(t *testing.T) {
 			}
 		})
 	}
+	// Reported with the content's own mistakes.
+	_, _, err := buildSite(t, "-- content/a.md --\n---\ndate: soon\n---\n-- data/a.yaml --\n[\n", Options{})
+	if err == nil || !strings.Contains(err.Error(), "content/a.md:2") || !strings.Contains(err.Error(), "data/a.yaml:") {
+		t.Errorf("Build() = %v, want the errors of content/a.md and data/a.yaml together", err)
+	}
 	big := "-- content/_index.md --\nHome.\n-- data/big.json --\n\"" + strings.Repeat("x", 1<<20) + "\"\n"
 	if _, _, err := buildSite(t, big, Options{}); err == nil || !strings.Contains(err.Error(), "data/big.json") {
 		t.Errorf("Build() of a data file over the limit = %v, want an error naming it", err)

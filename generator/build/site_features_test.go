@@ -2,6 +2,7 @@ package build
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -389,5 +390,43 @@ func TestScheduleDateErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Build() = %v, want %q", err, want)
 		}
+	}
+}
+
+// TestWarmBuildSiteFeatures edits what a cached page shows of other pages
+// beyond its own section: the first page of the next section (its Next),
+// the written name of a tag it shares, a data file. A warm build matches a
+// cold one each time.
+func TestWarmBuildSiteFeatures(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"folio.toml":          "title = \"Warm\"\n",
+		"content/_index.md":   "Home.\n",
+		"content/a/_index.md": "---\ntitle: A\nweight: 1\n---\nA.\n",
+		"content/a/last.md":   "---\ntitle: Last of A\ntags: [shared]\n---\nText.\n",
+		"content/b/_index.md": "---\ntitle: B\nweight: 2\n---\nB.\n",
+		"content/b/first.md":  "---\ntitle: First of B\n---\nText.\n",
+		"content/b/tagged.md": "---\ntitle: Tagged\ntags: [shared]\n---\nText.\n",
+		"layouts/page.html":   "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}<p class=\"v\">{{ .Site.Data.v.n }}</p>{{ range .Terms }}{{ range .Terms }}<a rel=\"tag\">{{ .Title }}</a>{{ end }}{{ end }}{{ end }}",
+		"data/v.toml":         "n = 1\n",
+	})
+	out := filepath.Join(root, "public")
+	buildWithCache(t, root, out)
+	for _, edit := range []struct {
+		file, text, page, want string
+	}{
+		// The section after /a/ leads back to the renamed last page of A.
+		{"content/a/last.md", "---\ntitle: End of A\ntags: [shared]\n---\nText.\n", "b/index.html", "End of A"},
+		// The tag is named as the first page (by address) writes it.
+		{"content/a/last.md", "---\ntitle: End of A\ntags: [Shared]\n---\nText.\n", "b/tagged/index.html", `<a rel="tag">Shared</a>`},
+		{"data/v.toml", "n = 2\n", "b/first/index.html", `<p class="v">2</p>`},
+	} {
+		writeFiles(t, root, map[string]string{edit.file: edit.text})
+		buildWithCache(t, root, out)
+		got := snapshot(t, out)
+		if !strings.Contains(got[edit.page], edit.want) {
+			t.Errorf("after editing %s, %s lacks %q", edit.file, edit.page, edit.want)
+		}
+		sameTree(t, got, coldBuild(t, root))
 	}
 }

@@ -394,7 +394,7 @@ func TestScheduleDateErrors(t *testing.T) {
 }
 
 // TestWarmBuildSiteFeatures edits what a cached page shows of other pages
-// beyond its own section: the first page of the next section (its Next),
+// beyond its own section: the last page of the section before (its Prev),
 // the written name of a tag it shares, a data file. A warm build matches a
 // cold one each time.
 func TestWarmBuildSiteFeatures(t *testing.T) {

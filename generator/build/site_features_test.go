@@ -430,3 +430,23 @@ func TestWarmBuildSiteFeatures(t *testing.T) {
 		sameTree(t, got, coldBuild(t, root))
 	}
 }
+
+// TestDataFilesStayInTheSite refuses a data file or data/ that links out
+// of the site, naming it, and shows nothing of what it points to. A link
+// to a folder is not followed; other files are never read, so the
+// database may be a link to anywhere.
+func TestDataFilesStayInTheSite(t *testing.T) {
+	for name, link := range map[string]string{"data/s.yaml": "OUTSIDE/secret.txt", "data": "OUTSIDE"} {
+		site := linkSite(t, map[string]string{"content/_index.md": "Home.\n"}, map[string]string{name: link})
+		_, err := buildRoot(t, site)
+		if err == nil || !strings.Contains(err.Error(), name+": points outside the site") || strings.Contains(err.Error(), secret) {
+			t.Errorf("%s -> %s: Build() = %v, want %s: points outside the site", name, link, err, name)
+		}
+	}
+	site := linkSite(t, map[string]string{"content/_index.md": "Home.\n", "content/docs/x.md": "X.\n"},
+		map[string]string{"data/analytics.db": "OUTSIDE/secret.txt", "data/inside": "../content/docs", "data/outside": "OUTSIDE/dir"})
+	_, err := buildRoot(t, site)
+	if err == nil || !strings.Contains(err.Error(), "data/inside: a link to a folder: not followed") || strings.Contains(err.Error(), "analytics.db") || strings.Contains(err.Error(), secret) {
+		t.Errorf("Build() = %v, want only data/inside refused", err)
+	}
+}

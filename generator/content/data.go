@@ -90,8 +90,19 @@ func LoadData(fsys fs.FS) (map[string]any, error) {
 			return nil
 		}
 		if !IsDataFile(p) {
+			// Other files are not read, wherever a link leads (the
+			// database may live elsewhere); a link to a folder of the
+			// site would be data the walk does not follow, so it is
+			// refused rather than left out unsaid.
+			if d.Type()&fs.ModeSymlink != 0 {
+				if typ, err := generator.EntryType(fsys, p, d); err == nil && typ.IsDir() {
+					errs = append(errs, generator.Errorf(p, 0, "a link to a folder: not followed; link the files instead"))
+				}
+			}
 			return nil
 		}
+		// A data file linked from elsewhere in the site is read; one
+		// that leads out of it is refused.
 		typ, err := generator.EntryType(fsys, p, d)
 		if err != nil || !typ.IsRegular() {
 			msg := "not a regular file"

@@ -8,6 +8,10 @@ type FrontMatter struct {
 	Description string
 	Date        time.Time
 	Lastmod     time.Time
+	// PublishDate and ExpiryDate bound when the page is published: zero
+	// when not set.
+	PublishDate time.Time
+	ExpiryDate  time.Time
 	Draft       bool
 	Weight      int
 	Slug        string

@@ -14,6 +14,10 @@ const (
 	KindSection = "section"
 	KindPage    = "page"
 	Kind404     = "404"
+	// KindTaxonomy lists the terms of a taxonomy: /tags/.
+	KindTaxonomy = "taxonomy"
+	// KindTerm lists the pages of one term: /tags/install/.
+	KindTerm = "term"
 )
 
 // Page is one page of the site as templates see it: `.` in a layout is the
@@ -51,8 +55,22 @@ type Page struct {
 	// Pages are a section's (or the home page's) own pages and
 	// subsections, ordered by weight, then title.
 	Pages []*Page
-	// Prev and Next are the neighbours within the section, in order.
+	// Prev and Next are the neighbours in reading order: the whole
+	// navigation read from top to bottom, so a section's Next is its
+	// first page and a section's last page leads on to the next section.
 	Prev, Next *Page
+
+	// Terms are the page's terms, one list per taxonomy that it uses, in
+	// the order of taxonomies in folio.toml.
+	Terms []PageTerms
+	// EditURL is where to edit the page's source: folio.toml's editURL
+	// followed by the source file. "" without an editURL or a source.
+	EditURL string
+	// Schedule is set on a page shown outside its publishDate and
+	// expiryDate, by folio serve or build -future or -expired: the
+	// banner that says so, "Scheduled for March 3, 2027" or "Expired on
+	// March 3, 2026". "" on a page within its dates.
+	Schedule string
 
 	Site *Site
 
@@ -90,6 +108,13 @@ type Page struct {
 	TOCHTML     template.HTML // TableOfContents, once made
 	// Data is what a generated page, such as a report, hands its layout.
 	Data any
+}
+
+// PageTerms are the terms of one taxonomy that a page has.
+type PageTerms struct {
+	Taxonomy string // the front matter key: "tags"
+	Page     *Page  // the taxonomy's page, /tags/, whose Title names it
+	Terms    []*Page
 }
 
 // Heading is an entry of a table of contents.

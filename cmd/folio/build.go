@@ -23,6 +23,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	root := fs.String("root", ".", "site folder: folio.toml, content/, layouts/, static/")
 	out := fs.String("out", "", "output folder (default ROOT/public)")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
+	future := fs.Bool("future", false, "include pages whose publishDate is still to come, with a banner")
+	expired := fs.Bool("expired", false, "include pages whose expiryDate is past, with a banner")
 	baseURL := fs.String("baseurl", "", "absolute URL of the site, overriding folio.toml's baseURL")
 	noMinify := fs.Bool("no-minify", false, "write HTML, CSS and JS as the templates made them")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
@@ -52,7 +54,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return reportBuildError(stderr, err)
 	}
 	opts := build.Options{
-		Root: *root, Config: cfg, Data: data, Drafts: *drafts, BaseURL: *baseURL, NoMinify: *noMinify, CacheDir: *cacheDir,
+		Root: *root, Config: cfg, Data: data, Drafts: *drafts, Future: *future, Expired: *expired, BaseURL: *baseURL, NoMinify: *noMinify, CacheDir: *cacheDir,
 		Warn: func(msg string) {
 			if !*quiet {
 				fmt.Fprintln(stderr, "warning:", msg)

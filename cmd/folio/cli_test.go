@@ -126,6 +126,13 @@ func TestWatcherIgnoresEditorFiles(t *testing.T) {
 		"layouts/.page.html.swx":   false,
 		"public/index.html":        false,
 		"content/docs/_snippet.md": true,
+		// Data files, but not the visit counts kept beside them.
+		"data/team.yaml":        true,
+		"data/api/v2.json":      true,
+		"data/analytics.db":     false,
+		"data/analytics.db-wal": false,
+		"data/analytics.db-shm": false,
+		"data/.team.yaml.swp":   false,
 	} {
 		if got := relevant(filepath.FromSlash(name)); got != want {
 			t.Errorf("relevant(%q) = %v, want %v", name, got, want)

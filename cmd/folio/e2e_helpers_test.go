@@ -105,6 +105,14 @@ var servingLine = regexp.MustCompile(`^serving .* on (http://127\.0\.0\.1:[0-9]+
 // serve prints, as a person would.
 func startServe(t *testing.T, flags ...string) *e2eServer {
 	t.Helper()
+	return startServeAt(t, copyExampleSite(t, nil), flags...)
+}
+
+// copyExampleSite copies the repository's example site (content/ and
+// folio.toml) into a temporary folder, with extra files on top: text
+// added to the end of an existing file, such as folio.toml, or new files.
+func copyExampleSite(t *testing.T, extra map[string]string) string {
+	t.Helper()
 	root := t.TempDir()
 	if err := os.CopyFS(filepath.Join(root, "content"), os.DirFS(filepath.Join("..", "..", "content"))); err != nil {
 		t.Fatalf("copy the example site: %v", err)
@@ -113,10 +121,12 @@ func startServe(t *testing.T, flags ...string) *e2eServer {
 	if err != nil {
 		t.Fatalf("copy the example site: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(root, "folio.toml"), cfg, 0o644); err != nil {
-		t.Fatalf("copy the example site: %v", err)
+	files := map[string]string{"folio.toml": string(cfg)}
+	for k, v := range extra {
+		files[k] += v
 	}
-	return startServeAt(t, root, flags...)
+	writeFiles(t, root, files)
+	return root
 }
 
 // startServeAt serves the site in root on a free port, with serve's

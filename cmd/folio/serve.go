@@ -17,6 +17,7 @@ import (
 
 	"folio/generator/build"
 	"folio/generator/config"
+	"folio/generator/content"
 
 	"github.com/fsnotify/fsnotify"
 )
@@ -287,6 +288,8 @@ func (s *server) rebuild(ctx context.Context, why string, reload bool) {
 	cfg.Analytics.Enabled = s.analytics.enabled(cfg)
 	res, err := build.BuildDir(ctx, build.Options{
 		Root: s.root, Config: cfg, Data: data, Drafts: s.drafts, BaseURL: s.origin + "/", Cache: s.cache,
+		// Pages outside their publishing dates show, with a banner.
+		Future: true, Expired: true,
 		Warn: func(m string) { warnings = append(warnings, m) },
 	}, dir)
 	if err != nil && ctx.Err() != nil {
@@ -341,7 +344,7 @@ func (s *server) preview(name string) bool {
 }
 
 // watchedDirs are the folders whose changes trigger a rebuild.
-var watchedDirs = []string{"content", "static", "layouts", "themes"}
+var watchedDirs = []string{"content", "static", "layouts", "themes", content.DataDir}
 
 // startWatch watches the site's folders, or says why it cannot and
 // returns nil: serve still serves, without rebuilds.
@@ -427,6 +430,10 @@ func relevant(rel string) bool {
 	rel = filepath.ToSlash(rel)
 	if rel == config.ConfigFile {
 		return true
+	}
+	if strings.HasPrefix(rel, content.DataDir+"/") {
+		// Data files, not the visit counts serve keeps beside them.
+		return content.IsDataFile(rel)
 	}
 	for _, d := range watchedDirs {
 		if rel == d || strings.HasPrefix(rel, d+"/") {

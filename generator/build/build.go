@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"folio/generator"
 	"folio/generator/config"
@@ -44,6 +45,12 @@ type Options struct {
 	Theme fs.FS
 	// Drafts builds pages marked draft: true.
 	Drafts bool
+	// Future and Expired build pages whose publishDate is still to come
+	// or whose expiryDate is past, each with a banner that says so.
+	Future, Expired bool
+	// Now is the clock publishDate and expiryDate are read against;
+	// time.Now when nil.
+	Now func() time.Time
 	// BaseURL overrides the configuration's baseURL.
 	BaseURL string
 	// NoMinify writes output as the templates made it.
@@ -247,10 +254,17 @@ func (b *builder) load() error {
 	b.loader = content.New(content.Options{
 		Tree: &b.Tree, FS: b.fsys, Config: b.cfg, MD: b.md, Drafts: b.opts.Drafts,
 		Workers: b.opts.Workers, Cache: parses, Dir: b.contentDir(), Known: b.knownChanges(),
+		Now: b.opts.Now, Future: b.opts.Future, Expired: b.opts.Expired,
 	})
 	err := b.loader.LoadContent()
 	b.parsed.Add(int64(b.loader.Parsed))
 	b.errs = append(b.errs, b.loader.TakeErrs()...)
+	if err != nil {
+		return err
+	}
+	b.loader.AddTaxonomies(b.theme.HasLayout)
+	b.errs = append(b.errs, b.loader.TakeErrs()...)
+	data, err := b.siteData()
 	if err != nil {
 		return err
 	}
@@ -266,7 +280,7 @@ func (b *builder) load() error {
 	}
 	b.Site = &generator.Site{
 		Title: b.cfg.Title, BaseURL: b.BaseURL, Language: b.cfg.Language,
-		Params: b.cfg.Params, Home: b.Home, Data: b.opts.Data,
+		Params: b.cfg.Params, Home: b.Home, Data: data,
 		Nav: generator.Nav{Limit: b.cfg.Nav.SectionLimit, Window: b.cfg.Nav.Window,
 			PageSize: b.cfg.Nav.IndexPageSize, GroupBy: b.cfg.Nav.GroupBy},
 		Analytics: generator.SiteAnalytics{Enabled: b.cfg.Analytics.Enabled, Endpoint: b.cfg.Analytics.Endpoint,
@@ -282,6 +296,7 @@ func (b *builder) load() error {
 	for _, p := range b.Pages {
 		p.Site = b.Site
 		p.URL, p.Permalink = b.RelURL(p.Path), b.AbsURL(p.Path)
+		p.EditURL = editURL(b.cfg.EditURL, p.File)
 		if !p.SectionPage {
 			b.Site.Pages = append(b.Site.Pages, p)
 		}
@@ -438,6 +453,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 		func(output.Output) error { return feeds.WriteSitemap() },
 		func(output.Output) error { return feeds.WriteRobots() },
 		func(output.Output) error { return feeds.WriteFeed() },
+		func(output.Output) error { return feeds.WriteTermFeeds() },
 		func(out output.Output) error { return b.hist.WriteChangelogFeed(writeTo(out)) },
 		func(out output.Output) error { return b.hist.WriteHistory(writeTo(out)) },
 		b.writeSearch, b.writeAssets, b.copyFiles,
@@ -719,6 +735,9 @@ func (b *builder) checkLink(p *generator.Page, l generator.LinkRef) string {
 			if b.Drafts[l.Source] {
 				return fmt.Sprintf("broken link %s: the page is a draft", l.Dest)
 			}
+			if why := b.loader.Scheduled[l.Source]; why != "" {
+				return fmt.Sprintf("broken link %s: the page is not published: %s", l.Dest, why)
+			}
 			return fmt.Sprintf("broken link %s: no such file in content/", l.Dest)
 		}
 	}
@@ -763,7 +782,7 @@ func (b *builder) pageAt(target string) *generator.Page {
 var generatedFiles = map[string]bool{"/index.xml": true, "/sitemap.xml": true, "/robots.txt": true, "/404.html": true}
 
 func (b *builder) fileExists(target string) bool {
-	if _, ok := b.FilePaths[target]; ok || generatedFiles[target] || b.hist.Made(target) {
+	if _, ok := b.FilePaths[target]; ok || generatedFiles[target] || b.hist.Made(target) || output.IsTermFeed(b.ByPath, target) {
 		return true
 	}
 	if _, ok := b.Aliases[generator.CleanURLPath(target)]; ok {

@@ -475,7 +475,7 @@ func (b *builder) siteKey() ([32]byte, error) {
 		k.str(n)
 		k.bytes(b.theme.Assets[n].Data)
 	}
-	data, err := json.Marshal(b.opts.Data)
+	data, err := json.Marshal(b.Site.Data)
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("build cache: data: %w", err)
 	}
@@ -596,6 +596,20 @@ func (b *builder) pageKey(site, nav [32]byte, p *generator.Page) [32]byte {
 	k.int(int64(p.BodyLine))
 	k.bytes(p.SrcSum[:])
 	k.str(fmt.Sprintf("%+v", p.Params))
+	// What the page shows of other pages beyond its navigation: its
+	// neighbours in reading order, which may be in another section, and
+	// its terms, named as another page may first have written them.
+	for _, n := range []*generator.Page{p.Prev, p.Next} {
+		if n != nil {
+			writeMeta(k, n)
+		}
+	}
+	for _, pt := range p.Terms {
+		for _, t := range pt.Terms {
+			k.str(t.Path + "\x00" + t.Title)
+		}
+	}
+	k.str(p.Schedule)
 	// Pointers are left out: their addresses change from build to build.
 	for _, e := range p.Changelog {
 		k.time(e.Date)

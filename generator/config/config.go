@@ -29,6 +29,13 @@ type Config struct {
 	Timezone string         `toml:"timezone"`
 	Theme    string         `toml:"theme"`
 	Params   map[string]any `toml:"params"`
+	// Taxonomies are the front matter keys whose values group pages,
+	// each with a page per value: ["tags"] unless set; [] turns them off.
+	Taxonomies []string `toml:"taxonomies"`
+	// EditURL, when set, gives every page an "Edit this page" link: the
+	// URL followed by the page's source file, such as
+	// https://github.com/o/r/edit/main/ + content/docs/install.md.
+	EditURL string `toml:"editURL"`
 
 	Markdown  MarkdownConfig  `toml:"markdown"`
 	Build     BuildConfig     `toml:"build"`
@@ -141,10 +148,11 @@ var DefaultKeep = []string{".gitkeep", ".git", "CNAME", ".nojekyll", "stats"}
 func DefaultConfig() *Config {
 	rl := 60
 	return &Config{
-		Title:    "Folio site",
-		Language: "en",
-		Timezone: "UTC",
-		Location: time.UTC,
+		Title:      "Folio site",
+		Language:   "en",
+		Taxonomies: []string{"tags"},
+		Timezone:   "UTC",
+		Location:   time.UTC,
 		Build: BuildConfig{
 			FeedLimit:   50,
 			BrokenLinks: "error",
@@ -234,6 +242,26 @@ func (c *Config) Check(data []byte) error {
 			c.BaseURL = u.String()
 		}
 	}
+	if c.EditURL != "" {
+		u, err := url.Parse(c.EditURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			bad("editURL", "editURL %q: want an absolute http(s) URL such as https://github.com/owner/repo/edit/main/", c.EditURL)
+		} else if !strings.HasSuffix(c.EditURL, "/") {
+			c.EditURL += "/"
+		}
+	}
+	seenTax := map[string]bool{}
+	for _, t := range c.Taxonomies {
+		switch {
+		case !taxonomyName.MatchString(t):
+			bad("taxonomies", "taxonomies: %q: want a front matter key of lower-case letters, digits, '-' or '_', such as \"tags\"", t)
+		case seenTax[t]:
+			bad("taxonomies", "taxonomies: %q is listed twice", t)
+		case reservedKeys[t]:
+			bad("taxonomies", "taxonomies: %q is a front matter key Folio reads for itself", t)
+		}
+		seenTax[t] = true
+	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil || c.Timezone == "" || strings.EqualFold(c.Timezone, "local") {
 		bad("timezone", "timezone %q: want an IANA name such as Europe/Berlin or UTC", c.Timezone)
@@ -303,6 +331,19 @@ func (c *Config) Check(data []byte) error {
 		return list
 	}
 	return nil
+}
+
+// taxonomyName is the shape of a taxonomy: a front matter key that is
+// also the first segment of its pages' URLs.
+var taxonomyName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+
+// reservedKeys are front matter keys with a meaning of their own, which
+// cannot also be a taxonomy.
+var reservedKeys = map[string]bool{
+	"title": true, "description": true, "date": true, "lastmod": true, "publishdate": true, "expirydate": true,
+	"draft": true, "published": true, "weight": true, "slug": true, "url": true, "permalink": true, "aliases": true,
+	"redirect_from": true, "layout": true, "sidebar": true, "sitemap": true, "changelog": true, "history": true,
+	"search": true, "math": true, "mermaid": true, "image": true,
 }
 
 // siteName is the shape of a site's name, as the analytics store wants it.

@@ -2,6 +2,7 @@ package content
 
 import (
 	"io/fs"
+	"time"
 
 	"github.com/yuin/goldmark"
 
@@ -34,6 +35,12 @@ type Options struct {
 	// build read from a file's body with the same SHA-256, so that body
 	// is not parsed for them again.
 	Known func(file string, sum [32]byte) ([]generator.ChangeEntry, bool)
+	// Now is the clock that publishDate and expiryDate are read against;
+	// time.Now when nil.
+	Now func() time.Time
+	// Future and Expired let in pages whose publishDate is still to come
+	// or whose expiryDate is past, each with a banner.
+	Future, Expired bool
 }
 
 // Loader reads a site's content into a Tree.
@@ -49,9 +56,15 @@ type Loader struct {
 	parsed     int // bodies parsed by this worker
 	// Parsed is how many bodies LoadContent parsed to read their change
 	// logs; a body whose entries were known is not parsed.
-	Parsed int
-	errs   generator.ErrorList
-	dir    string // "content" or "content/de"
+	Parsed  int
+	errs    generator.ErrorList
+	dir     string // "content" or "content/de"
+	clock   func() time.Time
+	future  bool
+	expired bool
+	// Scheduled are the sources left out by their publishDate or
+	// expiryDate, with why, for the message of a link to one.
+	Scheduled map[string]string
 }
 
 // New returns a loader for a site.
@@ -62,6 +75,7 @@ func New(o Options) *Loader {
 	return &Loader{
 		Tree: o.Tree, fsys: o.FS, cfg: o.Config, md: o.MD, withDrafts: o.Drafts,
 		workers: max(o.Workers, 1), cache: o.Cache, dir: o.Dir, known: o.Known,
+		clock: o.Now, future: o.Future, expired: o.Expired,
 	}
 }
 

@@ -35,6 +35,7 @@ func (b *Loader) LoadContent() error {
 	b.Drafts = map[string]bool{}
 	b.Folders = map[string]*generator.Page{}
 	b.FilePaths = map[string]string{}
+	b.Scheduled = map[string]string{}
 	var sources []Source
 	hasContent, err := generator.SiteDir(b.fsys, b.dir, b.dir)
 	if err != nil {
@@ -90,6 +91,10 @@ func (b *Loader) LoadContent() error {
 		case l.Draft:
 			b.Drafts[l.Rel] = true
 		case l.Page != nil:
+			if why := b.schedule(l.Page); why != "" {
+				b.Scheduled[l.Rel] = why
+				continue
+			}
 			b.registerPage(l.Page, l.Rel)
 		}
 	}
@@ -374,17 +379,28 @@ func (b *Loader) buildTree() {
 			p.Layout = p.Kind
 		}
 		sortPages(p.Pages)
-		for i, c := range p.Pages {
-			if i > 0 {
-				c.Prev = p.Pages[i-1]
-			}
-			if i+1 < len(p.Pages) {
-				c.Next = p.Pages[i+1]
-			}
-		}
 	}
+	linkReadingOrder(home)
 	sort.Slice(b.Pages, func(i, j int) bool { return b.Pages[i].Path < b.Pages[j].Path })
 	b.Home = home
+}
+
+// linkReadingOrder gives each page below home its Prev and Next in the
+// order the navigation lists them, read from top to bottom: a section,
+// then its pages and subsections, then the section after it. A reader
+// who follows Next reads the whole site once; the home page starts it.
+func linkReadingOrder(home *generator.Page) {
+	prev := home
+	var walk func(s *generator.Page)
+	walk = func(s *generator.Page) {
+		for _, c := range s.Pages {
+			prev.Next, c.Prev = c, prev
+			prev = c
+			walk(c)
+		}
+	}
+	walk(home)
+	home.Prev = nil
 }
 
 // siblingPage is the page of X.md or X.markdown beside folder dir (X/)

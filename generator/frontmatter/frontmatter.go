@@ -134,10 +134,21 @@ var yamlParserProblems = map[string]bool{
 
 // fmDecodeError turns a decoder's error into one with the line of the
 // editor's file: the decoders count from the first line after the opening
-// delimiter.
+// delimiter, but for a bare JSON object.
 func fmDecodeError(file string, src []byte, delim string, err error) error {
+	input, skip := src, 0
+	if delim != "{" {
+		_, input, _ = bytes.Cut(src, []byte("\n"))
+		skip = 1
+	}
+	return DecodeError(file, input, skip, "front matter: ", err)
+}
+
+// DecodeError turns an error of the YAML, TOML or JSON decoder into one
+// at the line of the editor's file. input is what the decoder read, which
+// starts skip lines into the file; prefix starts the message.
+func DecodeError(file string, input []byte, skip int, prefix string, err error) *generator.Error {
 	msg := err.Error()
-	line := 1
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		if yamlParserProblems[m[2]] {
@@ -145,35 +156,31 @@ func fmDecodeError(file string, src []byte, delim string, err error) error {
 			// errors from 0, those of its scanner's from 1.
 			n++
 		}
-		return generator.Errorf(file, n+1, "front matter: %s", m[2])
+		return generator.Errorf(file, skip+n, "%s%s", prefix, m[2])
 	}
 	var te *toml.DecodeError
 	if errors.As(err, &te) {
 		row, _ := te.Position()
-		return generator.Errorf(file, row+1, "front matter: %s", strings.TrimPrefix(te.Error(), "toml: "))
+		return generator.Errorf(file, skip+row, "%s%s", prefix, strings.TrimPrefix(te.Error(), "toml: "))
 	}
 	var je *json.SyntaxError
 	if errors.As(err, &je) {
-		body, first := src, 1
-		if delim != "{" {
-			// The decoder saw the lines after the opening delimiter.
-			_, body, _ = bytes.Cut(src, []byte("\n"))
-			first = 2
-		}
-		off := min(int(je.Offset), len(body))
-		return generator.Errorf(file, first+bytes.Count(body[:off], []byte("\n")), "front matter: %s", msg)
+		off := min(int(je.Offset), len(input))
+		return generator.Errorf(file, skip+1+bytes.Count(input[:off], []byte("\n")), "%s%s", prefix, msg)
 	}
 	var ye *yaml.TypeError
 	if errors.As(err, &ye) && len(ye.Errors) > 0 {
 		msg = strings.Join(ye.Errors, "; ")
-		if m := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(ye.Errors[0]); m != nil {
+		if m := yamlTypeLineRE.FindStringSubmatch(ye.Errors[0]); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			return generator.Errorf(file, n+1, "front matter: %s", m[2])
+			return generator.Errorf(file, skip+n, "%s%s", prefix, m[2])
 		}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	return generator.Errorf(file, line, "front matter: %s", msg)
+	return generator.Errorf(file, max(skip, 1), "%s%s", prefix, msg)
 }
+
+var yamlTypeLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 var fmKeyRE = regexp.MustCompile(`^"?([A-Za-z_][A-Za-z0-9_-]*)"?\s*[:=]`)
 
@@ -257,14 +264,19 @@ func Decode(file string, raw map[string]any, lines map[string]int, loc *time.Loc
 			}
 		case "history":
 			str(key, v, &fm.History)
-		case "date", "lastmod":
+		case "date", "lastmod", "publishdate", "expirydate":
 			t, err := ParseValue(v, loc)
-			if err != nil {
-				bad(key, "%s: %v", key, err)
-			} else if key == "date" {
+			switch {
+			case err != nil:
+				bad(key, "%s: %v", k, err)
+			case key == "date":
 				fm.Date = t
-			} else {
+			case key == "lastmod":
 				fm.Lastmod = t
+			case key == "publishdate":
+				fm.PublishDate = t
+			default:
+				fm.ExpiryDate = t
 			}
 		case "draft", "sidebar", "published", "sitemap":
 			// published: false is Jekyll's draft; sitemap: false, kept
@@ -336,8 +348,10 @@ func Decode(file string, raw map[string]any, lines map[string]int, loc *time.Loc
 	return fm, errs
 }
 
-// normalizeValue turns the map types of the YAML decoder into
-// map[string]any, so templates index every format the same way.
+// Normalize turns the map types of the YAML and TOML decoders into
+// map[string]any and []any, so templates index every format the same way.
+func Normalize(v any) any { return normalizeValue(v) }
+
 func normalizeValue(v any) any {
 	switch x := v.(type) {
 	case map[any]any:

@@ -87,30 +87,70 @@ func (b *Feeds) WriteFeed() error {
 			dated = append(dated, p)
 		}
 	}
-	sort.SliceStable(dated, func(i, j int) bool {
-		if !dated[i].Date.Equal(dated[j].Date) {
-			return dated[i].Date.After(dated[j].Date)
+	return b.writeFeed("index.xml", b.Config.Title, "/", dated)
+}
+
+// WriteTermFeeds writes an Atom feed for each term of a taxonomy, beside
+// its page: /tags/install/index.xml holds the pages tagged install.
+func (b *Feeds) WriteTermFeeds() error {
+	for _, t := range b.Pages {
+		if t.Kind != generator.KindTerm {
+			continue
 		}
-		return dated[i].Path < dated[j].Path
+		title := t.Title + " · " + b.Config.Title
+		if err := b.writeFeed(strings.TrimPrefix(t.Path, "/")+"index.xml", title, t.Path, t.Pages); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// IsTermFeed reports whether target is the feed of a term's page, for
+// link checks.
+func IsTermFeed(byPath map[string]*generator.Page, target string) bool {
+	dir, ok := strings.CutSuffix(target, "index.xml")
+	if !ok {
+		return false
+	}
+	p := byPath[dir]
+	return p != nil && p.Kind == generator.KindTerm
+}
+
+// writeFeed writes the Atom feed name of the newest of pages, newest
+// first; alt is the page the feed belongs to.
+func (b *Feeds) writeFeed(name, title, alt string, pages []*generator.Page) error {
+	ps := append([]*generator.Page(nil), pages...)
+	sort.SliceStable(ps, func(i, j int) bool {
+		if !ps[i].Date.Equal(ps[j].Date) {
+			return ps[i].Date.After(ps[j].Date)
+		}
+		return ps[i].Path < ps[j].Path
 	})
-	if len(dated) > b.Config.Build.FeedLimit {
-		dated = dated[:b.Config.Build.FeedLimit]
+	if len(ps) > b.Config.Build.FeedLimit {
+		ps = ps[:b.Config.Build.FeedLimit]
 	}
 	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, p := range dated {
+	for _, p := range ps {
 		if p.Lastmod.After(updated) {
 			updated = p.Lastmod
 		}
 	}
+	entries := feedEntries(ps)
+	for i := range entries {
+		// An undated page's entry is as new as the feed.
+		if entries[i].Updated.IsZero() && entries[i].Published.IsZero() {
+			entries[i].Updated = updated
+		}
+	}
 	data := AtomFeed(AtomInfo{
-		Title: b.Config.Title, ID: b.AbsURL("/"), Self: b.AbsURL("/index.xml"), Alt: b.AbsURL("/"),
+		Title: title, ID: b.AbsURL(alt), Self: b.AbsURL("/" + name), Alt: b.AbsURL(alt),
 		Updated: updated, Lang: b.Config.Language,
-	}, feedEntries(dated))
+	}, entries)
 	data, err := b.Minify("application/xml", data)
 	if err != nil {
 		return err
 	}
-	return b.Write("index.xml", data)
+	return b.Write(name, data)
 }
 
 // AtomInfo is what an Atom feed says of itself.

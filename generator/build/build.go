@@ -94,6 +94,10 @@ type Result struct {
 	// LiquidPages is how many rendered pages hold Jekyll's Liquid, which
 	// is published as text; each place is among the warnings.
 	LiquidPages int
+	// NextSchedule is the first moment after the build at which a page's
+	// publishDate or expiryDate changes what the site holds, zero if none:
+	// until then a build with no file changed makes the same site.
+	NextSchedule time.Time
 }
 
 // builder holds the state of one build.
@@ -475,7 +479,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 			b.opts.Warn(w)
 		}
 	}
-	return &Result{Pages: len(b.Pages), Rendered: rendered, Parsed: int(b.parsed.Load()), Files: int(b.written.Load()), Warnings: b.warns, LiquidPages: int(b.liquidPages.Load())}, nil
+	return &Result{Pages: len(b.Pages), Rendered: rendered, Parsed: int(b.parsed.Load()), Files: int(b.written.Load()), Warnings: b.warns, LiquidPages: int(b.liquidPages.Load()), NextSchedule: b.loader.NextSchedule}, nil
 }
 
 // renderPages renders every page on all cores. Each page is written as

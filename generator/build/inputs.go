@@ -34,6 +34,9 @@ type inputs struct {
 	// finds nothing changed.
 	Pages, LiquidPages int
 	Warnings           []string
+	// NextSchedule is Result.NextSchedule: from then on a publishDate or
+	// expiryDate makes another site out of the same files.
+	NextSchedule time.Time
 }
 
 // inputStamp is how a file looked: a file written while the build read
@@ -60,7 +63,7 @@ func inputsKey(opts Options, dir string) (key [32]byte, ok bool) {
 	}
 	k.str(root)
 	k.str(dir)
-	k.str(fmt.Sprint(opts.Drafts, opts.NoMinify, opts.BaseURL))
+	k.str(fmt.Sprint(opts.Drafts, opts.Future, opts.Expired, opts.NoMinify, opts.BaseURL))
 	if opts.Config != nil {
 		if opts.Config.History.Git {
 			return key, false
@@ -150,6 +153,13 @@ func unchangedSince(opts Options, dir string) *Result {
 	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&in); err != nil || in.Format != cacheFormat+folioVersion() || in.Key != key {
 		return nil
 	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	if !in.NextSchedule.IsZero() && !now().Before(in.NextSchedule) {
+		return nil // a page is due to appear or go
+	}
 	root, err := filepath.Abs(opts.Root)
 	if err != nil {
 		return nil
@@ -170,7 +180,7 @@ func unchangedSince(opts Options, dir string) *Result {
 	if c, err := stampFile(filepath.Join(opts.CacheDir, CacheFile)); err != nil || c != in.Cache {
 		return nil
 	}
-	return &Result{Pages: in.Pages, LiquidPages: in.LiquidPages, Warnings: in.Warnings}
+	return &Result{Pages: in.Pages, LiquidPages: in.LiquidPages, Warnings: in.Warnings, NextSchedule: in.NextSchedule}
 }
 
 func stampFile(name string) (inputStamp, error) {
@@ -205,7 +215,7 @@ func saveInputs(opts Options, dir string, start time.Time, res *Result) error {
 	if err != nil {
 		return nil
 	}
-	in := inputs{Format: cacheFormat + folioVersion(), Key: key, Pages: res.Pages, LiquidPages: res.LiquidPages, Warnings: res.Warnings}
+	in := inputs{Format: cacheFormat + folioVersion(), Key: key, Pages: res.Pages, LiquidPages: res.LiquidPages, Warnings: res.Warnings, NextSchedule: res.NextSchedule}
 	if in.Site, err = stampTree(root, treeSkipper(opts, dir), start); err != nil {
 		return nil
 	}

@@ -359,6 +359,9 @@ func (s *langSet) run(ctx context.Context, out output.Output) (*Result, error) {
 		res.Rendered += r.Rendered
 		res.Files += r.Files
 		res.LiquidPages += r.LiquidPages
+		if !r.NextSchedule.IsZero() && (res.NextSchedule.IsZero() || r.NextSchedule.Before(res.NextSchedule)) {
+			res.NextSchedule = r.NextSchedule
+		}
 		res.Warnings = append(res.Warnings, r.Warnings...)
 	}
 	if len(errs) > 0 {

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,5 +99,58 @@ func TestPolicySiteBuildsMatchCold(t *testing.T) {
 			buildWithCache(t, root, out)
 			sameTree(t, snapshot(t, out), coldBuild(t, root))
 		})
+	}
+}
+
+// TestUnchangedBuildSeesSchedule: with no file changed, a build skips
+// only until a page's publishDate or expiryDate comes: then the site
+// changes, and the build makes it again.
+func TestUnchangedBuildSeesSchedule(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"folio.toml":        "title = \"S\"\n",
+		"content/_index.md": "---\ntitle: Home\n---\nHome.\n",
+		"content/soon.md":   "---\ntitle: Soon\npublishDate: 2030-06-02T00:00:00Z\n---\nSoon.\n",
+		"content/gone.md":   "---\ntitle: Gone\nexpiryDate: 2030-06-04T00:00:00Z\n---\nGone.\n",
+	})
+	out := filepath.Join(root, "public")
+	at := func(day string) *Result {
+		t.Helper()
+		now, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := BuildDir(context.Background(), Options{Root: root, CacheDir: filepath.Join(root, ".folio-cache"), Now: func() time.Time { return now }}, out)
+		if err != nil {
+			t.Fatalf("BuildDir() at %s = %v", day, err)
+		}
+		return res
+	}
+	exists := func(rel string) bool {
+		_, err := os.Stat(filepath.Join(out, rel))
+		return err == nil
+	}
+	for _, step := range []struct {
+		day        string
+		skip       bool
+		soon, gone bool
+	}{
+		{"2030-06-01", false, false, true},
+		{"2030-06-01", true, false, true},
+		{"2030-06-03", false, true, true}, // Soon is due
+		{"2030-06-03", true, true, true},
+		{"2030-06-05", false, true, false}, // Gone has expired
+		{"2030-06-06", true, true, false},
+	} {
+		res := at(step.day)
+		if skipped := res.Rendered == 0 && res.Files == 0; skipped != step.skip {
+			t.Errorf("%s: skipped = %v, want %v", step.day, skipped, step.skip)
+		}
+		if got := exists("soon/index.html"); got != step.soon {
+			t.Errorf("%s: soon/index.html exists = %v, want %v", step.day, got, step.soon)
+		}
+		if got := exists("gone/index.html"); got != step.gone {
+			t.Errorf("%s: gone/index.html exists = %v, want %v", step.day, got, step.gone)
+		}
 	}
 }

@@ -65,6 +65,9 @@ type Loader struct {
 	// Scheduled are the sources left out by their publishDate or
 	// expiryDate, with why, for the message of a link to one.
 	Scheduled map[string]string
+	// NextSchedule is the first moment after now at which a publishDate
+	// or expiryDate changes which pages the site has; zero if none does.
+	NextSchedule time.Time
 }
 
 // New returns a loader for a site.

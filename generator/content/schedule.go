@@ -29,6 +29,11 @@ func (b *Loader) schedule(p *generator.Page) string {
 		return ""
 	}
 	now := b.now()
+	for _, t := range []time.Time{fm.PublishDate, fm.ExpiryDate} {
+		if t.After(now) && (b.NextSchedule.IsZero() || t.Before(b.NextSchedule)) {
+			b.NextSchedule = t
+		}
+	}
 	loc := b.cfg.Location
 	if loc == nil {
 		loc = time.UTC

@@ -242,6 +242,9 @@ type Shortcode struct {
 	Params map[string]string
 	// Positional are the arguments without a name, in order.
 	Positional []string
+	// Image is the local image named by the src argument, with its size;
+	// nil when src is not an image of the site.
+	Image *Image
 }
 
 // Get returns a named argument (.Get "title") or a positional one

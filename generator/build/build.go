@@ -110,6 +110,7 @@ type builder struct {
 	sections       *search.Store                   // the search sections of this build's pages, until closeSections
 	cache          *Cache                          // the build cache BuildDir uses, if any
 	records        map[*generator.Page]*cachedPage // what rendering each cacheable page teaches the cache
+	imgs           siteImages                      // the site's images, measured as pages show them
 }
 
 // SiteBuild is a loaded site, ready to render pages that are not in its
@@ -407,7 +408,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 		func(output.Output) error { return feeds.WriteFeed() },
 		func(out output.Output) error { return b.hist.WriteChangelogFeed(writeTo(out)) },
 		func(out output.Output) error { return b.hist.WriteHistory(writeTo(out)) },
-		b.writeSearch, b.writeAssets, b.copyFiles,
+		b.writeSearch, b.writeAssets, b.copyFiles, b.writeImages,
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -513,6 +514,7 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 			return err
 		}
 		doc := body.Doc
+		imgFiles, imgErrs := b.sizeImages(p, doc)
 		toc, idMap := markdown.HeadingIDs(doc, body.Src)
 		if found := markdown.Liquid(doc, body.Src, len(p.Src)); len(found) > 0 {
 			b.liquidFound(p, found)
@@ -522,7 +524,7 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		ref := b.search.Add(p, doc, body.Src)
 		p.Links = markdown.ResolveLinks(p, doc, b.resolveLink)
 		b.remember(p, ids, ref)
-		b.rememberIncludes(p, body.Included)
+		b.rememberIncludes(p, append(body.Included, imgFiles...))
 		bufs.body.Reset()
 		if bufs.bodyW == nil {
 			bufs.bodyW = bufio.NewWriter(&bufs.body)
@@ -533,8 +535,8 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if len(body.Errs) > 0 {
-			return body.Errs
+		if errs := append(body.Errs, imgErrs...); len(errs) > 0 {
+			return errs
 		}
 		view.Content = htmlString(bufs.body.String())
 		view.TOC, view.TOCHTML = toc, ""

@@ -23,6 +23,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/content"
+	"folio/generator/images"
 	"folio/generator/markdown"
 	"folio/generator/output"
 	"folio/generator/search"
@@ -33,7 +34,7 @@ const CacheFile = "build.gob"
 
 // cacheFormat changes whenever what the cache holds or how a key is made
 // changes, so an old cache is never trusted by a newer Folio.
-const cacheFormat = "folio-build-cache-5"
+const cacheFormat = "folio-build-cache-6"
 
 // Cache remembers what earlier builds did, so that the next build renders
 // only the pages whose inputs changed and writes only the files whose
@@ -51,7 +52,8 @@ type Cache struct {
 	mu     sync.Mutex
 	parses map[string]parseEntry // content file -> last parse; memory only
 	state  *cacheState
-	last   *builder // the last successful build, for RenderOne; memory only
+	last   *builder      // the last successful build, for RenderOne; memory only
+	images *images.Store // copies of large images; memory only, backed by the cache folder
 }
 
 // NewCache returns an empty cache.

@@ -479,6 +479,8 @@ type scCall struct {
 	open bool
 	// closed: a block whose closing tag was found.
 	closed bool
+	// image is the local image its src argument names (SizeImages).
+	image *generator.Image
 }
 
 func (c *scCall) call() *scCall { return c }
@@ -894,7 +896,7 @@ func (r *scRenderer) shortcode(w util.BufWriter, src []byte, node ast.Node, ente
 		return ast.WalkSkipChildren, nil
 	}
 	x := r.x
-	data := &generator.Shortcode{Name: c.tag.name, Params: c.tag.named, Positional: c.tag.positional}
+	data := &generator.Shortcode{Name: c.tag.name, Params: c.tag.named, Positional: c.tag.positional, Image: c.image}
 	if data.Params == nil {
 		data.Params = map[string]string{}
 	}

@@ -1,0 +1,240 @@
+package build
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark/ast"
+
+	"folio/generator"
+	"folio/generator/images"
+	"folio/generator/markdown"
+	"folio/generator/output"
+)
+
+// Images
+//
+// Every local image a page shows, in markdown or in a shortcode's src,
+// gets its width and height from the file's header, and a PNG or JPEG
+// wider than images.LargeWidth a srcset of smaller copies. The copies are
+// written to imageOutDir under names made of the source's content hash
+// and their width, and kept in the build cache's images/ folder, so each
+// is scaled once. Images are read only through the site's file system,
+// never from outside the site.
+
+// imageOutDir is the output folder of the smaller copies of images.
+const imageOutDir = "_img"
+
+// imageSizes is the sizes attribute of a large image in a page's text:
+// the full width of a narrow screen, and at most the width of the
+// theme's text column (46rem) on a wide one.
+const imageSizes = "(max-width: 46rem) 100vw, 46rem"
+
+// siteImages is what one build learns about its images.
+type siteImages struct {
+	once  sync.Once
+	files map[string]generator.StaticFile // by output path: /img/a.png
+	site  map[string]bool                 // output paths of the site's own files, not the theme's
+	store *images.Store
+	infos sync.Map // file name -> *measured
+}
+
+// measured is an image file's header, read once per build.
+type measured struct {
+	once sync.Once
+	info images.Info
+	sum  string
+	err  error
+}
+
+// imageFiles lists the site's own files by output path, once.
+func (b *builder) imageFiles() *siteImages {
+	b.imgs.once.Do(func() {
+		b.imgs.files, b.imgs.site = map[string]generator.StaticFile{}, map[string]bool{}
+		// The site's static/ overrides the theme's, as copyFiles does.
+		for i, f := range append(append([]generator.StaticFile(nil), b.theme.Static...), b.Files...) {
+			if images.IsImage(f.Out) {
+				b.imgs.files["/"+f.Out] = f
+				b.imgs.site["/"+f.Out] = i >= len(b.theme.Static)
+			}
+		}
+		b.imgs.store = b.imageStore()
+	})
+	return &b.imgs
+}
+
+// imageStore is where copies are kept between builds: with a cache kept
+// in memory (folio serve), in that cache; else in the cache folder; else
+// nowhere but this build.
+func (b *builder) imageStore() *images.Store {
+	dir := ""
+	if b.opts.CacheDir != "" {
+		dir = filepath.Join(b.opts.CacheDir, images.StoreDir)
+	}
+	if c := b.opts.Cache; c != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.images == nil {
+			c.images = images.NewStore(dir)
+		}
+		return c.images
+	}
+	return images.NewStore(dir)
+}
+
+// measure reads an image's header, once per build.
+func (b *builder) measure(f generator.StaticFile) *measured {
+	v, _ := b.imgs.infos.LoadOrStore(f.Name, &measured{})
+	m := v.(*measured)
+	m.once.Do(func() {
+		data, err := generator.ReadLimited(f.FS, f.Src, images.MaxFileSize)
+		if err != nil {
+			m.err = err
+			return
+		}
+		m.info, m.err = images.Measure(f.Out, data)
+		m.sum = images.Sum(data)
+	})
+	return m
+}
+
+// sizeImages measures the images of a page's tree and returns the image
+// files it shows, which the build cache watches as it watches includes.
+func (b *builder) sizeImages(p *generator.Page, doc ast.Node) ([]string, generator.ErrorList) {
+	imgs := b.imageFiles()
+	var used []string
+	errs := markdown.SizeImages(p, doc, func(dir, dest string) (*generator.Image, error) {
+		_, ref, ok := b.resolveLink(dir, dest)
+		if !ok || ref.Target == "" {
+			return nil, nil
+		}
+		target := ref.Target
+		if dec, err := url.PathUnescape(target); err == nil {
+			target = dec
+		}
+		f, ok := imgs.files[target]
+		if !ok {
+			// Not an image of the site: the link check reports a
+			// missing one.
+			return nil, nil
+		}
+		if imgs.site[target] {
+			// The theme's files change only with Folio, which the
+			// cache's key covers.
+			used = append(used, f.Name)
+		}
+		m := b.measure(f)
+		if m.err != nil {
+			return nil, fmt.Errorf("image %s: %w", f.Name, m.err)
+		}
+		return b.imageOf(target, m), nil
+	})
+	return used, errs
+}
+
+// imageOf is what a page says of the image at target.
+func (b *builder) imageOf(target string, m *measured) *generator.Image {
+	img := &generator.Image{Width: m.info.Width, Height: m.info.Height}
+	widths := m.info.Widths()
+	if len(widths) == 0 {
+		return img
+	}
+	var set []string
+	for _, w := range widths {
+		set = append(set, srcsetURL(b.RelURL("/"+imageOutDir+"/"+images.CopyName(m.sum, w, m.info)))+" "+strconv.Itoa(w)+"w")
+	}
+	orig := (&url.URL{Path: target}).EscapedPath()
+	set = append(set, srcsetURL(b.RelURL(orig))+" "+strconv.Itoa(m.info.Width)+"w")
+	img.Srcset, img.Sizes = strings.Join(set, ", "), imageSizes
+	return img
+}
+
+// srcsetURL escapes the commas of an address, which a srcset would read
+// as the end of a candidate.
+func srcsetURL(u string) string { return strings.ReplaceAll(u, ",", "%2C") }
+
+// writeImages writes the smaller copies of every large image of the
+// site, made on all cores or taken from the store, and lets the store
+// forget the copies no image needs any more. An image that cannot be
+// measured is copied as it is and nothing more: a page that shows it has
+// already failed the build.
+func (b *builder) writeImages(out output.Output) error {
+	imgs := b.imageFiles()
+	type job struct {
+		f     generator.StaticFile
+		m     *measured
+		width int
+	}
+	var jobs []job
+	used := map[string]bool{}
+	names := make([]string, 0, len(imgs.files))
+	for n := range imgs.files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		f := imgs.files[n]
+		m := b.measure(f)
+		if m.err != nil {
+			continue
+		}
+		for _, w := range m.info.Widths() {
+			name := images.CopyName(m.sum, w, m.info)
+			if !used[name] {
+				used[name] = true
+				jobs = append(jobs, job{f, m, w})
+			}
+		}
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  = make(chan job)
+	)
+	for range min(b.opts.Workers, max(len(jobs), 1)) {
+		wg.Go(func() {
+			for j := range next {
+				err := b.writeCopy(out, imgs.store, j.f, j.m, j.width)
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return imgs.store.Prune(used)
+}
+
+// writeCopy writes one smaller copy of an image.
+func (b *builder) writeCopy(out output.Output, store *images.Store, f generator.StaticFile, m *measured, width int) error {
+	data, err := generator.ReadLimited(f.FS, f.Src, images.MaxFileSize)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", f.Name, err)
+	}
+	if images.Sum(data) != m.sum {
+		return generator.Errorf(f.Name, 0, "the file changed while the site was being built; build again")
+	}
+	copyData, err := store.Copy(data, m.sum, m.info, width)
+	if err != nil {
+		return generator.Errorf(f.Name, 0, "scale to %d pixels: %v", width, err)
+	}
+	return b.write(out, path.Join(imageOutDir, images.CopyName(m.sum, width, m.info)), copyData)
+}

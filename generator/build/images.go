@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -109,7 +110,7 @@ func (b *builder) measure(f generator.StaticFile) *measured {
 func (b *builder) sizeImages(p *generator.Page, doc ast.Node) ([]string, generator.ErrorList) {
 	imgs := b.imageFiles()
 	var used []string
-	errs := markdown.SizeImages(p, doc, func(dir, dest string) (*generator.Image, error) {
+	errs, warns := markdown.SizeImages(p, doc, func(dir, dest string) (*generator.Image, error) {
 		_, ref, ok := b.resolveLink(dir, dest)
 		if !ok || ref.Target == "" {
 			return nil, nil
@@ -130,11 +131,23 @@ func (b *builder) sizeImages(p *generator.Page, doc ast.Node) ([]string, generat
 			used = append(used, f.Name)
 		}
 		m := b.measure(f)
-		if m.err != nil {
+		if errors.Is(m.err, images.ErrTooLarge) {
 			return nil, fmt.Errorf("image %s: %w", f.Name, m.err)
+		}
+		if m.err != nil {
+			// A format Folio cannot read, such as AVIF, is published as
+			// it is, without a size.
+			return nil, markdown.ImageWarning(fmt.Sprintf("image %s: %v; it is shown without width and height", f.Name, m.err))
 		}
 		return b.imageOf(target, m), nil
 	})
+	if len(warns) > 0 {
+		b.liquidMu.Lock()
+		for _, w := range warns {
+			b.warn(w.Error())
+		}
+		b.liquidMu.Unlock()
+	}
 	return used, errs
 }
 

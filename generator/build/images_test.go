@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -113,8 +114,8 @@ func TestImageErrors(t *testing.T) {
 	}{
 		{"bomb", "---\ntitle: A\n---\nText.\n\n![Bomb](/img/x.png)\n", bombPNG(t, 30000, 30000),
 			"content/docs/a.md:6: image static/img/x.png: image too large: 30000x30000 pixels, more than the 40 megapixel limit"},
-		{"figure", "---\ntitle: A\n---\n{{< figure src=\"/img/x.png\" alt=\"x\" >}}\n", []byte("junk"),
-			"content/docs/a.md:4: image static/img/x.png: cannot read the image's size"},
+		{"figure", "---\ntitle: A\n---\n{{< figure src=\"/img/x.png\" alt=\"x\" >}}\n", bombPNG(t, 1e5, 1e5),
+			"content/docs/a.md:4: image static/img/x.png: image too large: 100000x100000 pixels"},
 		{"width", "---\ntitle: A\n---\n{{< figure src=\"/img/x.png\" alt=\"x\" width=\"wide\" >}}\n", testPNG(t, 10, 10),
 			`content/docs/a.md:4: shortcode "figure": width "wide": want a number of pixels`},
 	} {
@@ -128,6 +129,25 @@ func TestImageErrors(t *testing.T) {
 				t.Errorf("Build() = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestUnreadableImageWarns(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/docs/a.md":  {Data: []byte("---\ntitle: A\n---\nText.\n\n![New format](x.png)\n")},
+		"content/docs/x.png": {Data: []byte("AVIF, say")},
+	}
+	out := &output.MapOutput{}
+	res, err := Build(context.Background(), Options{FS: fsys}, out)
+	if err != nil {
+		t.Fatalf("Build() = %v", err)
+	}
+	want := "content/docs/a.md:6: image content/docs/x.png: cannot read the image's size: image: unknown format; it is shown without width and height"
+	if !slices.Contains(res.Warnings, want) {
+		t.Errorf("Warnings = %q, want %q", res.Warnings, want)
+	}
+	if !strings.Contains(string(out.Files["docs/a/index.html"]), `<img src="/docs/x.png" alt="New format">`) {
+		t.Errorf("the image is not shown as it is:\n%s", out.Files["docs/a/index.html"])
 	}
 }
 

@@ -342,6 +342,11 @@ func parseChangeDate(s string, loc *time.Location) (time.Time, error) {
 // loaded: it adds the git history, sorts and numbers the entries, moves
 // lastmod, and adds /changelog/ to the site.
 func (b *History) AddChangelogs(git <-chan GitHistory) {
+	if b.cfg.History.Git && b.cfg.History.Changelog == nil {
+		b.warn(config.ConfigFile + ": [history] git = true now gives each page its last-updated date only; " +
+			"a page publishes its commits as a change log with changelog: git in its front matter, or with its folder in [history] changelog " +
+			"(changelog = [\"/\"] publishes every page's, as before; changelog = [] publishes none and ends this warning)")
+	}
 	if git != nil {
 		h := <-git
 		if h.warning != "" {

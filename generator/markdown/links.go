@@ -81,9 +81,9 @@ type ImageSizer func(dir, dest string) (*generator.Image, error)
 // keeps room for it before it arrives; a shortcode with a src argument,
 // such as figure, gets the same as .Image. It reads destinations as
 // written, so it runs before ResolveLinks. An image that cannot be
-// measured is an error at its line.
-func SizeImages(p *generator.Page, doc ast.Node, size ImageSizer) generator.ErrorList {
-	var errs generator.ErrorList
+// measured is an error at its line, or a warning when the sizer says it
+// is an ImageWarning.
+func SizeImages(p *generator.Page, doc ast.Node, size ImageSizer) (errs, warns generator.ErrorList) {
 	page := pageFrame(p)
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -105,7 +105,12 @@ func SizeImages(p *generator.Page, doc ast.Node, size ImageSizer) generator.Erro
 		fr := frameAt(n, page)
 		img, err := size(fr.dir(), dest)
 		if err != nil {
-			errs = append(errs, &generator.Error{File: fr.file, Line: fr.line(NodeOffset(n)), Via: fr.via, Msg: err.Error()})
+			e := &generator.Error{File: fr.file, Line: fr.line(NodeOffset(n)), Via: fr.via, Msg: err.Error()}
+			if _, ok := err.(ImageWarning); ok {
+				warns = append(warns, e)
+			} else {
+				errs = append(errs, e)
+			}
 			return ast.WalkContinue, nil
 		}
 		if img == nil {
@@ -124,5 +129,11 @@ func SizeImages(p *generator.Page, doc ast.Node, size ImageSizer) generator.Erro
 		}
 		return ast.WalkContinue, nil
 	})
-	return errs
+	return errs, warns
 }
+
+// ImageWarning is an image an ImageSizer could not measure that the page
+// may show all the same, such as one in a format Folio cannot read.
+type ImageWarning string
+
+func (w ImageWarning) Error() string { return string(w) }

@@ -30,8 +30,10 @@ import (
 //     first list after it, of "October 19, 2017: Initial version" or
 //     "2017-10-19: Initial version" items. The section still renders where
 //     it is; its items also become entries.
-//  3. with [history] git = true, the commits that touched the page's file
-//     (githistory.go).
+//  3. with [history] git = true, the commits that touched the page's file,
+//     for a page that opts in: changelog: git, history: versions, or its
+//     folder in [history] changelog (githistory.go). Every page reading
+//     git takes its last-updated date from it.
 //
 // The site gets /changelog/ with every entry and /changelog/index.xml, an
 // Atom feed of the newest ones, so readers can follow policy changes.

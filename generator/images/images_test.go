@@ -202,3 +202,28 @@ func TestStore(t *testing.T) {
 		t.Errorf("Prune() left %s: %v", name, err)
 	}
 }
+
+// BenchmarkMeasure reads the size of a large PNG from its header.
+func BenchmarkMeasure(b *testing.B) {
+	src := PNG(b, 1600, 900)
+	for b.Loop() {
+		if _, err := Measure("a.png", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScale makes the 800-pixel copy of a 1600x900 PNG, which a
+// cold build does once per copy and a warm one takes from the cache.
+func BenchmarkScale(b *testing.B) {
+	src := PNG(b, 1600, 900)
+	info, err := Measure("a.png", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Scale(src, info, 800); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -252,15 +252,14 @@ func Scale(data []byte, info Info, width int) ([]byte, error) {
 		return nil, fmt.Errorf("decode: the image is %dx%d, its header said %dx%d", b.Dx(), b.Dy(), info.Width, info.Height)
 	}
 	height := info.HeightAt(width)
+	// An RGBA destination takes draw's fast paths, for every source
+	// type the decoders make.
+	dst := image.NewRGBA(image.Rect(0, 0, width, height))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
 	var buf bytes.Buffer
-	switch info.Format {
-	case "jpeg":
-		dst := image.NewRGBA(image.Rect(0, 0, width, height))
-		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	if info.Format == "jpeg" {
 		err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: jpegQuality})
-	default:
-		dst := image.NewNRGBA(image.Rect(0, 0, width, height))
-		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	} else {
 		err = png.Encode(&buf, dst)
 	}
 	if err != nil {

@@ -173,18 +173,13 @@ func (b *builder) imageOf(target string, m *measured) *generator.Image {
 func srcsetURL(u string) string { return strings.ReplaceAll(u, ",", "%2C") }
 
 // writeImages writes the smaller copies of every large image of the
-// site, made on all cores or taken from the store, and lets the store
-// forget the copies no image needs any more. An image that cannot be
-// measured is copied as it is and nothing more: a page that shows it has
-// already failed the build.
+// site, made on all cores (one image to a worker, decoded once) or taken
+// from the store, and lets the store forget the copies no image needs
+// any more. An image that cannot be measured is copied as it is and
+// nothing more: a page that shows it has already been told.
 func (b *builder) writeImages(out output.Output) error {
 	imgs := b.imageFiles()
-	type job struct {
-		f     generator.StaticFile
-		m     *measured
-		width int
-	}
-	var jobs []job
+	var todo []generator.StaticFile
 	used := map[string]bool{}
 	names := make([]string, 0, len(imgs.files))
 	for n := range imgs.files {
@@ -194,28 +189,29 @@ func (b *builder) writeImages(out output.Output) error {
 	for _, n := range names {
 		f := imgs.files[n]
 		m := b.measure(f)
-		if m.err != nil {
+		if m.err != nil || len(m.info.Widths()) == 0 {
 			continue
 		}
+		fresh := false
 		for _, w := range m.info.Widths() {
 			name := images.CopyName(m.sum, w, m.info)
-			if !used[name] {
-				used[name] = true
-				jobs = append(jobs, job{f, m, w})
-			}
+			fresh = fresh || !used[name]
+			used[name] = true
+		}
+		if fresh { // two files with the same content share their copies
+			todo = append(todo, f)
 		}
 	}
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
-		next  = make(chan job)
+		next  = make(chan generator.StaticFile)
 	)
-	for range min(b.opts.Workers, max(len(jobs), 1)) {
+	for range min(b.opts.Workers, max(len(todo), 1)) {
 		wg.Go(func() {
-			for j := range next {
-				err := b.writeCopy(out, imgs.store, j.f, j.m, j.width)
-				if err != nil {
+			for f := range next {
+				if err := b.writeCopies(out, imgs.store, f); err != nil {
 					mu.Lock()
 					if first == nil {
 						first = err
@@ -225,8 +221,8 @@ func (b *builder) writeImages(out output.Output) error {
 			}
 		})
 	}
-	for _, j := range jobs {
-		next <- j
+	for _, f := range todo {
+		next <- f
 	}
 	close(next)
 	wg.Wait()
@@ -236,8 +232,9 @@ func (b *builder) writeImages(out output.Output) error {
 	return imgs.store.Prune(used)
 }
 
-// writeCopy writes one smaller copy of an image.
-func (b *builder) writeCopy(out output.Output, store *images.Store, f generator.StaticFile, m *measured, width int) error {
+// writeCopies writes the smaller copies of one image.
+func (b *builder) writeCopies(out output.Output, store *images.Store, f generator.StaticFile) error {
+	m := b.measure(f)
 	data, err := generator.ReadLimited(f.FS, f.Src, images.MaxFileSize)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", f.Name, err)
@@ -245,9 +242,15 @@ func (b *builder) writeCopy(out output.Output, store *images.Store, f generator.
 	if images.Sum(data) != m.sum {
 		return generator.Errorf(f.Name, 0, "the file changed while the site was being built; build again")
 	}
-	copyData, err := store.Copy(data, m.sum, m.info, width)
+	widths := m.info.Widths()
+	copies, err := store.Copies(data, m.sum, m.info, widths)
 	if err != nil {
-		return generator.Errorf(f.Name, 0, "scale to %d pixels: %v", width, err)
+		return generator.Errorf(f.Name, 0, "make smaller copies: %v", err)
 	}
-	return b.write(out, path.Join(imageOutDir, images.CopyName(m.sum, width, m.info)), copyData)
+	for i, w := range widths {
+		if err := b.write(out, path.Join(imageOutDir, images.CopyName(m.sum, w, m.info)), copies[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -234,11 +234,14 @@ func CopyName(sum string, width int, info Info) string {
 // on smaller screens, where 82 shows no loss a reader would notice.
 const jpegQuality = 82
 
-// Scale makes a copy of a PNG or JPEG, width pixels wide, keeping its
-// proportions, in the format of the source.
-func Scale(data []byte, info Info, width int) ([]byte, error) {
-	if !info.Scalable() || width <= 0 || width >= info.Width {
-		return nil, fmt.Errorf("cannot scale a %dx%d %s to %d pixels", info.Width, info.Height, info.Format, width)
+// Scale makes copies of a PNG or JPEG, one for each of widths (each
+// narrower than the image), keeping its proportions, in the format of
+// the source. The image is decoded once for all of them.
+func Scale(data []byte, info Info, widths ...int) ([][]byte, error) {
+	for _, w := range widths {
+		if !info.Scalable() || w <= 0 || w >= info.Width {
+			return nil, fmt.Errorf("cannot scale a %dx%d %s to %d pixels", info.Width, info.Height, info.Format, w)
+		}
 	}
 	if int64(info.Width)*int64(info.Height) > MaxPixels {
 		return nil, ErrTooLarge
@@ -251,21 +254,24 @@ func Scale(data []byte, info Info, width int) ([]byte, error) {
 	if b.Dx() != info.Width || b.Dy() != info.Height {
 		return nil, fmt.Errorf("decode: the image is %dx%d, its header said %dx%d", b.Dx(), b.Dy(), info.Width, info.Height)
 	}
-	height := info.HeightAt(width)
-	// An RGBA destination takes draw's fast paths, for every source
-	// type the decoders make.
-	dst := image.NewRGBA(image.Rect(0, 0, width, height))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
-	var buf bytes.Buffer
-	if info.Format == "jpeg" {
-		err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: jpegQuality})
-	} else {
-		err = png.Encode(&buf, dst)
+	out := make([][]byte, len(widths))
+	for i, w := range widths {
+		// An RGBA destination takes draw's fast paths, for every
+		// source type the decoders make.
+		dst := image.NewRGBA(image.Rect(0, 0, w, info.HeightAt(w)))
+		draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+		var buf bytes.Buffer
+		if info.Format == "jpeg" {
+			err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: jpegQuality})
+		} else {
+			err = png.Encode(&buf, dst)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("encode: %w", err)
+		}
+		out[i] = buf.Bytes()
 	}
-	if err != nil {
-		return nil, fmt.Errorf("encode: %w", err)
-	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 // HeightAt is the height of the image shown width pixels wide.

@@ -144,23 +144,24 @@ func TestScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := Scale(src, info, 480)
+	outs, err := Scale(src, info, 480, 800)
 	if err != nil {
 		t.Fatalf("Scale() = %v", err)
 	}
-	got, err := Measure("b.png", out)
-	if err != nil || got != (Info{480, 240, "png"}) {
-		t.Errorf("scaled copy is %+v, %v; want 480x240 png", got, err)
+	for i, want := range []Info{{480, 240, "png"}, {800, 400, "png"}} {
+		if got, err := Measure("b.png", outs[i]); err != nil || got != want {
+			t.Errorf("scaled copy %d is %+v, %v; want %+v", i, got, err, want)
+		}
 	}
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, picture(900, 300), nil); err != nil {
 		t.Fatal(err)
 	}
-	out, err = Scale(jpg.Bytes(), Info{900, 300, "jpeg"}, 800)
+	outs, err = Scale(jpg.Bytes(), Info{900, 300, "jpeg"}, 800)
 	if err != nil {
 		t.Fatalf("Scale(jpeg) = %v", err)
 	}
-	if got, err := Measure("b.jpg", out); err != nil || got != (Info{800, 267, "jpeg"}) {
+	if got, err := Measure("b.jpg", outs[0]); err != nil || got != (Info{800, 267, "jpeg"}) {
 		t.Errorf("scaled jpeg is %+v, %v; want 800x267 jpeg", got, err)
 	}
 	if _, err := Scale(src, info, 1000); err == nil {
@@ -174,26 +175,27 @@ func TestStore(t *testing.T) {
 	info, _ := Measure("a.png", src)
 	sum := Sum(src)
 	s := NewStore(dir)
-	first, err := s.Copy(src, sum, info, 800)
+	firsts, err := s.Copies(src, sum, info, []int{800})
 	if err != nil {
 		t.Fatal(err)
 	}
+	first := firsts[0]
 	name := filepath.Join(dir, CopyName(sum, 800, info))
 	if kept, err := os.ReadFile(name); err != nil || !bytes.Equal(kept, first) {
 		t.Fatalf("the copy is not kept in %s: %v", name, err)
 	}
 	// A new store, as the next build has, takes the kept copy: data that
 	// is not the image shows that it did not scale it again.
-	again, err := NewStore(dir).Copy([]byte("not read"), sum, info, 800)
-	if err != nil || !bytes.Equal(again, first) {
-		t.Errorf("second build's Copy() = %d bytes, %v; want the kept copy", len(again), err)
+	again, err := NewStore(dir).Copies([]byte("not read"), sum, info, []int{800})
+	if err != nil || !bytes.Equal(again[0], first) {
+		t.Errorf("second build's Copies() = %v; want the kept copy", err)
 	}
 	// A damaged file in the cache is made again.
 	if err := os.WriteFile(name, []byte("junk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if again, err := NewStore(dir).Copy(src, sum, info, 800); err != nil || !bytes.Equal(again, first) {
-		t.Errorf("Copy() over a damaged cache file = %v, want the copy made again", err)
+	if again, err := NewStore(dir).Copies(src, sum, info, []int{800}); err != nil || !bytes.Equal(again[0], first) {
+		t.Errorf("Copies() over a damaged cache file = %v, want the copy made again", err)
 	}
 	if err := NewStore(dir).Prune(map[string]bool{}); err != nil {
 		t.Fatal(err)
@@ -213,8 +215,8 @@ func BenchmarkMeasure(b *testing.B) {
 	}
 }
 
-// BenchmarkScale makes the 800-pixel copy of a 1600x900 PNG, which a
-// cold build does once per copy and a warm one takes from the cache.
+// BenchmarkScale makes the three copies of a 1600x900 PNG, which a cold
+// build does once per image and a warm one takes from the cache.
 func BenchmarkScale(b *testing.B) {
 	src := PNG(b, 1600, 900)
 	info, err := Measure("a.png", src)
@@ -222,7 +224,7 @@ func BenchmarkScale(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := Scale(src, info, 800); err != nil {
+		if _, err := Scale(src, info, 480, 800, 1200); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -30,31 +30,51 @@ func NewStore(dir string) *Store {
 	return &Store{dir: dir, mem: map[string][]byte{}}
 }
 
-// Copy returns the copy of an image, sum its content hash, width pixels
-// wide: kept from before, or made from data now and kept.
-func (s *Store) Copy(data []byte, sum string, info Info, width int) ([]byte, error) {
-	name := CopyName(sum, width, info)
-	s.mu.Lock()
-	got, ok := s.mem[name]
-	s.mu.Unlock()
-	if ok {
-		return got, nil
+// Copies returns the copies of an image, sum its content hash, at each
+// of widths: kept from before, or made from data now (decoding it once
+// for all that are missing) and kept.
+func (s *Store) Copies(data []byte, sum string, info Info, widths []int) ([][]byte, error) {
+	out := make([][]byte, len(widths))
+	var missing []int // indexes into widths
+	for i, w := range widths {
+		name := CopyName(sum, w, info)
+		s.mu.Lock()
+		got, ok := s.mem[name]
+		s.mu.Unlock()
+		if !ok {
+			got, ok = s.read(name, w)
+			if ok {
+				s.keep(name, got)
+			}
+		}
+		if !ok {
+			missing = append(missing, i)
+			continue
+		}
+		out[i] = got
 	}
-	if got, ok := s.read(name, width); ok {
-		s.keep(name, got)
-		return got, nil
+	if len(missing) == 0 {
+		return out, nil
 	}
-	got, err := Scale(data, info, width)
+	ws := make([]int, len(missing))
+	for k, i := range missing {
+		ws[k] = widths[i]
+	}
+	made, err := Scale(data, info, ws...)
 	if err != nil {
 		return nil, err
 	}
-	s.keep(name, got)
-	if s.dir != "" {
-		if err := output.WriteFileAtomic(filepath.Join(s.dir, name), got); err != nil {
-			return nil, fmt.Errorf("image cache: %w", err)
+	for k, i := range missing {
+		name := CopyName(sum, widths[i], info)
+		out[i] = made[k]
+		s.keep(name, made[k])
+		if s.dir != "" {
+			if err := output.WriteFileAtomic(filepath.Join(s.dir, name), made[k]); err != nil {
+				return nil, fmt.Errorf("image cache: %w", err)
+			}
 		}
 	}
-	return got, nil
+	return out, nil
 }
 
 func (s *Store) keep(name string, data []byte) {

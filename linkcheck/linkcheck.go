@@ -198,7 +198,10 @@ func (c *Checker) Check(ctx context.Context, urls []string) map[string]Result {
 	wg.Wait()
 	for u, r := range results {
 		if r.Status == 0 && r.Err == "" {
-			r.Err = "not checked: " + context.Cause(ctx).Error()
+			r.Err = "not checked"
+			if cause := context.Cause(ctx); cause != nil {
+				r.Err += ": " + cause.Error()
+			}
 			results[u] = r
 		}
 	}

@@ -48,10 +48,12 @@ type siteImages struct {
 
 // measured is an image file's header, read once per build.
 type measured struct {
-	once sync.Once
-	info images.Info
-	sum  string
-	err  error
+	once   sync.Once
+	info   images.Info
+	sum    string
+	err    error
+	widths []int    // the widths of the copies worth offering
+	copies [][]byte // those copies, in the order of widths
 }
 
 // imageFiles lists the site's own files by output path, once.
@@ -89,7 +91,10 @@ func (b *builder) imageStore() *images.Store {
 	return images.NewStore(dir)
 }
 
-// measure reads an image's header, once per build.
+// measure reads an image's header, and makes (or takes from the store)
+// the smaller copies of a large one, once per build. A copy that is not
+// smaller than the image itself, as with a flat drawing that scaling
+// blurs, is not offered: it would only cost the reader bytes.
 func (b *builder) measure(f generator.StaticFile) *measured {
 	v, _ := b.imgs.infos.LoadOrStore(f.Name, &measured{})
 	m := v.(*measured)
@@ -101,6 +106,21 @@ func (b *builder) measure(f generator.StaticFile) *measured {
 		}
 		m.info, m.err = images.Measure(f.Out, data)
 		m.sum = images.Sum(data)
+		widths := m.info.Widths()
+		if m.err != nil || len(widths) == 0 {
+			return
+		}
+		copies, err := b.imageFiles().store.Copies(data, m.sum, m.info, widths)
+		if err != nil {
+			m.err = fmt.Errorf("make smaller copies: %w", err)
+			return
+		}
+		for i, c := range copies {
+			if len(c) < len(data) {
+				m.widths = append(m.widths, widths[i])
+				m.copies = append(m.copies, c)
+			}
+		}
 	})
 	return m
 }
@@ -154,12 +174,11 @@ func (b *builder) sizeImages(p *generator.Page, doc ast.Node) ([]string, generat
 // imageOf is what a page says of the image at target.
 func (b *builder) imageOf(target string, m *measured) *generator.Image {
 	img := &generator.Image{Width: m.info.Width, Height: m.info.Height}
-	widths := m.info.Widths()
-	if len(widths) == 0 {
+	if len(m.widths) == 0 {
 		return img
 	}
 	var set []string
-	for _, w := range widths {
+	for _, w := range m.widths {
 		set = append(set, srcsetURL(b.RelURL("/"+imageOutDir+"/"+images.CopyName(m.sum, w, m.info)))+" "+strconv.Itoa(w)+"w")
 	}
 	orig := (&url.URL{Path: target}).EscapedPath()
@@ -173,84 +192,52 @@ func (b *builder) imageOf(target string, m *measured) *generator.Image {
 func srcsetURL(u string) string { return strings.ReplaceAll(u, ",", "%2C") }
 
 // writeImages writes the smaller copies of every large image of the
-// site, made on all cores (one image to a worker, decoded once) or taken
-// from the store, and lets the store forget the copies no image needs
-// any more. An image that cannot be measured is copied as it is and
-// nothing more: a page that shows it has already been told.
+// site, measuring on all cores the images no page showed, and lets the
+// store forget the copies no image needs any more. An image that cannot
+// be measured is copied as it is and nothing more: a page that shows it
+// has already been told.
 func (b *builder) writeImages(out output.Output) error {
 	imgs := b.imageFiles()
-	var todo []generator.StaticFile
-	used := map[string]bool{}
 	names := make([]string, 0, len(imgs.files))
 	for n := range imgs.files {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		f := imgs.files[n]
-		m := b.measure(f)
-		if m.err != nil || len(m.info.Widths()) == 0 {
-			continue
-		}
-		fresh := false
-		for _, w := range m.info.Widths() {
-			name := images.CopyName(m.sum, w, m.info)
-			fresh = fresh || !used[name]
-			used[name] = true
-		}
-		if fresh { // two files with the same content share their copies
-			todo = append(todo, f)
-		}
-	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  = make(chan generator.StaticFile)
-	)
-	for range min(b.opts.Workers, max(len(todo), 1)) {
+	var wg sync.WaitGroup
+	next := make(chan generator.StaticFile)
+	for range min(b.opts.Workers, max(len(names), 1)) {
 		wg.Go(func() {
 			for f := range next {
-				if err := b.writeCopies(out, imgs.store, f); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
+				b.measure(f)
 			}
 		})
 	}
-	for _, f := range todo {
-		next <- f
+	for _, n := range names {
+		next <- imgs.files[n]
 	}
 	close(next)
 	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return imgs.store.Prune(used)
-}
-
-// writeCopies writes the smaller copies of one image.
-func (b *builder) writeCopies(out output.Output, store *images.Store, f generator.StaticFile) error {
-	m := b.measure(f)
-	data, err := generator.ReadLimited(f.FS, f.Src, images.MaxFileSize)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", f.Name, err)
-	}
-	if images.Sum(data) != m.sum {
-		return generator.Errorf(f.Name, 0, "the file changed while the site was being built; build again")
-	}
-	widths := m.info.Widths()
-	copies, err := store.Copies(data, m.sum, m.info, widths)
-	if err != nil {
-		return generator.Errorf(f.Name, 0, "make smaller copies: %v", err)
-	}
-	for i, w := range widths {
-		if err := b.write(out, path.Join(imageOutDir, images.CopyName(m.sum, w, m.info)), copies[i]); err != nil {
-			return err
+	used := map[string]bool{}
+	for _, n := range names {
+		m := b.measure(imgs.files[n])
+		if m.err != nil {
+			continue
+		}
+		for i, w := range m.widths {
+			name := images.CopyName(m.sum, w, m.info)
+			if used[name] {
+				continue // another file with the same content
+			}
+			used[name] = true
+			if err := b.write(out, path.Join(imageOutDir, name), m.copies[i]); err != nil {
+				return err
+			}
+		}
+		for _, w := range m.info.Widths() {
+			// Copies not worth offering stay in the store, so they are
+			// not made again.
+			used[images.CopyName(m.sum, w, m.info)] = true
 		}
 	}
-	return nil
+	return imgs.store.Prune(used)
 }

@@ -20,9 +20,12 @@ type FrontMatter struct {
 	Layout      string
 	Sidebar     bool
 	Changelog   []map[string]any
-	History     string
-	Params      map[string]any
-	Lines       FMLines // file lines of the keys checked after loading
+	// ChangelogGit is changelog: git, which publishes the page's git
+	// history as its change log.
+	ChangelogGit bool
+	History      string
+	Params       map[string]any
+	Lines        FMLines // file lines of the keys checked after loading
 }
 
 // FMLines are the file lines of the front matter keys that are checked

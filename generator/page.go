@@ -277,6 +277,9 @@ type Shortcode struct {
 	Params map[string]string
 	// Positional are the arguments without a name, in order.
 	Positional []string
+	// Image is the local image named by the src argument, with its size;
+	// nil when src is not an image of the site.
+	Image *Image
 	// Ordinal counts the shortcodes of the same name on the page, from 0
 	// in the order they are written: an id made of the name and the
 	// ordinal is unique on the page.

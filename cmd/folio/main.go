@@ -4,6 +4,7 @@
 //	folio new      make a site that builds and serves at once
 //	folio build    turn content/ into a static site in public/
 //	folio serve    build, serve and count while writing
+//	folio check    check the site, and with -external its links to other sites
 //	folio collect  the production endpoint for page views
 //	folio report   publish the counts as a report page, JSON and CSV
 //	folio migrate  copy the counts to another database, such as PostgreSQL
@@ -77,6 +78,20 @@ with live reload, and rebuilds when content/, static/, layouts/, themes/ or
 folio.toml change. With [analytics] enabled = true in folio.toml it also
 counts visits into the database and shows a live report at /stats/; a
 change to [analytics] applies at the next rebuild.`,
+	},
+	{
+		name:  "check",
+		short: "check the site, and with -external its links to other sites",
+		long: `Check builds the site without writing it, so every problem a build would
+stop at is printed as file:line: what. With -external it also asks every
+site the content links to whether the link still works, and prints each
+broken one as file:line: link: status. It asks politely: one request at a
+time per host with a pause between, HEAD first and GET when a server
+will not answer HEAD, redirects followed up to 5, every request under a
+time limit; a link found working is not asked about again for -max-age,
+remembered in ROOT/.folio-cache/links.json. Addresses in code and of hosts
+reserved for examples (example.com, *.test) are not checked.`,
+		examples: "folio check -external",
 	},
 	{
 		name:  "collect",
@@ -178,6 +193,8 @@ func dispatch(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		return runBuild(ctx, args, stdout, stderr)
 	case "serve":
 		return runServe(ctx, args, stdout, stderr)
+	case "check":
+		return runCheck(ctx, args, stdout, stderr)
 	case "collect":
 		return runCollect(ctx, args, stdout, stderr)
 	case "report":

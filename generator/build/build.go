@@ -129,6 +129,7 @@ type builder struct {
 	records        map[*generator.Page]*cachedPage // what rendering each cacheable page teaches the cache
 	libraries      sync.Map                        // name -> true: libraries of the theme's static/vendor/ that pages load
 	lang           *langBuild                      // the language this builder builds, on a site in several
+	imgs           siteImages                      // the site's images, measured as pages show them
 }
 
 // SiteBuild is a loaded site, ready to render pages that are not in its
@@ -460,7 +461,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 		func(output.Output) error { return feeds.WriteTermFeeds() },
 		func(out output.Output) error { return b.hist.WriteChangelogFeed(writeTo(out)) },
 		func(out output.Output) error { return b.hist.WriteHistory(writeTo(out)) },
-		b.writeSearch, b.writeAssets, b.copyFiles,
+		b.writeSearch, b.writeAssets, b.copyFiles, b.writeImages,
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -567,6 +568,7 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 			return err
 		}
 		doc := body.Doc
+		imgFiles, imgErrs := b.sizeImages(p, doc)
 		toc, idMap := markdown.HeadingIDs(doc, body.Src)
 		if found := markdown.Liquid(doc, body.Src, len(p.Src)); len(found) > 0 {
 			b.liquidFound(p, found)
@@ -576,7 +578,7 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		ref := b.search.Add(p, doc, body.Src)
 		p.Links = markdown.ResolveLinks(p, doc, b.resolveLink)
 		b.remember(p, ids, ref)
-		b.rememberIncludes(p, body.Included)
+		b.rememberIncludes(p, append(body.Included, imgFiles...))
 		bufs.body.Reset()
 		if bufs.bodyW == nil {
 			bufs.bodyW = bufio.NewWriter(&bufs.body)
@@ -587,8 +589,8 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if len(body.Errs) > 0 {
-			return body.Errs
+		if errs := append(body.Errs, imgErrs...); len(errs) > 0 {
+			return errs
 		}
 		view.Content = htmlString(bufs.body.String())
 		view.TOC, view.TOCHTML = toc, ""

@@ -178,7 +178,7 @@ func TestSiteDetails(t *testing.T) {
 	}
 	has("guide/install/index.html",
 		`<h2 id="before-you-start">`, `<h2 id="before-you-start-1">`, `<h3 id="über-ünïcode--more">`,
-		`href="/docs/guide/setup/#options"`, `href="#before-you-start-1"`, `src="/docs/img/logo.png"`,
+		`href="/docs/guide/setup/#options"`, `href="#before-you-start-1"`, `src="/docs/img/logo.svg" alt="logo" width="32" height="32"`,
 		`<table>`, `<del>gone</del>`, `<a href="https://example.com">https://example.com</a>`,
 		`type="checkbox"`, `<dl>`, `class="footnotes"`, `&ldquo;quotes&rdquo;`, `&ndash;`,
 		`<pre class="chroma" data-lang="go"><code>`, `<span class="kd">func</span>`,
@@ -196,7 +196,7 @@ func TestSiteDetails(t *testing.T) {
 	has("index.xml", "<id>https://example.org/docs/guide/setup/</id>", "<published>2017-10-18T23:00:00Z</published>")
 	has("favicon.txt", "icon")
 	has("robots-extra.txt", "static file")
-	has("img/logo.png", "PNG")
+	has("img/logo.svg", "<svg")
 	has("404.html", "Not found")
 	for name := range out.Files {
 		if strings.Contains(name, "draft") || strings.Contains(name, "_snippets") || strings.Contains(name, "hidden") {

@@ -23,6 +23,7 @@ import (
 
 	"folio/generator"
 	"folio/generator/content"
+	"folio/generator/images"
 	"folio/generator/markdown"
 	"folio/generator/output"
 	"folio/generator/search"
@@ -51,7 +52,8 @@ type Cache struct {
 	mu     sync.Mutex
 	parses map[string]parseEntry // content file -> last parse; memory only
 	state  *cacheState
-	last   *builder // the last successful build, for RenderOne; memory only
+	last   *builder      // the last successful build, for RenderOne; memory only
+	images *images.Store // copies of large images; memory only, backed by the cache folder
 }
 
 // NewCache returns an empty cache.

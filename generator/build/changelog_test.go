@@ -345,7 +345,7 @@ changelog:
 ---
 changelog: Initial version
 ---
-`, `content/a.md:2: front matter: changelog: want a list of entries with date and note, got "Initial version"`},
+`, `content/a.md:2: front matter: changelog: want git or a list of entries with date and note, got "Initial version"`},
 		{"bad date in the body", "\n-- content/a.md --\n---\ntitle: A\n---\nText.\n\n```\n## Change log\n- not: read\n```\n\n## Change log\n\n- October 19, 2017: Initial\n- Octobr 20, 2017: Typo\n",
 			`content/a.md:14: change log: cannot read "Octobr 20, 2017" as a date: want a date such as October 19, 2017 or 2017-10-19`},
 		{"undated item", `
@@ -450,6 +450,7 @@ baseURL = "https://example.org/"
 timezone = "Europe/Berlin"
 [history]
 git = true
+changelog = ["/"]
 `
 
 func TestGitHistory(t *testing.T) {

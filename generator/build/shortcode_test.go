@@ -152,7 +152,7 @@ PNG
 {{< figure src="a.png" alt="A" captoin="C" >}}
 -- content/a.png --
 PNG
-`, `content/a.md:1: shortcode "figure": unknown argument "captoin" (it takes alt, caption, link, src)`},
+`, `content/a.md:1: shortcode "figure": unknown argument "captoin" (it takes alt, caption, link, src, width)`},
 		{"positional argument to a shortcode that takes none", `
 -- content/a.md --
 {{< note "Title" >}}

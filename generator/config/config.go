@@ -118,8 +118,27 @@ type ReportConfig struct {
 
 // HistoryConfig is the [history] table.
 type HistoryConfig struct {
-	// Git adds the git history of each page's file to its change log.
+	// Git reads the git history of the content folder: each page's last
+	// commit is its last-updated date, and pages that opt in publish
+	// their commits as change log entries.
 	Git bool `toml:"git"`
+	// Changelog lists the content folders ("legal", "docs/policies")
+	// whose pages publish their git history as a change log; "/" is every
+	// page. nil when folio.toml does not say, which git = true warns of.
+	Changelog []string `toml:"changelog"`
+}
+
+// GitChangelog reports whether a page's git history is published as its
+// change log, by its source file (content/legal/privacy.md), because its
+// folder is listed in [history] changelog.
+func (h HistoryConfig) GitChangelog(file string) bool {
+	for _, dir := range h.Changelog {
+		dir = strings.Trim(dir, "/")
+		if dir == "" || dir == "." || strings.HasPrefix(file, "content/"+dir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // NavConfig is the [nav] table: how the navigation treats big sections.
@@ -273,6 +292,11 @@ func (c *Config) Check(data []byte) error {
 	}
 	if c.Build.FeedLimit < 1 || c.Build.FeedLimit > 10000 {
 		bad("feedLimit", "feedLimit %d: want 1 to 10000", c.Build.FeedLimit)
+	}
+	for _, d := range c.History.Changelog {
+		if strings.Contains(d, "..") || strings.Contains(d, "\\") || filepath.IsAbs(strings.TrimPrefix(d, "/")) {
+			bad("changelog", "changelog %q: want a folder of content/, such as \"legal\", or \"/\" for every page", d)
+		}
 	}
 	for _, k := range c.Build.Keep {
 		if k == "" || strings.HasPrefix(k, "/") || strings.Contains(k, "..") || filepath.IsAbs(k) {

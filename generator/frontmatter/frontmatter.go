@@ -330,6 +330,14 @@ func Decode(file string, raw map[string]any, lines map[string]int, loc *time.Loc
 				fm.Aliases = append(fm.Aliases, s)
 			}
 		case "changelog":
+			if str, ok := v.(string); ok {
+				// changelog: git publishes the page's git history.
+				if str != "git" {
+					bad(key, "changelog: want git or a list of entries with date and note, got %q", str)
+				}
+				fm.ChangelogGit = true
+				break
+			}
 			list, ok := normalizeValue(v).([]any)
 			if !ok {
 				bad(key, "changelog: want a list of entries with date and note, got %s", TypeName(v))

@@ -30,8 +30,10 @@ import (
 //     first list after it, of "October 19, 2017: Initial version" or
 //     "2017-10-19: Initial version" items. The section still renders where
 //     it is; its items also become entries.
-//  3. with [history] git = true, the commits that touched the page's file
-//     (githistory.go).
+//  3. with [history] git = true, the commits that touched the page's file,
+//     for a page that opts in: changelog: git, history: versions, or its
+//     folder in [history] changelog (githistory.go). Every page reading
+//     git takes its last-updated date from it.
 //
 // The site gets /changelog/ with every entry and /changelog/index.xml, an
 // Atom feed of the newest ones, so readers can follow policy changes.
@@ -360,6 +362,11 @@ func parseChangeDate(s string, loc *time.Location) (time.Time, error) {
 // loaded: it adds the git history, sorts and numbers the entries, moves
 // lastmod, and adds /changelog/ to the site.
 func (b *History) AddChangelogs(git <-chan GitHistory) {
+	if b.cfg.History.Git && b.cfg.History.Changelog == nil {
+		b.warn(config.ConfigFile + ": [history] git = true now gives each page its last-updated date only; " +
+			"a page publishes its commits as a change log with changelog: git in its front matter, or with its folder in [history] changelog " +
+			"(changelog = [\"/\"] publishes every page's, as before; changelog = [] publishes none and ends this warning)")
+	}
 	if git != nil {
 		h := <-git
 		if h.warning != "" {

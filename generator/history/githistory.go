@@ -17,9 +17,12 @@ import (
 
 // Git history
 //
-// With [history] git = true, every commit that touched a page's file is an
-// entry of its change log, and a page with history: versions gets each
-// committed version as a page of its own. The real git program runs once
+// With [history] git = true, the newest commit that touched a page's file
+// is the page's last-updated date. Only a page that opts in (changelog:
+// git, history: versions, or its folder in [history] changelog) publishes
+// every commit as an entry of its change log, and a page with history:
+// versions gets each committed version as a page of its own. A commit
+// whose message says [skip changelog] is left out of all of it. The real git program runs once
 // for the whole content folder while the content loads, never once per
 // page; old versions are read with one more git process, only when a page
 // asks for versions.
@@ -211,20 +214,50 @@ func (b *History) addGitHistory(h GitHistory) {
 			byPage[p] = append(byPage[p], pageCommit{gitCommit: c, blob: ch.blob})
 		}
 	}
-	for p, commits := range byPage {
+	for p, all := range byPage {
+		// A commit marked [skip changelog] shows nowhere: not as an
+		// entry, a version or a date.
+		var commits []pageCommit
+		for _, c := range all {
+			if !c.skip {
+				commits = append(commits, c)
+			}
+		}
+		if len(commits) == 0 {
+			continue
+		}
+		// The newest commit says when the page last changed, unless its
+		// editor set lastmod.
+		newest := commits[0].date
+		for _, c := range commits[1:] {
+			if c.date.After(newest) {
+				newest = c.date
+			}
+		}
+		if p.FM != nil && p.FM.Lastmod.IsZero() && newest.After(p.Lastmod) {
+			p.Lastmod = newest
+		}
+		if !b.publishesGit(p) {
+			continue
+		}
 		var versions map[*gitCommit]*generator.Version
 		if p.FM.History == "versions" {
 			versions = b.listVersions(p, commits, h.dir)
 		}
 		for _, c := range commits {
-			if c.skip {
-				continue
-			}
 			p.Changelog = append(p.Changelog, generator.ChangeEntry{
 				Date: c.date, Note: c.subject, Source: generator.SourceGit, Commit: c.hash, Version: versions[c.gitCommit],
 			})
 		}
 	}
+}
+
+// publishesGit reports whether a page publishes its git history as its
+// change log: it says changelog: git or history: versions, or its folder
+// is listed in [history] changelog. Other pages only take their
+// last-updated date from git.
+func (b *History) publishesGit(p *generator.Page) bool {
+	return p.FM != nil && (p.FM.ChangelogGit || p.FM.History == "versions") || b.cfg.History.GitChangelog(p.File)
 }
 
 // catBlobs reads the content of blobs with one git cat-file process.

@@ -482,13 +482,15 @@ type scCall struct {
 	// ordinal counts the calls of the same name before this one on the
 	// page.
 	ordinal int
+	// image is the local image its src argument names (SizeImages).
+	image *generator.Image
 }
 
 func (c *scCall) call() *scCall { return c }
 
 // data is what the call's template sees, but for its content and page.
 func (c *scCall) data() *generator.Shortcode {
-	d := &generator.Shortcode{Name: c.tag.name, Params: c.tag.named, Positional: c.tag.positional, Ordinal: c.ordinal}
+	d := &generator.Shortcode{Name: c.tag.name, Params: c.tag.named, Positional: c.tag.positional, Ordinal: c.ordinal, Image: c.image}
 	if d.Params == nil {
 		d.Params = map[string]string{}
 	}

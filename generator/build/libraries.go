@@ -33,6 +33,10 @@ var mathEngine = sync.OnceValue(func() *mathml.Engine {
 // library.
 const diagramParam = "mermaid"
 
+// tabsParam is the parameter that makes a layout load the stylesheet of
+// the tabs shortcode, which the build sets on a page that has tabs.
+const tabsParam = "tabs"
+
 // vendorLibrary is the library a theme's static file belongs to: NAME of
 // vendor/NAME-VERSION/..., or "" for any other file.
 func vendorLibrary(out string) string {
@@ -55,12 +59,21 @@ func vendorLibrary(out string) string {
 // libraries its body needs, and notes every library it loads, for
 // copyFiles and for the build cache.
 func (b *builder) useLibraries(p, view *generator.Page, body *markdown.PageBody) {
-	if body != nil && body.Diagrams && view.Params[diagramParam] != true {
+	set := func(param string) {
+		if view.Params[param] == true {
+			return
+		}
 		view.Params = maps.Clone(view.Params)
 		if view.Params == nil {
 			view.Params = map[string]any{}
 		}
-		view.Params[diagramParam] = true
+		view.Params[param] = true
+	}
+	if body != nil && body.Diagrams {
+		set(diagramParam)
+	}
+	if body != nil && body.Shortcodes[tabsParam] {
+		set(tabsParam)
 	}
 	var libs []string
 	for _, f := range b.theme.Static {

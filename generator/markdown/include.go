@@ -62,6 +62,10 @@ type PageBody struct {
 	// ```mermaid diagram: the theme loads what draws them on such pages
 	// only.
 	Diagrams bool
+	// Shortcodes are the names of the shortcodes the page or a file it
+	// includes rendered, so that the theme may load what one of them
+	// needs, such as the stylesheet of tabs, on those pages only.
+	Shortcodes map[string]bool
 }
 
 // frame is one file's stretch of a PageBody's src.

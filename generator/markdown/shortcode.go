@@ -926,6 +926,10 @@ func (r *scRenderer) shortcode(w util.BufWriter, src []byte, node ast.Node, ente
 	if c.fr != nil {
 		if c.fr.pb != nil {
 			data.Page = c.fr.pb.page
+			if c.fr.pb.Shortcodes == nil {
+				c.fr.pb.Shortcodes = map[string]bool{}
+			}
+			c.fr.pb.Shortcodes[c.tag.name] = true
 		}
 	}
 	if node.HasChildren() {

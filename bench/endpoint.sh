@@ -44,29 +44,7 @@ mkdir -p "$site/public"
 printf 'title = "Bench"\nbaseURL = "https://bench.example/"\n[analytics]\nenabled = true\n' >"$site/folio.toml"
 for i in $(seq 0 19); do mkdir -p "$site/public/p$i"; echo '<!doctype html>' >"$site/public/p$i/index.html"; done
 
-# start CMD...: runs CMD in the background and waits for the address it
-# prints, left in $url.
-start() {
-	local out="$work/out.${#pids[@]}"
-	rm -f "$out" # a server of an earlier round wrote its address there
-	"$@" >"$out" 2>>"$work/stderr.log" &
-	pids+=($!)
-	for _ in $(seq 600); do
-		url=$(grep -o 'http://[0-9.:]*' "$out" 2>/dev/null | head -n 1 || true)
-		if [ -n "$url" ]; then
-			return
-		fi
-		sleep 0.05
-	done
-	echo "did not start: $*" >&2
-	cat "$work/stderr.log" >&2
-	exit 1
-}
-stop_all() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	pids=()
-}
+. bench/servers.sh
 # load URL: runs wrk against the server started last and prints requests
 # a second, the 2xx answers, and the server's CPU time (user and system)
 # a request in microseconds, a measure that other work on the machine

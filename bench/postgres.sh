@@ -41,32 +41,11 @@ mkdir -p "$site/public"
 printf 'title = "Bench"\nbaseURL = "https://bench.example/"\n[analytics]\nenabled = true\n' >"$site/folio.toml"
 for i in $(seq 0 19); do mkdir -p "$site/public/p$i"; echo '<!doctype html>' >"$site/public/p$i/index.html"; done
 
-# start CMD...: runs CMD in the background and waits for the address it
-# prints, left in $url.
-start() {
-	local out="$work/out.${#pids[@]}"
-	"$@" >"$out" 2>>"$work/stderr.log" &
-	pids+=($!)
-	for _ in $(seq 600); do
-		url=$(grep -o 'http://[0-9.:]*' "$out" 2>/dev/null | head -n 1 || true)
-		if [ -n "$url" ]; then
-			return
-		fi
-		sleep 0.05
-	done
-	echo "did not start: $*" >&2
-	cat "$work/stderr.log" >&2
-	exit 1
-}
+. bench/servers.sh
 collector() {
 	start "$work/folio" collect -root "$site" -addr 127.0.0.1:0 -trusted-proxies 127.0.0.1 -rate-limit 0 -flush "$flush" "$@"
 }
 rps() { wrk -t2 -c"$conns" -d"$duration" -s bench/beacon.lua "$1" | awk '/Requests\/sec/ {print $2}'; }
-stop_all() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	pids=()
-}
 
 echo "== ingest, wrk -c$conns -d$duration, flush every $flush, $rounds rounds"
 # The three run in turn within each round, and each round's ratios are

@@ -71,6 +71,10 @@ type Options struct {
 	// CacheDir, when set, keeps the cache on disk between builds:
 	// BuildDir reads it before and writes it after. Options.Cache wins.
 	CacheDir string
+
+	// urlPrefix is the URL folder of a version of a site of several:
+	// "1.0/" for an old version.
+	urlPrefix string
 }
 
 // Result describes a finished build.
@@ -82,6 +86,9 @@ type Result struct {
 	// LiquidPages is how many rendered pages hold Jekyll's Liquid, which
 	// is published as text; each place is among the warnings.
 	LiquidPages int
+	// Reused is how many pages of a site of several versions took their
+	// body from another version, which rendered the same file.
+	Reused int
 }
 
 // builder holds the state of one build.
@@ -111,6 +118,7 @@ type builder struct {
 	cache          *Cache                          // the build cache BuildDir uses, if any
 	records        map[*generator.Page]*cachedPage // what rendering each cacheable page teaches the cache
 	lang           *langBuild                      // the language this builder builds, on a site in several
+	ver            *verBuild                       // the version this builder builds, on a site of several
 }
 
 // SiteBuild is a loaded site, ready to render pages that are not in its
@@ -214,6 +222,12 @@ func newBuilder(opts Options) (*builder, error) {
 	if b.BaseURL != "" {
 		u, _ := url.Parse(b.BaseURL)
 		b.BasePath = u.EscapedPath()
+	}
+	if opts.urlPrefix != "" {
+		b.BasePath += opts.urlPrefix
+		if b.BaseURL != "" {
+			b.BaseURL += opts.urlPrefix
+		}
 	}
 	b.md, b.shortcodes = markdown.New(b.cfg.Markdown.Unsafe, opts.FS)
 	b.render = render.New(b.URLs, !opts.NoMinify)
@@ -335,6 +349,9 @@ func Build(ctx context.Context, opts Options, out output.Output) (*Result, error
 	b, err := newBuilder(opts)
 	if err != nil {
 		return nil, err
+	}
+	if versioned(b.cfg) {
+		return buildVersions(ctx, opts, b.cfg, out)
 	}
 	if multilingual(b.cfg) {
 		return buildLanguages(ctx, opts, b.cfg, out)
@@ -508,15 +525,31 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var file []byte // the page's whole file, when read here
 	if p.HasBody && p.Src == nil {
 		src, err := b.readBody(p, bufs)
 		if err != nil {
 			return err
 		}
-		p.Src = src
+		p.Src, file = src, bufs.file
 	}
 	view := *p
-	if p.HasBody {
+	var (
+		key    [32]byte
+		keyOK  bool
+		reused bool
+		calls  []linkCall
+		result = b.resolveLink
+	)
+	if p.HasBody && b.ver != nil && file != nil {
+		// A site of several versions: a body another version rendered
+		// serves this one too.
+		if key, keyOK = b.bodyKey(p, file); keyOK {
+			reused = b.reuseBody(p, key, &view)
+		}
+		result = b.versionResolver(&calls)
+	}
+	if p.HasBody && !reused {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -527,13 +560,14 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		}
 		doc := body.Doc
 		toc, idMap := markdown.HeadingIDs(doc, body.Src)
-		if found := markdown.Liquid(doc, body.Src, len(p.Src)); len(found) > 0 {
+		found := markdown.Liquid(doc, body.Src, len(p.Src))
+		if len(found) > 0 {
 			b.liquidFound(p, found)
 		}
 		ids := markdown.NewIDSet(idMap)
 		b.ids.Store(p.Path, ids)
 		ref := b.search.Add(p, doc, body.Src)
-		p.Links = markdown.ResolveLinks(p, doc, b.resolveLink)
+		p.Links = markdown.ResolveLinks(p, doc, result)
 		b.remember(p, ids, ref)
 		b.rememberIncludes(p, body.Included)
 		bufs.body.Reset()
@@ -551,7 +585,13 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		}
 		view.Content = htmlString(bufs.body.String())
 		view.TOC, view.TOCHTML = toc, ""
-	} else {
+		if b.ver != nil {
+			if keyOK && len(found) == 0 && len(body.Included) == 0 {
+				b.keepBody(p, key, &bodyEntry{calls: calls, html: string(view.Content), toc: toc, ids: ids}, ref)
+			}
+			view.Content = htmlString(b.withBase(string(view.Content)))
+		}
+	} else if !reused {
 		// A generated page, such as /changelog/, may have stored its ids.
 		b.ids.LoadOrStore(p.Path, markdown.IDSet(nil))
 	}
@@ -818,8 +858,8 @@ func (b *builder) writeAssets(out output.Output) error {
 	sort.Strings(names)
 	for _, n := range names {
 		a := b.theme.Assets[n]
-		if n == languagesCSS && b.lang == nil {
-			// Only pages with translations link it.
+		if n == languagesCSS && b.lang == nil || n == versionsCSS && b.ver == nil {
+			// Only pages with translations, or versions, link it.
 			continue
 		}
 		if err := b.write(out, a.Out, a.Data); err != nil {

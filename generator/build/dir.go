@@ -24,6 +24,9 @@ func BuildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if versioned(b.cfg) {
+		return buildVersionsDir(ctx, opts, b.cfg, dir)
+	}
 	if multilingual(b.cfg) {
 		return buildLanguagesDir(ctx, opts, b.cfg, dir)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -247,7 +248,7 @@ type verOutput struct {
 }
 
 func (o *verOutput) WriteFile(name string, data []byte) error {
-	if o.vb.prefix != "" && (name == "robots.txt" || strings.HasPrefix(name, "sitemap") && strings.HasSuffix(name, ".xml")) {
+	if base := path.Base(name); o.vb.prefix != "" && (name == "robots.txt" || strings.HasPrefix(base, "sitemap") && strings.HasSuffix(base, ".xml")) {
 		return nil
 	}
 	return o.out.WriteFile(o.vb.prefix+name, data)

@@ -1,0 +1,164 @@
+package build
+
+import (
+	"context"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"folio/generator/output"
+	"folio/themes"
+)
+
+// buildVersionsSite builds testdata/versions.txtar, changed by edit.
+func buildVersionsSite(t *testing.T, edit func(string) string) (*output.MapOutput, *Result, error) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/versions.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := string(data)
+	if edit != nil {
+		site = edit(site)
+	}
+	out := &output.MapOutput{}
+	res, err := Build(context.Background(), Options{FS: txtarFS(t, []byte(site)), Theme: themes.DefaultFS()}, out)
+	return out, res, err
+}
+
+// outFile returns a file of out, failing the test when it is missing.
+func outFile(t *testing.T, out *output.MapOutput, name string) string {
+	t.Helper()
+	data, ok := out.Files[name]
+	if !ok {
+		var names []string
+		for n := range out.Files {
+			if !strings.HasPrefix(n, "vendor/") && !strings.Contains(n, "/vendor/") {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		t.Fatalf("no %s in the output; it has %s", name, strings.Join(names, " "))
+	}
+	return string(data)
+}
+
+func TestVersionsSite(t *testing.T) {
+	out, res, err := buildVersionsSite(t, nil)
+	if err != nil {
+		t.Fatalf("Build() error:\n%v", err)
+	}
+	file := func(name string) string { t.Helper(); return outFile(t, out, name) }
+	for _, name := range []string{
+		"index.html", "docs/install/index.html", "docs/new/index.html", "de/docs/install/index.html", "search/index.json", "de/search/index.json",
+		"sitemap.xml", "robots.txt", "1.1/index.html", "1.1/docs/old/index.html", "1.1/de/docs/install/index.html", "1.1/search/index.json",
+		"1.1/de/search/index.json", "1.0/docs/install/index.html", "1.0/de/docs/install/index.html", "1.0/index.xml", "1.0/logo.txt", "1.0/404.html",
+	} {
+		file(name)
+	}
+	for _, name := range []string{"1.1/robots.txt", "1.0/robots.txt", "1.1/sitemap.xml", "1.1/sitemap-en.xml", "1.0/de/sitemap.xml", "1.0/docs/new/index.html", "docs/old/index.html"} {
+		if _, ok := out.Files[name]; ok {
+			t.Errorf("%s written, want none", name)
+		}
+	}
+
+	latest := file("docs/install/index.html")
+	for _, want := range []string{
+		`<nav class="versions" aria-label="Versions">`,
+		`<a href="/docs/install/" data-version="2.0" aria-current="page">2.0</a>`,
+		`<a href="/1.1/docs/install/" data-version="1.1">1.1</a>`,
+		`<a href="/1.0/docs/install/" data-version="1.0">1.0</a>`,
+		`<link rel="canonical" href="https://example.org/docs/install/">`,
+		`<a href="/docs/guide/">guide</a>`,
+	} {
+		if !strings.Contains(latest, want) {
+			t.Errorf("docs/install/index.html lacks %s", want)
+		}
+	}
+	for _, bad := range []string{"noindex", "version-banner", versionBase} {
+		if strings.Contains(latest, bad) {
+			t.Errorf("docs/install/index.html has %s: the latest version is not old", bad)
+		}
+	}
+
+	// The same file in 2.0 and 1.1, rendered once, links within 1.1.
+	old := file("1.1/docs/install/index.html")
+	for _, want := range []string{
+		`<meta name="robots" content="noindex">`,
+		`<link rel="canonical" href="https://example.org/docs/install/">`,
+		`You are reading the docs for 1.1. <a href="/docs/install/" data-version="2.0">The newest is 2.0.</a>`,
+		`<a href="/1.1/docs/install/" data-version="1.1" aria-current="page">1.1</a>`,
+		`<a href="/1.1/docs/guide/">guide</a>`,
+		`<a href="/1.1/logo.txt">logo</a>`,
+		`<a href="/1.1/de/docs/install/#installieren">Auf Deutsch</a>`,
+		`data-index="/1.1/search/index.json"`,
+		`<link rel="stylesheet" href="/1.1/assets/versions.`,
+	} {
+		if !strings.Contains(old, want) {
+			t.Errorf("1.1/docs/install/index.html lacks %s", want)
+		}
+	}
+	if strings.Contains(old, versionBase) {
+		t.Errorf("1.1/docs/install/index.html keeps %s", versionBase)
+	}
+
+	// A page 2.0 does not have: its canonical link and the switcher lead
+	// to 2.0's home page.
+	gone := file("1.1/docs/old/index.html")
+	for _, want := range []string{
+		`<link rel="canonical" href="https://example.org/">`,
+		`<a href="/" data-version="2.0" class="missing">2.0 (not in this version)</a>`,
+		`<a href="/1.0/docs/old/" data-version="1.0">1.0</a>`,
+	} {
+		if !strings.Contains(gone, want) {
+			t.Errorf("1.1/docs/old/index.html lacks %s", want)
+		}
+	}
+	// The German switcher stays in German.
+	if got := file("1.0/de/docs/install/index.html"); !strings.Contains(got, `<a href="/de/docs/install/" data-version="2.0">2.0</a>`) ||
+		!strings.Contains(got, "Sie lesen die Dokumentation für 1.0.") || !strings.Contains(got, `<a href="/1.0/docs/install/#setup">in English</a>`) {
+		t.Errorf("1.0/de/docs/install/index.html = %s", got)
+	}
+
+	// The same German file in 2.0 and 1.1, whose link leads elsewhere in
+	// each: 1.1 has no German guide and links to the English one.
+	if got := file("de/docs/install/index.html"); !strings.Contains(got, `<a href="/de/docs/guide/">Anleitung</a>`) {
+		t.Errorf("de/docs/install/index.html does not link the German guide")
+	}
+	if got := file("1.1/de/docs/install/index.html"); !strings.Contains(got, `<a href="/1.1/docs/guide/">Anleitung</a>`) {
+		t.Errorf("1.1/de/docs/install/index.html does not link 1.1's English guide")
+	}
+
+	// Search is per version.
+	if got := file("1.0/search/index.json"); !strings.Contains(got, "/1.0/docs/install/") || strings.Contains(got, `"/docs/install/"`) || strings.Contains(got, "/1.1/") {
+		t.Errorf("1.0/search/index.json holds other versions' pages: %s", got)
+	}
+	if got := file("sitemap-en.xml"); strings.Contains(got, "/1.") {
+		t.Errorf("sitemap-en.xml lists old versions' pages: %s", got)
+	}
+
+	// 2.0 and 1.1 share the English home, install and guide pages, and
+	// the German home and docs pages; 1.0 shares nothing.
+	if res.Reused != 5 {
+		t.Errorf("Result.Reused = %d, want 5", res.Reused)
+	}
+}
+
+func TestVersionsBrokenLinkInOldVersion(t *testing.T) {
+	_, _, err := buildVersionsSite(t, func(s string) string {
+		return strings.Replace(s, "See [the old page](old.md)", "See [the old page](older.md)", 1)
+	})
+	if err == nil || !strings.Contains(err.Error(), "versions/1.0/content/en/docs/install.md:") || !strings.Contains(err.Error(), "older.md") {
+		t.Fatalf("Build() error = %v, want the broken link named in 1.0's folder", err)
+	}
+}
+
+func TestVersionsMissingFolder(t *testing.T) {
+	_, _, err := buildVersionsSite(t, func(s string) string {
+		return strings.Replace(s, `dir = "versions/1.0/content"`, `dir = "versions/0.9/content"`, 1)
+	})
+	if err == nil || !strings.Contains(err.Error(), "folio.toml:") || !strings.Contains(err.Error(), "no folder versions/0.9/content") {
+		t.Fatalf("Build() error = %v, want the missing folder named", err)
+	}
+}

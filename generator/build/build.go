@@ -75,6 +75,9 @@ type Options struct {
 	// urlPrefix is the URL folder of a version of a site of several:
 	// "1.0/" for an old version.
 	urlPrefix string
+	// noReuse renders every version's bodies afresh: what a build of
+	// several versions is compared with.
+	noReuse bool
 }
 
 // Result describes a finished build.
@@ -541,7 +544,7 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		calls  []linkCall
 		result = b.resolveLink
 	)
-	if p.HasBody && b.ver != nil && file != nil {
+	if p.HasBody && b.ver != nil && b.ver.set.memo != nil && file != nil {
 		// A site of several versions: a body another version rendered
 		// serves this one too.
 		if key, keyOK = b.bodyKey(p, file); keyOK {
@@ -586,7 +589,7 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		view.Content = htmlString(bufs.body.String())
 		view.TOC, view.TOCHTML = toc, ""
 		if b.ver != nil {
-			if keyOK && len(found) == 0 && len(body.Included) == 0 {
+			if b.ver.set.memo != nil && keyOK && len(found) == 0 && len(body.Included) == 0 {
 				b.keepBody(p, key, &bodyEntry{calls: calls, html: string(view.Content), toc: toc, ids: ids}, ref)
 			}
 			view.Content = htmlString(b.withBase(string(view.Content)))

@@ -77,6 +77,9 @@ func newVerSet(ctx context.Context, opts Options, cfg *config.Config) (*verSet, 
 	if err != nil {
 		return nil, err
 	}
+	if opts.noReuse {
+		s.memo = nil
+	}
 	opts.Cache, opts.CacheDir = nil, ""
 	var errs generator.ErrorList
 	for _, v := range cfg.Versions.List {
@@ -285,7 +288,9 @@ func (s *verSet) run(ctx context.Context, out output.Output) (*Result, error) {
 			}
 		}
 	}
-	res.Reused = int(s.memo.hits.Load())
+	if s.memo != nil {
+		res.Reused = int(s.memo.hits.Load())
+	}
 	if s.warn != nil {
 		for _, w := range res.Warnings {
 			s.warn(w)

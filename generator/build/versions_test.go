@@ -3,6 +3,8 @@ package build
 import (
 	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -160,5 +162,126 @@ func TestVersionsMissingFolder(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "folio.toml:") || !strings.Contains(err.Error(), "no folder versions/0.9/content") {
 		t.Fatalf("Build() error = %v, want the missing folder named", err)
+	}
+}
+
+// taggedSite makes a site in a git repository: content/ as committed at
+// tag v1.0, then changed in the working tree.
+func taggedSite(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("git not found")
+		}
+		t.Skip("git not found")
+	}
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=Folio", "-c", "user.email=folio@example.org", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write("folio.toml", "title = \"Tagged\"\n[versions]\n[versions.\"2.0\"]\ndir = \"content\"\n[versions.\"1.0\"]\ngit = \"v1.0\"\n")
+	write("content/_index.md", "---\ntitle: Home\n---\nRead [the guide](docs/guide.md).\n")
+	write("content/docs/guide.md", "---\ntitle: Guide\n---\nThe guide of 1.0.\n")
+	write("content/docs/same.md", "---\ntitle: Same\n---\nThe same in both, [home](/).\n")
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-q", "-m", "1.0")
+	git("tag", "v1.0")
+	write("content/docs/guide.md", "---\ntitle: Guide\n---\nThe guide of 2.0.\n")
+	write("content/docs/new.md", "---\ntitle: New\n---\nNew in 2.0.\n")
+	return dir
+}
+
+func TestVersionsFromGit(t *testing.T) {
+	dir := taggedSite(t)
+	out := &output.MapOutput{}
+	res, err := Build(context.Background(), Options{Root: dir, Theme: themes.DefaultFS()}, out)
+	if err != nil {
+		t.Fatalf("Build() error:\n%v", err)
+	}
+	if got := outFile(t, out, "docs/guide/index.html"); !strings.Contains(got, "The guide of 2.0.") {
+		t.Errorf("docs/guide/index.html is not 2.0's guide")
+	}
+	if got := outFile(t, out, "1.0/docs/guide/index.html"); !strings.Contains(got, "The guide of 1.0.") || !strings.Contains(got, "You are reading the docs for 1.0.") {
+		t.Errorf("1.0/docs/guide/index.html is not 1.0's guide, as committed at v1.0")
+	}
+	if got := outFile(t, out, "1.0/docs/same/index.html"); !strings.Contains(got, `<a href="/1.0/">home</a>`) {
+		t.Errorf("1.0/docs/same/index.html does not link 1.0's home")
+	}
+	if _, ok := out.Files["1.0/docs/new/index.html"]; ok {
+		t.Errorf("1.0 has 2.0's new page, which v1.0 did not commit")
+	}
+	if res.Reused != 2 {
+		// The home page and docs/same.md.
+		t.Errorf("Result.Reused = %d, want 2", res.Reused)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		switch e.Name() {
+		case ".git", "content", "folio.toml":
+		default:
+			t.Errorf("the build wrote %s in the site's folder", e.Name())
+		}
+	}
+}
+
+func TestVersionsUnknownGitRef(t *testing.T) {
+	dir := taggedSite(t)
+	toml := "title = \"Tagged\"\n[versions]\n[versions.\"2.0\"]\n[versions.\"1.0\"]\ngit = \"v0.9\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "folio.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Build(context.Background(), Options{Root: dir, Theme: themes.DefaultFS()}, &output.MapOutput{})
+	if err == nil || !strings.Contains(err.Error(), "folio.toml:4: versions.1.0.git: v0.9:") {
+		t.Fatalf("Build() error = %v, want the unknown ref named at its line", err)
+	}
+}
+
+// TestVersionsReuseSameOutput checks that a body one version rendered
+// for another gives the bytes the other would have made itself.
+func TestVersionsReuseSameOutput(t *testing.T) {
+	data, err := os.ReadFile("testdata/versions.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(noReuse bool) (*output.MapOutput, *Result) {
+		t.Helper()
+		out := &output.MapOutput{}
+		res, err := Build(context.Background(), Options{FS: txtarFS(t, data), Theme: themes.DefaultFS(), noReuse: noReuse}, out)
+		if err != nil {
+			t.Fatalf("Build() error:\n%v", err)
+		}
+		return out, res
+	}
+	reused, res := build(false)
+	fresh, resFresh := build(true)
+	if res.Reused == 0 || resFresh.Reused != 0 {
+		t.Fatalf("Result.Reused = %d and, without reuse, %d", res.Reused, resFresh.Reused)
+	}
+	if len(reused.Files) != len(fresh.Files) {
+		t.Errorf("%d files with reuse, %d without", len(reused.Files), len(fresh.Files))
+	}
+	for name, want := range fresh.Files {
+		if got := reused.Files[name]; string(got) != string(want) {
+			t.Errorf("%s differs when bodies are reused:\n got %s\nwant %s", name, got, want)
+		}
 	}
 }

@@ -259,6 +259,7 @@ type LinkRef struct {
 	Fragment string
 	Source   string // the content file it names, "" for a site path
 	Lang     string // the language whose page it names, when not the page's own
+	Version  string // the version whose page it names, when not the page's own
 }
 
 // Shortcode is what a shortcode template sees as `.`.

@@ -416,7 +416,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 	if len(b.errs) > 0 {
 		return nil, b.errs.Sorted()
 	}
-	if b.opts.Cache == nil && b.lang == nil {
+	if b.opts.Cache == nil && b.lang == nil && b.ver == nil {
 		// Heading ids and links are checked; only a cache kept for the
 		// next build in this process (serve) checks edits against them.
 		b.ids.Clear()
@@ -674,6 +674,11 @@ func (b *builder) resolveLink(dir, dest string) (string, generator.LinkRef, bool
 			target += "/"
 		}
 	}
+	if b.ver != nil {
+		if out, ref, ok := b.versionTarget(target, ref, u); ok {
+			return out, ref, true
+		}
+	}
 	if b.lang != nil {
 		if out, ref, ok := b.lang.resolve(target, ref, u); ok {
 			return out, ref, true
@@ -727,8 +732,8 @@ func (b *builder) reportLink(p *generator.Page, l generator.LinkRef, msg string,
 }
 
 func (b *builder) checkLink(p *generator.Page, l generator.LinkRef) string {
-	if b.lang != nil && l.Lang != "" && l.Lang != b.cfg.Language {
-		// Checked against that language once all are rendered.
+	if b.lang != nil && l.Lang != "" && l.Lang != b.cfg.Language || b.ver != nil && l.Version != "" && l.Version != b.ver.v.Name {
+		// Checked against that language or version once all are rendered.
 		return ""
 	}
 	target := l.Target

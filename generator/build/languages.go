@@ -415,6 +415,10 @@ func (s *langSet) checkLinks() (generator.ErrorList, []string) {
 		warns = append(warns, b.warns[warnsBefore:]...)
 	}
 	for _, l := range s.list {
+		if l.b.ver != nil {
+			// Links to other versions are checked once all are built.
+			break
+		}
 		// Checked: what the links needed can go.
 		l.b.ids.Clear()
 		for _, p := range l.b.Pages {

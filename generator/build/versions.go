@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
+	"sort"
 	"path/filepath"
 	"strings"
 
@@ -288,6 +290,17 @@ func (s *verSet) run(ctx context.Context, out output.Output) (*Result, error) {
 			}
 		}
 	}
+	errs, warns := s.checkLinks()
+	if len(errs) > 0 {
+		return nil, errs.Sorted()
+	}
+	for _, w := range warns {
+		if !seen[w] {
+			seen[w] = true
+			res.Warnings = append(res.Warnings, w)
+		}
+	}
+	sort.Strings(res.Warnings)
 	if s.memo != nil {
 		res.Reused = int(s.memo.hits.Load())
 	}
@@ -342,4 +355,83 @@ func buildVersionsDir(ctx context.Context, opts Options, cfg *config.Config, dir
 		return nil, err
 	}
 	return res, nil
+}
+
+// versionTarget maps a link to a page of a version: a site path that
+// starts with /NAME/ names the page of version NAME, in the linking
+// page's language, and is checked once every version is built. ok is
+// false for other paths.
+func (b *builder) versionTarget(target string, ref generator.LinkRef, u *url.URL) (string, generator.LinkRef, bool) {
+	for _, vb := range b.ver.set.list {
+		rest, ok := strings.CutPrefix(target, "/"+vb.v.Name+"/")
+		if !ok {
+			continue
+		}
+		dest := "/" + rest
+		if u.RawQuery != "" {
+			dest += "?" + u.RawQuery
+		}
+		if u.Fragment != "" {
+			dest += "#" + u.EscapedFragment()
+		}
+		ob := vb.builderAt(b)
+		out, r, ok := ob.resolveLink("", dest)
+		if !ok {
+			return "", ref, false
+		}
+		r.Dest = ref.Dest
+		if vb != b.ver {
+			r.Version = vb.v.Name
+			if r.Lang == "" && ob.lang != nil {
+				r.Lang = ob.lang.code
+			}
+		}
+		return out, r, true
+	}
+	return "", ref, false
+}
+
+// checkLinks checks the links of every version to the pages of another,
+// then lets go of what the links needed.
+func (s *verSet) checkLinks() (generator.ErrorList, []string) {
+	var (
+		errs  generator.ErrorList
+		warns []string
+	)
+	byName := map[string]*verBuild{}
+	for _, vb := range s.list {
+		byName[vb.v.Name] = vb
+	}
+	for _, vb := range s.list {
+		for _, b := range vb.builders() {
+			seen := map[string]bool{}
+			errsBefore, warnsBefore := len(b.errs), len(b.warns)
+			for _, p := range b.Pages {
+				for _, ref := range p.Links {
+					other, ok := byName[ref.Version]
+					if !ok || other == vb {
+						continue
+					}
+					ob := other.builderAt(b)
+					if other.langs != nil {
+						if l, ok := other.langs.byCode[ref.Lang]; ok {
+							ob = l.b
+						}
+					}
+					b.reportLink(p, ref, ob.checkLink(p, ref), seen)
+				}
+			}
+			errs = append(errs, versionErrors(vb.v, b.errs[errsBefore:])...)
+			warns = append(warns, b.warns[warnsBefore:]...)
+		}
+	}
+	for _, vb := range s.list {
+		for _, b := range vb.builders() {
+			b.ids.Clear()
+			for _, p := range b.Pages {
+				p.Links = nil
+			}
+		}
+	}
+	return errs, warns
 }

@@ -123,6 +123,17 @@ func TestVersionsSite(t *testing.T) {
 		t.Errorf("1.0/de/docs/install/index.html = %s", got)
 	}
 
+	// Links to another version, in the page's language.
+	if got := file("docs/new/index.html"); !strings.Contains(got, `<a href="/1.0/docs/install/#setup">it differently</a>`) {
+		t.Errorf("docs/new/index.html does not link 1.0's install page")
+	}
+	if got := file("1.0/docs/old/index.html"); !strings.Contains(got, `<a href="/docs/install/#install-it">the latest</a>`) {
+		t.Errorf("1.0/docs/old/index.html does not link 2.0's install page")
+	}
+	if got := file("1.0/de/docs/install/index.html"); !strings.Contains(got, `<a href="/de/docs/install/#vorbereitung">2.0</a>`) {
+		t.Errorf("1.0/de/docs/install/index.html does not link 2.0's German install page")
+	}
+
 	// The same German file in 2.0 and 1.1, whose link leads elsewhere in
 	// each: 1.1 has no German guide and links to the English one.
 	if got := file("de/docs/install/index.html"); !strings.Contains(got, `<a href="/de/docs/guide/">Anleitung</a>`) {
@@ -153,6 +164,19 @@ func TestVersionsBrokenLinkInOldVersion(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "versions/1.0/content/en/docs/install.md:") || !strings.Contains(err.Error(), "older.md") {
 		t.Fatalf("Build() error = %v, want the broken link named in 1.0's folder", err)
+	}
+}
+
+func TestVersionsBrokenLinkToOtherVersion(t *testing.T) {
+	for _, tc := range []struct{ from, to, file string }{
+		{"/1.0/docs/install/#setup", "/1.0/docs/install/#nowhere", "content/en/docs/new.md:"},
+		{"/2.0/docs/install/#install-it", "/2.0/docs/old/", "versions/1.0/content/en/docs/old.md:"},
+		{"/2.0/docs/install/#vorbereitung", "/2.0/docs/install/#setup", "versions/1.0/content/de/docs/install.md:"},
+	} {
+		_, _, err := buildVersionsSite(t, func(s string) string { return strings.Replace(s, tc.from, tc.to, 1) })
+		if err == nil || !strings.Contains(err.Error(), tc.file) || !strings.Contains(err.Error(), "broken link "+tc.to) {
+			t.Errorf("with a link to %s: Build() error = %v, want it named in %s", tc.to, err, tc.file)
+		}
 	}
 }
 

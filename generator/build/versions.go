@@ -6,8 +6,8 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
-	"sort"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"folio/generator"

@@ -134,6 +134,10 @@ func Open(ctx context.Context, opts Options) (*SiteBuild, error) {
 	if err != nil {
 		return nil, err
 	}
+	if versioned(b.cfg) {
+		// Pages made outside content/ are in the latest version.
+		return openLatest(ctx, opts, b.cfg)
+	}
 	if multilingual(b.cfg) {
 		// Pages made outside content/ are in the default language.
 		s, err := newLangSet(opts, b.cfg)

@@ -131,8 +131,56 @@ func newVerSet(ctx context.Context, opts Options, cfg *config.Config) (*verSet, 
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
 	}
+	if err := s.checkFolders(); err != nil {
+		return nil, err
+	}
 	s.linkVersions()
 	return s, nil
+}
+
+// checkFolders refuses a version whose folder is also a language's, or
+// holds a page or file of the latest version, which would write the same
+// files.
+func (s *verSet) checkFolders() error {
+	var errs generator.ErrorList
+	latest := s.list[0]
+	root := latest.builders()[0]
+	for _, vb := range s.list[1:] {
+		if _, ok := s.cfg.Languages.Get(vb.v.Name); ok {
+			errs = append(errs, generator.Errorf(config.ConfigFile, vb.v.Line, "versions.%s: a language has that name too: both would be published under /%s/", vb.v.Name, vb.v.Name))
+			continue
+		}
+		if root.lang != nil && root.lang.prefix != "" {
+			continue
+		}
+		folder := "/" + vb.prefix
+		for _, p := range root.Pages {
+			if strings.HasPrefix(p.Path, folder) {
+				errs = append(errs, generator.Errorf(p.File, 0, "is published at %s, in the folder of version %s", p.Path, vb.v.Name))
+			}
+		}
+		for target := range root.FilePaths {
+			if strings.HasPrefix(target, folder) {
+				errs = append(errs, generator.Errorf(config.ConfigFile, vb.v.Line, "versions.%s: the latest version has a file at %s, in this version's folder", vb.v.Name, target))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs.Sorted()
+	}
+	return nil
+}
+
+// openLatest loads the latest version of a site of several, for pages
+// made outside content/, such as a report.
+func openLatest(ctx context.Context, opts Options, cfg *config.Config) (*SiteBuild, error) {
+	c := *cfg
+	c.Versions.List = c.Versions.List[:1]
+	s, err := newVerSet(ctx, opts, &c)
+	if err != nil {
+		return nil, err
+	}
+	return &SiteBuild{b: s.list[0].builders()[0]}, nil
 }
 
 // versionErrors names the version in the errors of its content, whose

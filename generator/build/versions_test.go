@@ -309,3 +309,39 @@ func TestVersionsReuseSameOutput(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionsFolderTaken(t *testing.T) {
+	for _, tc := range []struct{ edit, want string }{
+		{"-- content/en/docs/new.md --", "content/en/1.0/_index.md: is published at /1.0/, in the folder of version 1.0"},
+		{"[versions.\"1.0\"]", "folio.toml:16: versions.de: a language has that name too"},
+	} {
+		_, _, err := buildVersionsSite(t, func(s string) string {
+			if strings.HasPrefix(tc.edit, "[") {
+				return strings.Replace(s, tc.edit, "[versions.de]\ndir = \"versions/1.0/content\"\n"+tc.edit, 1)
+			}
+			return strings.Replace(s, tc.edit, "-- content/en/1.0/_index.md --\n---\ntitle: Taken\n---\n"+tc.edit, 1)
+		})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Build() error = %v, want %s", err, tc.want)
+		}
+	}
+}
+
+func TestVersionsOpen(t *testing.T) {
+	data, err := os.ReadFile("testdata/versions.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := strings.Replace(string(data), "latest = \"2.0\"", "latest = \"1.1\"", 1)
+	s, err := Open(context.Background(), Options{FS: txtarFS(t, []byte(site)), Theme: themes.DefaultFS()})
+	if err != nil {
+		t.Fatalf("Open() error: %v", err)
+	}
+	// The latest, 1.1, is at the root: its page, not 2.0's.
+	if title, ok := s.Title("/docs/old/"); !ok || title != "Gone in 2.0" {
+		t.Errorf("Title(/docs/old/) = %q, %v, want the latest version's page", title, ok)
+	}
+	if _, ok := s.Title("/docs/new/"); ok {
+		t.Errorf("Title(/docs/new/) found 2.0's page, which is not the latest")
+	}
+}

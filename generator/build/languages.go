@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -355,10 +354,7 @@ func (s *langSet) run(ctx context.Context, out output.Output) (*Result, error) {
 			}
 			return nil, err
 		}
-		res.Pages += r.Pages
-		res.Rendered += r.Rendered
-		res.Files += r.Files
-		res.LiquidPages += r.LiquidPages
+		res.add(r)
 		res.Warnings = append(res.Warnings, r.Warnings...)
 	}
 	if len(errs) > 0 {
@@ -473,26 +469,5 @@ func buildLanguagesDir(ctx context.Context, opts Options, cfg *config.Config, di
 	if err != nil {
 		return nil, err
 	}
-	dir, err = filepath.Abs(filepath.Clean(dir))
-	if err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
-	}
-	// A cache left by a build in one language would not describe this
-	// output.
-	c := opts.Cache
-	if c == nil {
-		c = NewCache()
-	}
-	if err := c.forget(opts.CacheDir); err != nil {
-		return nil, err
-	}
-	var res *Result
-	err = buildSwapped(dir, cfg.Build.Keep, func(tmp string) error {
-		res, err = s.run(ctx, &output.DirOutput{Dir: tmp})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
+	return buildWholeDir(ctx, opts, cfg, dir, s.run)
 }

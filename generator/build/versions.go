@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -327,10 +326,7 @@ func (s *verSet) run(ctx context.Context, out output.Output) (*Result, error) {
 		if err != nil {
 			return nil, versionErrorsOr(vb.v, err)
 		}
-		res.Pages += r.Pages
-		res.Rendered += r.Rendered
-		res.Files += r.Files
-		res.LiquidPages += r.LiquidPages
+		res.add(r)
 		for _, w := range r.Warnings {
 			if !seen[w] {
 				seen[w] = true
@@ -383,26 +379,7 @@ func buildVersionsDir(ctx context.Context, opts Options, cfg *config.Config, dir
 	if err != nil {
 		return nil, err
 	}
-	dir, err = filepath.Abs(filepath.Clean(dir))
-	if err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
-	}
-	c := opts.Cache
-	if c == nil {
-		c = NewCache()
-	}
-	if err := c.forget(opts.CacheDir); err != nil {
-		return nil, err
-	}
-	var res *Result
-	err = buildSwapped(dir, cfg.Build.Keep, func(tmp string) error {
-		res, err = s.run(ctx, &output.DirOutput{Dir: tmp})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
+	return buildWholeDir(ctx, opts, cfg, dir, s.run)
 }
 
 // versionTarget maps a link to a page of a version: a site path that

@@ -16,7 +16,14 @@ import (
 // buildVersionsSite builds testdata/versions.txtar, changed by edit.
 func buildVersionsSite(t *testing.T, edit func(string) string) (*output.MapOutput, *Result, error) {
 	t.Helper()
-	data, err := os.ReadFile("testdata/versions.txtar")
+	return buildFixture(t, "testdata/versions.txtar", edit)
+}
+
+// buildFixture builds a txtar site of testdata, changed by edit, with
+// the built-in theme.
+func buildFixture(t *testing.T, name string, edit func(string) string) (*output.MapOutput, *Result, error) {
+	t.Helper()
+	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}

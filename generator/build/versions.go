@@ -89,12 +89,21 @@ func newVerSet(ctx context.Context, opts Options, cfg *config.Config) (*verSet, 
 		if err != nil {
 			return nil, err
 		}
+		vcfg := cfg
+		if v.Dir != "content" && cfg.History.Git {
+			// The git history of content/ is that of the working tree's
+			// pages, not of this version's.
+			c := *cfg
+			c.History.Git = false
+			vcfg = &c
+		}
 		o := opts
+		o.Config = vcfg
 		o.FS = &versionFS{site: site, content: content}
 		o.urlPrefix = vb.prefix
 		o.Warn = nil // told once for the whole site, see run
 		if multilingual(cfg) {
-			ls, err := newLangSet(o, cfg)
+			ls, err := newLangSet(o, vcfg)
 			if err != nil {
 				errs = append(errs, versionErrors(v, err)...)
 				if _, ok := generator.AsErrorList(err); ok {

@@ -78,6 +78,9 @@ type Options struct {
 	// noReuse renders every version's bodies afresh: what a build of
 	// several versions is compared with.
 	noReuse bool
+	// sharedRoot, for an old version, are the site root's URLs, where
+	// the files every version shares are.
+	sharedRoot *generator.URLs
 }
 
 // Result describes a finished build.

@@ -81,6 +81,10 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 		}
 		if s.root.BasePath == "" {
 			s.root = b.URLs
+			if opts.sharedRoot != nil {
+				// An old version: what languages share, versions share.
+				s.root = *opts.sharedRoot
+			}
 		}
 		l := &langBuild{code: lang.Code, name: lang.Name, prefix: cfg.Languages.Prefix(lang.Code), b: b, set: s}
 		b.lang = l
@@ -141,17 +145,27 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 // addShared notes the files every language shares, which the default
 // language's builder d writes: the theme's and static/.
 func (s *langSet) addShared(d *builder) {
+	for p := range sharedPaths(d) {
+		s.shared[p] = true
+	}
+}
+
+// sharedPaths are the site paths of the theme's files and static/, which
+// are the same for every language and version.
+func sharedPaths(d *builder) map[string]bool {
+	shared := map[string]bool{}
 	for _, f := range d.theme.Static {
-		s.shared["/"+f.Out] = true
+		shared["/"+f.Out] = true
 	}
 	for _, a := range d.theme.Assets {
-		s.shared["/"+a.Out] = true
+		shared["/"+a.Out] = true
 	}
 	for _, f := range d.Files {
 		if strings.HasPrefix(f.Name, "static/") {
-			s.shared["/"+f.Out] = true
+			shared["/"+f.Out] = true
 		}
 	}
+	return shared
 }
 
 // checkContentRoot warns of what lies in content/ outside the languages'
@@ -192,6 +206,9 @@ func (l *langBuild) contentDirName() string { return "content/" + l.code }
 
 // linkURL is the address a link to a site path gets.
 func (b *builder) linkURL(target string) string {
+	if b.ver != nil && b.lang == nil && b.ver.set.isShared(target) {
+		return b.ver.set.root.RelURL(target)
+	}
 	if b.lang != nil && b.lang.set.isShared(target) {
 		return b.lang.set.root.RelURL(target)
 	}

@@ -19,9 +19,11 @@ import (
 // theme, layouts and static files, with content/ taken from the version's
 // folder or, read with git, from content/ at a git ref. The latest version
 // is published at the site's root, every other one under /NAME/, each
-// with its own navigation, feeds, change log, search index (so a search
-// finds only the version being read) and copy of the theme's assets. A
-// version may itself be in several languages.
+// with its own navigation, feeds, change log and search index (so a search
+// finds only the version being read). The theme's assets and static/ are
+// the same for every version: the latest writes them, at the site's root,
+// and every version links there. A version may itself be in several
+// languages.
 //
 // Every page gets .DocsVersions, the page in each version (or that
 // version's home page), for the version switcher. An old version's pages
@@ -65,10 +67,21 @@ func (vb *verBuild) builders() []*builder {
 
 // verSet is every version of a site being built.
 type verSet struct {
-	cfg  *config.Config
-	list []*verBuild // the latest first
-	memo *bodyMemo
-	warn func(string)
+	cfg    *config.Config
+	list   []*verBuild // the latest first
+	memo   *bodyMemo
+	warn   func(string)
+	root   generator.URLs  // the site root's, for the files versions share
+	shared map[string]bool // site paths of those files: the theme's and static/
+}
+
+// isShared reports whether a site path is a file every version shares,
+// which the latest writes at the site's root.
+func (s *verSet) isShared(sitePath string) bool {
+	if i := strings.IndexAny(sitePath, "?#"); i >= 0 {
+		sitePath = sitePath[:i]
+	}
+	return s.shared[sitePath]
 }
 
 // newVerSet reads every version's content and loads its pages.
@@ -102,6 +115,9 @@ func newVerSet(ctx context.Context, opts Options, cfg *config.Config) (*verSet, 
 		o.FS = &versionFS{site: site, content: content}
 		o.urlPrefix = vb.prefix
 		o.Warn = nil // told once for the whole site, see run
+		if len(s.list) > 0 {
+			o.sharedRoot = &s.root
+		}
 		if multilingual(cfg) {
 			ls, err := newLangSet(o, vcfg)
 			if err != nil {
@@ -119,6 +135,10 @@ func newVerSet(ctx context.Context, opts Options, cfg *config.Config) (*verSet, 
 			}
 			vb.single = b
 			b.ver = vb
+			if len(s.list) > 0 {
+				b.render.Shared = s.isShared
+				b.render.SharedURLs = s.root
+			}
 			if err := b.load(); err != nil {
 				if _, ok := generator.AsErrorList(err); !ok {
 					return nil, err
@@ -132,7 +152,16 @@ func newVerSet(ctx context.Context, opts Options, cfg *config.Config) (*verSet, 
 		}
 		vb.base = vb.builders()[0].BasePath
 		if vb.langs != nil {
-			vb.base = vb.langs.root.BasePath
+			vb.base = vb.langs.def().b.BasePath
+			vb.base = strings.TrimSuffix(vb.base, vb.langs.def().prefix)
+		}
+		if len(s.list) == 0 {
+			// The latest, at the root, knows what every version shares.
+			s.root = vb.builders()[0].URLs
+			if vb.langs != nil {
+				s.root = vb.langs.root
+			}
+			s.shared = sharedPaths(vb.builders()[0])
 		}
 		s.list = append(s.list, vb)
 	}
@@ -309,6 +338,10 @@ type verOutput struct {
 }
 
 func (o *verOutput) WriteFile(name string, data []byte) error {
+	if o.vb != o.vb.set.list[0] && o.vb.set.isShared("/"+name) {
+		// The latest writes it, at the root.
+		return nil
+	}
 	if base := path.Base(name); o.vb.prefix != "" && (name == "robots.txt" || strings.HasPrefix(base, "sitemap") && strings.HasSuffix(base, ".xml")) {
 		return nil
 	}

@@ -78,7 +78,8 @@ func (b *builder) versionResolver(calls *[]linkCall) markdown.Resolver {
 
 func (b *builder) versionLink(dir, dest string) (string, generator.LinkRef, bool) {
 	out, ref, ok := b.resolveLink(dir, dest)
-	if ok {
+	// A file every version shares has the same address in all.
+	if ok && !b.ver.set.isShared(ref.Target) {
 		if rest, cut := strings.CutPrefix(out, b.ver.base); cut {
 			out = versionBase + rest
 		}

@@ -62,9 +62,14 @@ func TestVersionsSite(t *testing.T) {
 	for _, name := range []string{
 		"index.html", "docs/install/index.html", "docs/new/index.html", "de/docs/install/index.html", "search/index.json", "de/search/index.json",
 		"sitemap.xml", "robots.txt", "1.1/index.html", "1.1/docs/old/index.html", "1.1/de/docs/install/index.html", "1.1/search/index.json",
-		"1.1/de/search/index.json", "1.0/docs/install/index.html", "1.0/de/docs/install/index.html", "1.0/index.xml", "1.0/logo.txt", "1.0/404.html",
+		"1.1/de/search/index.json", "1.0/docs/install/index.html", "1.0/de/docs/install/index.html", "1.0/index.xml", "1.0/404.html", "logo.txt",
 	} {
 		file(name)
+	}
+	for name := range out.Files {
+		if strings.HasPrefix(name, "1.1/assets/") || strings.HasPrefix(name, "1.0/vendor/") || name == "1.0/logo.txt" || name == "1.1/favicon.svg" {
+			t.Errorf("%s written: a file every version shares is written once, at the root", name)
+		}
 	}
 	for _, name := range []string{"1.1/robots.txt", "1.0/robots.txt", "1.1/sitemap.xml", "1.1/sitemap-en.xml", "1.0/de/sitemap.xml", "1.0/docs/new/index.html", "docs/old/index.html"} {
 		if _, ok := out.Files[name]; ok {
@@ -99,10 +104,10 @@ func TestVersionsSite(t *testing.T) {
 		`You are reading the docs for 1.1. <a href="/docs/install/" data-version="2.0">The newest is 2.0.</a>`,
 		`<a href="/1.1/docs/install/" data-version="1.1" aria-current="page">1.1</a>`,
 		`<a href="/1.1/docs/guide/">guide</a>`,
-		`<a href="/1.1/logo.txt">logo</a>`,
+		`<a href="/logo.txt">logo</a>`,
 		`<a href="/1.1/de/docs/install/#installieren">Auf Deutsch</a>`,
 		`data-index="/1.1/search/index.json"`,
-		`<link rel="stylesheet" href="/1.1/assets/versions.`,
+		`<link rel="stylesheet" href="/assets/versions.`,
 	} {
 		if !strings.Contains(old, want) {
 			t.Errorf("1.1/docs/install/index.html lacks %s", want)
@@ -253,6 +258,14 @@ func TestVersionsFromGit(t *testing.T) {
 	}
 	if got := outFile(t, out, "1.0/docs/same/index.html"); !strings.Contains(got, `<a href="/1.0/">home</a>`) {
 		t.Errorf("1.0/docs/same/index.html does not link 1.0's home")
+	}
+	if got := outFile(t, out, "1.0/docs/guide/index.html"); !strings.Contains(got, `<link rel="stylesheet" href="/assets/style.`) {
+		t.Errorf("1.0/docs/guide/index.html does not link the theme's style at the root")
+	}
+	for name := range out.Files {
+		if strings.HasPrefix(name, "1.0/assets/") || strings.HasPrefix(name, "1.0/vendor/") {
+			t.Errorf("%s written: a file every version shares is written once, at the root", name)
+		}
 	}
 	if _, ok := out.Files["1.0/docs/new/index.html"]; ok {
 		t.Errorf("1.0 has 2.0's new page, which v1.0 did not commit")

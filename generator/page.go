@@ -91,6 +91,11 @@ type Page struct {
 	// page itself among them, for a language switcher and hreflang
 	// links; empty on a site in one language.
 	Translations []Translation
+	// DocsVersions are the page in each version of the docs the site
+	// publishes, the page itself among them, for a version switcher; a
+	// version without the page gives its home page. Empty on a site of
+	// one version.
+	DocsVersions []DocsVersion
 
 	// The fields below are the build's own, not meant for layouts.
 
@@ -208,9 +213,29 @@ type Site struct {
 	Data SiteData
 	// Nav is how the navigation treats big sections ([nav]).
 	Nav Nav
+	// DocsVersion is the version of the docs being read, on a site that
+	// publishes several; nil on a site of one version.
+	DocsVersion *DocsVersion
 
 	indexes map[string]*SectionIndex // by section path: the first page of each big section's index
 	navPos  map[string]int           // by page path: its place among the pages of its big section
+}
+
+// DocsVersion is one version of a site's docs as templates see it.
+type DocsVersion struct {
+	Name string // "1.0"
+	// URL is the page in that version or, when the version lacks it,
+	// the version's home page. In .Site.DocsVersion: the version's home.
+	URL string
+	// Current is the version being read.
+	Current bool
+	// Latest is the version at the site's root; the others are old,
+	// marked noindex and pointed at the latest by their canonical link.
+	Latest bool
+	// Missing says the version lacks the page: URL is its home page.
+	Missing bool
+	// LatestName, in .Site.DocsVersion, is the latest version's name.
+	LatestName string
 }
 
 // SiteData is Options.Data as templates see it. .Site.Data.NAME is empty
@@ -264,6 +289,7 @@ type LinkRef struct {
 	Fragment string
 	Source   string // the content file it names, "" for a site path
 	Lang     string // the language whose page it names, when not the page's own
+	Version  string // the version whose page it names, when not the page's own
 }
 
 // Shortcode is what a shortcode template sees as `.`.

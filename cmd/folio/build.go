@@ -83,9 +83,18 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return reportBuildError(stderr, err)
 	}
 	if !*quiet {
-		fmt.Fprintf(stdout, "built %s into %s in %s (%d rendered, %s written%s)\n", plural(res.Pages, "page", "pages"), *out, time.Since(start).Round(time.Millisecond), res.Rendered, plural(res.Files, "file", "files"), liquidSummary(res))
+		fmt.Fprintf(stdout, "built %s into %s in %s (%d rendered%s, %s written%s)\n", plural(res.Pages, "page", "pages"), *out, time.Since(start).Round(time.Millisecond), res.Rendered, reusedSummary(res), plural(res.Files, "file", "files"), liquidSummary(res))
 	}
 	return nil
+}
+
+// reusedSummary counts the pages of a site of several versions whose
+// body another version rendered: ", 40 bodies from another version".
+func reusedSummary(res *build.Result) string {
+	if res.Reused == 0 {
+		return ""
+	}
+	return ", " + plural(res.Reused, "body", "bodies") + " from another version"
 }
 
 // liquidSummary counts the pages that hold Liquid, which the warnings

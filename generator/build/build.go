@@ -78,6 +78,16 @@ type Options struct {
 	// CacheDir, when set, keeps the cache on disk between builds:
 	// BuildDir reads it before and writes it after. Options.Cache wins.
 	CacheDir string
+
+	// urlPrefix is the URL folder of a version of a site of several:
+	// "1.0/" for an old version.
+	urlPrefix string
+	// noReuse renders every version's bodies afresh: what a build of
+	// several versions is compared with.
+	noReuse bool
+	// sharedRoot, for an old version, are the site root's URLs, where
+	// the files every version shares are.
+	sharedRoot *generator.URLs
 }
 
 // Result describes a finished build.
@@ -98,6 +108,9 @@ type Result struct {
 	// publishDate or expiryDate changes what the site holds, zero if none:
 	// until then a build with no file changed makes the same site.
 	NextSchedule time.Time
+	// Reused is how many pages of a site of several versions took their
+	// body from another version, which rendered the same file.
+	Reused int
 }
 
 // builder holds the state of one build.
@@ -130,6 +143,7 @@ type builder struct {
 	libraries      sync.Map                        // name -> true: libraries of the theme's static/vendor/ that pages load
 	lang           *langBuild                      // the language this builder builds, on a site in several
 	imgs           siteImages                      // the site's images, measured as pages show them
+	ver            *verBuild                       // the version this builder builds, on a site of several
 }
 
 // SiteBuild is a loaded site, ready to render pages that are not in its
@@ -141,6 +155,10 @@ func Open(ctx context.Context, opts Options) (*SiteBuild, error) {
 	b, err := newBuilder(opts)
 	if err != nil {
 		return nil, err
+	}
+	if versioned(b.cfg) {
+		// Pages made outside content/ are in the latest version.
+		return openLatest(ctx, opts, b.cfg)
 	}
 	if multilingual(b.cfg) {
 		// Pages made outside content/ are in the default language.
@@ -236,6 +254,12 @@ func newBuilder(opts Options) (*builder, error) {
 	if b.BaseURL != "" {
 		u, _ := url.Parse(b.BaseURL)
 		b.BasePath = u.EscapedPath()
+	}
+	if opts.urlPrefix != "" {
+		b.BasePath += opts.urlPrefix
+		if b.BaseURL != "" {
+			b.BaseURL += opts.urlPrefix
+		}
 	}
 	b.md, b.shortcodes = markdown.New(b.cfg.Markdown.Unsafe, opts.FS)
 	b.shortcodes.SetMath(mathEngine().Render)
@@ -376,6 +400,9 @@ func Build(ctx context.Context, opts Options, out output.Output) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	if versioned(b.cfg) {
+		return buildVersions(ctx, opts, b.cfg, out)
+	}
 	if multilingual(b.cfg) {
 		return buildLanguages(ctx, opts, b.cfg, out)
 	}
@@ -436,7 +463,7 @@ func (b *builder) run(ctx context.Context, out output.Output, skip func(*generat
 	if len(b.errs) > 0 {
 		return nil, b.errs.Sorted()
 	}
-	if b.opts.Cache == nil && b.lang == nil {
+	if b.opts.Cache == nil && b.lang == nil && b.ver == nil {
 		// Heading ids and links are checked; only a cache kept for the
 		// next build in this process (serve) checks edits against them.
 		b.ids.Clear()
@@ -549,15 +576,31 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var file []byte // the page's whole file, when read here
 	if p.HasBody && p.Src == nil {
 		src, err := b.readBody(p, bufs)
 		if err != nil {
 			return err
 		}
-		p.Src = src
+		p.Src, file = src, bufs.file
 	}
 	view := *p
-	if p.HasBody {
+	var (
+		key    [32]byte
+		keyOK  bool
+		reused bool
+		calls  []linkCall
+		result = b.resolveLink
+	)
+	if p.HasBody && b.ver != nil && b.ver.set.memo != nil && file != nil {
+		// A site of several versions: a body another version rendered
+		// serves this one too.
+		if key, keyOK = b.sharedBodyKey(p, file); keyOK {
+			reused = b.reuseBody(p, key, &view)
+		}
+		result = b.versionResolver(&calls)
+	}
+	if p.HasBody && !reused {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -570,13 +613,14 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		doc := body.Doc
 		imgFiles, imgErrs := b.sizeImages(p, doc)
 		toc, idMap := markdown.HeadingIDs(doc, body.Src)
-		if found := markdown.Liquid(doc, body.Src, len(p.Src)); len(found) > 0 {
+		found := markdown.Liquid(doc, body.Src, len(p.Src))
+		if len(found) > 0 {
 			b.liquidFound(p, found)
 		}
 		ids := markdown.NewIDSet(idMap)
 		b.ids.Store(p.Path, ids)
 		ref := b.search.Add(p, doc, body.Src)
-		p.Links = markdown.ResolveLinks(p, doc, b.resolveLink)
+		p.Links = markdown.ResolveLinks(p, doc, result)
 		b.remember(p, ids, ref)
 		b.rememberIncludes(p, append(body.Included, imgFiles...))
 		bufs.body.Reset()
@@ -594,8 +638,15 @@ func (b *builder) renderPage(p *generator.Page, out output.Output, bufs *renderB
 		}
 		view.Content = htmlString(bufs.body.String())
 		view.TOC, view.TOCHTML = toc, ""
-		b.useLibraries(p, &view, body)
-	} else {
+		diagrams, tabs := body.Diagrams, body.Shortcodes[tabsParam]
+		b.useLibraries(p, &view, diagrams, tabs)
+		if b.ver != nil {
+			if b.ver.set.memo != nil && keyOK && len(found) == 0 && len(body.Included) == 0 && len(imgFiles) == 0 {
+				b.keepBody(p, key, &bodyEntry{calls: calls, html: string(view.Content), toc: toc, ids: ids, diagrams: diagrams, tabs: tabs}, ref)
+			}
+			view.Content = htmlString(b.withBase(string(view.Content)))
+		}
+	} else if !reused {
 		// A generated page, such as /changelog/, may have stored its ids.
 		b.ids.LoadOrStore(p.Path, markdown.IDSet(nil))
 	}
@@ -675,6 +726,11 @@ func (b *builder) resolveLink(dir, dest string) (string, generator.LinkRef, bool
 			target += "/"
 		}
 	}
+	if b.ver != nil {
+		if out, ref, ok := b.versionTarget(target, ref, u); ok {
+			return out, ref, true
+		}
+	}
 	if b.lang != nil {
 		if out, ref, ok := b.lang.resolve(target, ref, u); ok {
 			return out, ref, true
@@ -728,8 +784,8 @@ func (b *builder) reportLink(p *generator.Page, l generator.LinkRef, msg string,
 }
 
 func (b *builder) checkLink(p *generator.Page, l generator.LinkRef) string {
-	if b.lang != nil && l.Lang != "" && l.Lang != b.cfg.Language {
-		// Checked against that language once all are rendered.
+	if b.lang != nil && l.Lang != "" && l.Lang != b.cfg.Language || b.ver != nil && l.Version != "" && l.Version != b.ver.v.Name {
+		// Checked against that language or version once all are rendered.
 		return ""
 	}
 	target := l.Target
@@ -865,8 +921,8 @@ func (b *builder) writeAssets(out output.Output) error {
 	sort.Strings(names)
 	for _, n := range names {
 		a := b.theme.Assets[n]
-		if n == languagesCSS && b.lang == nil {
-			// Only pages with translations link it.
+		if n == languagesCSS && b.lang == nil || n == versionsCSS && b.ver == nil {
+			// Only pages with translations, or versions, link it.
 			continue
 		}
 		if err := b.write(out, a.Out, a.Data); err != nil {

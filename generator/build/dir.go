@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"folio/generator/config"
 	"folio/generator/output"
 )
 
@@ -45,6 +46,9 @@ func buildDir(ctx context.Context, opts Options, dir string) (*Result, error) {
 	b, err := newBuilder(opts)
 	if err != nil {
 		return nil, err
+	}
+	if versioned(b.cfg) {
+		return buildVersionsDir(ctx, opts, b.cfg, dir)
 	}
 	if multilingual(b.cfg) {
 		return buildLanguagesDir(ctx, opts, b.cfg, dir)
@@ -131,4 +135,45 @@ func (b *builder) saveCache(c *Cache) error {
 		return nil
 	}
 	return c.Save(b.opts.CacheDir)
+}
+
+// buildWholeDir is BuildDir for a site built as several sites, one per
+// language or version: always a whole build by run, into a temporary
+// folder that replaces dir on success.
+func buildWholeDir(ctx context.Context, opts Options, cfg *config.Config, dir string, run func(context.Context, output.Output) (*Result, error)) (*Result, error) {
+	dir, err := filepath.Abs(filepath.Clean(dir))
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	// A cache left by a build of one site would not describe this
+	// output.
+	c := opts.Cache
+	if c == nil {
+		c = NewCache()
+	}
+	if err := c.forget(opts.CacheDir); err != nil {
+		return nil, err
+	}
+	var res *Result
+	err = buildSwapped(dir, cfg.Build.Keep, func(tmp string) error {
+		res, err = run(ctx, &output.DirOutput{Dir: tmp})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// add counts the pages and files of r, one of the sites a build made,
+// in res.
+func (res *Result) add(r *Result) {
+	res.Pages += r.Pages
+	res.Rendered += r.Rendered
+	res.Files += r.Files
+	res.LiquidPages += r.LiquidPages
+	res.Reused += r.Reused
+	if !r.NextSchedule.IsZero() && (res.NextSchedule.IsZero() || r.NextSchedule.Before(res.NextSchedule)) {
+		res.NextSchedule = r.NextSchedule
+	}
 }

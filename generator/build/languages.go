@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -82,6 +81,10 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 		}
 		if s.root.BasePath == "" {
 			s.root = b.URLs
+			if opts.sharedRoot != nil {
+				// An old version: what languages share, versions share.
+				s.root = *opts.sharedRoot
+			}
 		}
 		l := &langBuild{code: lang.Code, name: lang.Name, prefix: cfg.Languages.Prefix(lang.Code), b: b, set: s}
 		b.lang = l
@@ -142,17 +145,27 @@ func newLangSet(opts Options, cfg *config.Config) (*langSet, error) {
 // addShared notes the files every language shares, which the default
 // language's builder d writes: the theme's and static/.
 func (s *langSet) addShared(d *builder) {
+	for p := range sharedPaths(d) {
+		s.shared[p] = true
+	}
+}
+
+// sharedPaths are the site paths of the theme's files and static/, which
+// are the same for every language and version.
+func sharedPaths(d *builder) map[string]bool {
+	shared := map[string]bool{}
 	for _, f := range d.theme.Static {
-		s.shared["/"+f.Out] = true
+		shared["/"+f.Out] = true
 	}
 	for _, a := range d.theme.Assets {
-		s.shared["/"+a.Out] = true
+		shared["/"+a.Out] = true
 	}
 	for _, f := range d.Files {
 		if strings.HasPrefix(f.Name, "static/") {
-			s.shared["/"+f.Out] = true
+			shared["/"+f.Out] = true
 		}
 	}
+	return shared
 }
 
 // checkContentRoot warns of what lies in content/ outside the languages'
@@ -193,6 +206,9 @@ func (l *langBuild) contentDirName() string { return "content/" + l.code }
 
 // linkURL is the address a link to a site path gets.
 func (b *builder) linkURL(target string) string {
+	if b.ver != nil && b.lang == nil && b.ver.set.isShared(target) {
+		return b.ver.set.root.RelURL(target)
+	}
 	if b.lang != nil && b.lang.set.isShared(target) {
 		return b.lang.set.root.RelURL(target)
 	}
@@ -355,13 +371,7 @@ func (s *langSet) run(ctx context.Context, out output.Output) (*Result, error) {
 			}
 			return nil, err
 		}
-		res.Pages += r.Pages
-		res.Rendered += r.Rendered
-		res.Files += r.Files
-		res.LiquidPages += r.LiquidPages
-		if !r.NextSchedule.IsZero() && (res.NextSchedule.IsZero() || r.NextSchedule.Before(res.NextSchedule)) {
-			res.NextSchedule = r.NextSchedule
-		}
+		res.add(r)
 		res.Warnings = append(res.Warnings, r.Warnings...)
 	}
 	if len(errs) > 0 {
@@ -418,6 +428,10 @@ func (s *langSet) checkLinks() (generator.ErrorList, []string) {
 		warns = append(warns, b.warns[warnsBefore:]...)
 	}
 	for _, l := range s.list {
+		if l.b.ver != nil {
+			// Links to other versions are checked once all are built.
+			break
+		}
 		// Checked: what the links needed can go.
 		l.b.ids.Clear()
 		for _, p := range l.b.Pages {
@@ -472,26 +486,5 @@ func buildLanguagesDir(ctx context.Context, opts Options, cfg *config.Config, di
 	if err != nil {
 		return nil, err
 	}
-	dir, err = filepath.Abs(filepath.Clean(dir))
-	if err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
-	}
-	// A cache left by a build in one language would not describe this
-	// output.
-	c := opts.Cache
-	if c == nil {
-		c = NewCache()
-	}
-	if err := c.forget(opts.CacheDir); err != nil {
-		return nil, err
-	}
-	var res *Result
-	err = buildSwapped(dir, cfg.Build.Keep, func(tmp string) error {
-		res, err = s.run(ctx, &output.DirOutput{Dir: tmp})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
+	return buildWholeDir(ctx, opts, cfg, dir, s.run)
 }

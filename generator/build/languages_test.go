@@ -17,16 +17,7 @@ import (
 // the built-in theme.
 func buildLanguagesSite(t *testing.T, edit func(string) string) (*output.MapOutput, error) {
 	t.Helper()
-	data, err := os.ReadFile("testdata/languages.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	site := string(data)
-	if edit != nil {
-		site = edit(site)
-	}
-	out := &output.MapOutput{}
-	_, err = Build(context.Background(), Options{FS: txtarFS(t, []byte(site)), Theme: themes.DefaultFS()}, out)
+	out, _, err := buildFixture(t, "testdata/languages.txtar", edit)
 	return out, err
 }
 

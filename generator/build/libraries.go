@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"folio/generator"
-	"folio/generator/markdown"
 	"folio/generator/mathml"
 	"folio/themes"
 )
@@ -58,7 +57,7 @@ func vendorLibrary(out string) string {
 // useLibraries sets on view, page p to be rendered the parameters of the
 // libraries its body needs, and notes every library it loads, for
 // copyFiles and for the build cache.
-func (b *builder) useLibraries(p, view *generator.Page, body *markdown.PageBody) {
+func (b *builder) useLibraries(p, view *generator.Page, diagrams, tabs bool) {
 	set := func(param string) {
 		if view.Params[param] == true {
 			return
@@ -69,10 +68,10 @@ func (b *builder) useLibraries(p, view *generator.Page, body *markdown.PageBody)
 		}
 		view.Params[param] = true
 	}
-	if body != nil && body.Diagrams {
+	if diagrams {
 		set(diagramParam)
 	}
-	if body != nil && body.Shortcodes[tabsParam] {
+	if tabs {
 		set(tabsParam)
 	}
 	var libs []string

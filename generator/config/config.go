@@ -48,7 +48,13 @@ type Config struct {
 	// Languages are the site's languages, from [languages]; empty for a
 	// site in one language.
 	Languages Languages `toml:"-"`
-	Nav       NavConfig `toml:"nav"`
+	// RawVersions is the [versions] table as written; Check reads it
+	// into Versions.
+	RawVersions map[string]any `toml:"versions"`
+	// Versions are the versions of the docs the site publishes side by
+	// side, from [versions]; empty for a site of one version.
+	Versions Versions  `toml:"-"`
+	Nav      NavConfig `toml:"nav"`
 
 	// Location is the time zone that Timezone names, for dates written
 	// without one.
@@ -351,6 +357,7 @@ func (c *Config) Check(data []byte) error {
 		bad("title", "title is empty")
 	}
 	list = append(list, c.checkLanguages(data)...)
+	list = append(list, c.checkVersions(data)...)
 	if len(list) > 0 {
 		return list
 	}

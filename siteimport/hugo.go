@@ -14,12 +14,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// HugoOptions are the inputs of Hugo beyond the site itself.
-type HugoOptions struct {
-	// Now decides which pages publishDate and expiryDate hide today.
-	Now func() time.Time
-}
-
 // folioShortcodes are the default theme's shortcodes, which Hugo pages
 // may use under the same names.
 var folioShortcodes = map[string]bool{"note": true, "tip": true, "important": true, "warning": true, "details": true, "include": true}
@@ -31,18 +25,15 @@ var folioShortcodes = map[string]bool{"note": true, "tip": true, "important": tr
 //   - {{< ref >}} and {{< relref >}} become relative .md links, highlight
 //     fenced code, figure Folio's figure, and {{% x %}} becomes {{< x >}}
 //     for the shortcodes Folio has;
-//   - front matter: aliases and weight are kept as they are; publishDate
-//     becomes date, and a page that publishDate or expiryDate hides today
-//     becomes a draft; layout is dropped;
+//   - front matter: aliases, weight, publishDate and expiryDate are kept
+//     as they are, a page without a date is dated by its publishDate, and
+//     layout is dropped;
 //   - the configuration's title, baseURL and languageCode become folio.toml.
 //
 // Other shortcodes are escaped, so they show as written, and every
 // construct left unconverted is a Note.
-func Hugo(src fs.FS, dst string, opts HugoOptions) (*Result, error) {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	h := &hugo{src: src, w: writer{dst}, res: &Result{}, now: opts.Now(), noted: map[string]bool{}}
+func Hugo(src fs.FS, dst string) (*Result, error) {
+	h := &hugo{src: src, w: writer{dst}, res: &Result{}, noted: map[string]bool{}}
 	if err := h.readConfig(); err != nil {
 		return nil, err
 	}
@@ -75,7 +66,6 @@ type hugo struct {
 	src     fs.FS
 	w       writer
 	res     *Result
-	now     time.Time
 	cfg     siteConfig
 	content map[string]bool // files under content/, without the prefix
 	noted   map[string]bool
@@ -240,24 +230,15 @@ func (h *hugo) frontMatter(f string, text []byte, fm mapSlice) mapSlice {
 		h.res.note(f, line("layout"), "layout %q not converted: Folio's theme lays out every page", fmt.Sprint(v))
 		fm = del(fm, "layout")
 	}
+	// Folio reads publishDate and expiryDate as Hugo does: a page waits
+	// for the one and is gone after the other, unless the build is told
+	// otherwise (-future, -expired). A page without a date is dated by
+	// its publishDate, as Hugo dates it.
 	if v, ok := get(fm, "publishDate"); ok {
-		fm = del(fm, "publishDate")
-		if t, ok := dateOf(v); ok {
+		if _, ok := dateOf(v); ok {
 			if _, has := get(fm, "date"); !has {
 				fm = set(fm, "date", fmt.Sprint(v))
 			}
-			if t.After(h.now) {
-				fm = set(fm, "draft", true)
-				h.res.note(f, line("publishDate"), "publishDate %v is to come: imported as a draft; publish it then", v)
-			}
-		}
-	}
-	if v, ok := get(fm, "expiryDate"); ok {
-		fm = del(fm, "expiryDate")
-		if t, ok := dateOf(v); ok && !t.After(h.now) {
-			fm = set(fm, "draft", true)
-		} else {
-			h.res.note(f, line("expiryDate"), "expiryDate %v not converted: Folio keeps the page after it", v)
 		}
 	}
 	if v, ok := get(fm, "headless"); ok && v == true {

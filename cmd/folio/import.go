@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"folio/siteimport"
 )
@@ -53,7 +52,7 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 	case "jekyll":
 		res, err = siteimport.Jekyll(os.DirFS(src), dst, siteimport.JekyllOptions{Blocks: blocks})
 	case "hugo":
-		res, err = siteimport.Hugo(os.DirFS(src), dst, siteimport.HugoOptions{Now: time.Now})
+		res, err = siteimport.Hugo(os.DirFS(src), dst)
 	default:
 		return fmt.Errorf("import: unknown kind %q: want jekyll, hugo or text", kind)
 	}
